@@ -200,11 +200,12 @@ class LoudnessNormalizerTest {
     // hundred ms after each burst its release holds the tone below full gain (about -1 LU here).
     assertThat(outputMeter.integratedLufs()).isBetween(-12.5, -11.0);
     assertThat(normalizer.clippedSamples()).isZero();
-    // 0.8 s after each burst (8 release time constants) the full gain applies again.
+    // From 0.8 s after each burst (8 release time constants) until the look-ahead of the next
+    // burst (5 ms before it) the full gain applies.
     double gain = Math.pow(10, normalizer.gainDb() / 20);
     double lsb = 1.0 / (1L << (bits - 1));
     for (int second = 0; second < 10; second++) {
-      for (int frame = second * 48_000 + 38_400; frame < (second + 1) * 48_000; frame++) {
+      for (int frame = second * 48_000 + 38_400; frame < (second + 1) * 48_000 - 300; frame++) {
         double expected = input[2 * frame] * gain;
         assertThat((double) output[2 * frame])
             .as("frame %d", frame)
