@@ -1,0 +1,77 @@
+package dev.tonearm.testing;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs command-line tools that tests use as reference implementations ({@code sox}, {@code
+ * flac}, {@code metaflac}), skipping the calling test with a message when a tool is not
+ * installed.
+ */
+public final class ExternalTool {
+  private static final long TIMEOUT_SECONDS = 120;
+
+  private ExternalTool() {}
+
+  /** Whether an executable named {@code name} is on the PATH. */
+  public static boolean isInstalled(String name) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return false;
+    }
+    for (String dir : path.split(File.pathSeparator)) {
+      File candidate = new File(dir, name);
+      if (candidate.isFile() && candidate.canExecute()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Skips the calling test unless {@code name} is installed. */
+  public static void require(String name) {
+    assumeTrue(
+        isInstalled(name),
+        name + " is not installed; install it (Debian package of the same name) to run this test");
+  }
+
+  /**
+   * Runs {@code command} (after {@link #require} of its first word) and returns its standard
+   * output.
+   *
+   * @throws IOException when it exits non-zero or runs longer than two minutes; the message
+   *     holds its standard error
+   */
+  public static String run(String... command) throws IOException, InterruptedException {
+    require(command[0]);
+    List<String> args = new ArrayList<>(Arrays.asList(command));
+    File stderr = File.createTempFile("tool", ".err");
+    try {
+      Process process =
+          new ProcessBuilder(args).redirectError(stderr).redirectInput(ProcessBuilder.Redirect.PIPE)
+              .start();
+      process.getOutputStream().close();
+      byte[] out = process.getInputStream().readAllBytes();
+      if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IOException(String.join(" ", args) + " timed out");
+      }
+      if (process.exitValue() != 0) {
+        String error = new String(java.nio.file.Files.readAllBytes(stderr.toPath()),
+            StandardCharsets.UTF_8);
+        throw new IOException(
+            String.join(" ", args) + " exited with " + process.exitValue() + ": " + error);
+      }
+      return new String(out, StandardCharsets.UTF_8);
+    } finally {
+      stderr.delete();
+    }
+  }
+}
