@@ -22,7 +22,7 @@ import java.util.Arrays;
  * <p>Sample {@code j} leaves the limiter multiplied by {@code gain[j + L - 1]}, which is a mean of
  * values that are each at most {@code need[j]}, so the gain at every sample is at most what that
  * sample needs, and it changes smoothly (a linear ramp over L samples at the fastest). The
- * interpolator needs 8 samples after each sample, so the latency is {@code L + 7} frames.
+ * interpolator needs 16 samples after each sample, so the latency is {@code L + 15} frames.
  *
  * <p>The ceiling is enforced on the interpolated peaks of the ungained signal times the gain.
  * Because the gain varies slowly, the output's own interpolated peaks differ from that product by
@@ -102,7 +102,7 @@ final class LookAheadLimiter {
     interpolator.push(input, inputOffset, intervalPeaks);
     double interval = max(intervalPeaks);
 
-    // need for sample m = n - 8, whose two neighbouring intervals are now both known.
+    // need for sample m = n - 16, whose two neighbouring intervals are now both known.
     long m = n - TruePeakInterpolator.LATENCY_SAMPLES;
     double need = 1.0;
     if (m >= 0) {

@@ -6,23 +6,28 @@ import java.util.Arrays;
  * Estimates the true peak of a signal, its maximum between samples, by 4x oversampling as ITU-R
  * BS.1770-4 Annex 2 describes.
  *
- * <p>The interpolator is a polyphase FIR: a 64-tap windowed sinc (16 taps per phase) with its
+ * <p>The interpolator is a polyphase FIR: a 128-tap windowed sinc (32 taps per phase) with its
  * cutoff at the input Nyquist frequency and a Kaiser window, beta = 7. It is designed here, not
- * taken from the 48-tap example of Annex 2. Each phase is normalised to unity gain at DC. Because
- * the sinc is zero at whole-sample offsets, phase 0 reproduces the input samples exactly, so the
- * estimate never reads below the sample peak. Measured with sines up to 0.45 fs at every phase,
- * the filter adds less than 0.02 dB of error to the error of the 4x grid itself (up to -0.44 dB
- * for a sine at 0.4 fs whose peak falls between two interpolated points).
+ * taken from the 48-tap example of Annex 2, because that shorter filter rolls off well below
+ * Nyquist. Each phase is normalised to unity gain at DC. Because the sinc is zero at whole-sample
+ * offsets, phase 0 reproduces the input samples exactly, so the estimate never reads below the
+ * sample peak.
  *
- * <p>Interpolated values for the interval after sample {@code n - 8} become available when
- * sample {@code n} arrives. {@link #tailPeaks()} evaluates the last 8 intervals as if the signal
- * continued with silence, without changing the state.
+ * <p>Accuracy, from the phases' frequency responses and checked by {@code
+ * TruePeakInterpolatorTest}: interpolated points are within 0.01 dB of the exact sine value up to
+ * 0.42 fs (20 kHz at 48 kHz), and 0.39 dB low at 0.45 fs. Independently of the filter, a peak
+ * that falls between two of the 4x points reads low, for a sine of frequency f by up to {@code
+ * -20 log10(cos(pi f / (4 fs)))}: 0.17 dB at 0.25 fs, 0.55 dB at 0.45 fs.
+ *
+ * <p>Interpolated values for the interval after sample {@code n - 16} become available when
+ * sample {@code n} arrives. {@link #tailPeaks()} evaluates the last 16 intervals as if the
+ * signal continued with silence, without changing the state.
  *
  * <p>Not thread-safe: one instance serves the channels of one stream.
  */
 final class TruePeakInterpolator {
   static final int OVERSAMPLING = 4;
-  static final int TAPS_PER_PHASE = 16;
+  static final int TAPS_PER_PHASE = 32;
   static final double KAISER_BETA = 7.0;
 
   /** Input samples between a sample and the last interpolated interval that uses it. */

@@ -328,7 +328,7 @@ class LoudnessMeterTest {
   @Test
   void truePeak_pulseAtEnd_countsIntervalsStillPending() {
     // Two equal samples at the very end: the band-limited pulse through them peaks about 2 dB
-    // above them, in an interval that the interpolator completes only 8 samples later.
+    // above them, in an interval that the interpolator completes only 16 samples later.
     double[] signal = new double[1000];
     signal[998] = 0.35;
     signal[999] = 0.35;

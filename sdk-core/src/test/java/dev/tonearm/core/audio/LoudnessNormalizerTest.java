@@ -225,7 +225,8 @@ class LoudnessNormalizerTest {
 
     int[] output = runTrack(normalizer, input, 2);
 
-    assertThat(normalizer.latencyFrames()).isEqualTo(240 + 7);
+    assertThat(normalizer.latencyFrames())
+        .isEqualTo(240 + TruePeakInterpolator.LATENCY_SAMPLES - 1);
     PcmAssert.assertSamplesEqual(output, input);
   }
 
