@@ -11,9 +11,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs command-line tools that tests use as reference implementations ({@code sox}, {@code
- * flac}, {@code metaflac}), skipping the calling test with a message when a tool is not
- * installed.
+ * Runs command-line tools that tests use as reference implementations ({@code sox}, {@code flac},
+ * {@code metaflac}), skipping the calling test with a message when a tool is not installed.
  */
 public final class ExternalTool {
   private static final long TIMEOUT_SECONDS = 120;
@@ -46,8 +45,8 @@ public final class ExternalTool {
    * Runs {@code command} (after {@link #require} of its first word) and returns its standard
    * output.
    *
-   * @throws IOException when it exits non-zero or runs longer than two minutes; the message
-   *     holds its standard error
+   * @throws IOException when it exits non-zero or runs longer than two minutes; the message holds
+   *     its standard error
    */
   public static String run(String... command) throws IOException, InterruptedException {
     require(command[0]);
@@ -55,7 +54,9 @@ public final class ExternalTool {
     File stderr = File.createTempFile("tool", ".err");
     try {
       Process process =
-          new ProcessBuilder(args).redirectError(stderr).redirectInput(ProcessBuilder.Redirect.PIPE)
+          new ProcessBuilder(args)
+              .redirectError(stderr)
+              .redirectInput(ProcessBuilder.Redirect.PIPE)
               .start();
       process.getOutputStream().close();
       byte[] out = process.getInputStream().readAllBytes();
@@ -64,8 +65,8 @@ public final class ExternalTool {
         throw new IOException(String.join(" ", args) + " timed out");
       }
       if (process.exitValue() != 0) {
-        String error = new String(java.nio.file.Files.readAllBytes(stderr.toPath()),
-            StandardCharsets.UTF_8);
+        String error =
+            new String(java.nio.file.Files.readAllBytes(stderr.toPath()), StandardCharsets.UTF_8);
         throw new IOException(
             String.join(" ", args) + " exited with " + process.exitValue() + ": " + error);
       }

@@ -3,8 +3,8 @@ package dev.tonearm.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Compares long sample arrays and reports the first difference. AssertJ's containsExactly
- * computes a full difference list, which takes minutes on arrays of a million samples.
+ * Compares long sample arrays and reports the first difference. AssertJ's containsExactly computes
+ * a full difference list, which takes minutes on arrays of a million samples.
  */
 public final class PcmAssert {
   private PcmAssert() {}

@@ -15,25 +15,25 @@ import org.slf4j.LoggerFactory;
  * <p>Rules:
  *
  * <ul>
- *   <li>While the format stays the same, every frame passes in order: nothing is inserted,
- *       dropped or trimmed. Encoder delay and padding are already removed by the decoders (Ogg
- *       granule positions, FLAC STREAMINFO), so the joiner must not trim anything.
+ *   <li>While the format stays the same, every frame passes in order: nothing is inserted, dropped
+ *       or trimmed. Encoder delay and padding are already removed by the decoders (Ogg granule
+ *       positions, FLAC STREAMINFO), so the joiner must not trim anything.
  *   <li>When the format changes (sample rate, channels or bit depth, between tracks or at a
  *       chained-stream link), the joiner flushes the gain stage into the sink, calls {@link
  *       AudioSink#drain()}, and then {@link AudioSink#open} with the new format. It does not
  *       resample: every frame keeps its original rate and bit depth. On a sound device, the
- *       reopening can leave a short silence at that one boundary; file sinks decide for
- *       themselves (see {@link dev.tonearm.core.sink.WavFileSink}).
+ *       reopening can leave a short silence at that one boundary; file sinks decide for themselves
+ *       (see {@link dev.tonearm.core.sink.WavFileSink}).
  *   <li>With a {@link LoudnessNormalizer}, {@link #startTrack} sets the next track's gain, which
- *       applies from that track's first frame; the limiter of {@link NormalizationMode#LOUD}
- *       runs on across same-format boundaries.
+ *       applies from that track's first frame; the limiter of {@link NormalizationMode#LOUD} runs
+ *       on across same-format boundaries.
  * </ul>
  *
  * <p>{@link #finish()} ends playback: it flushes the gain stage and drains the sink. The joiner
  * never closes the sink; its owner does.
  *
- * <p>Threading: one playback thread calls every method; {@link Listener} callbacks arrive on
- * that thread.
+ * <p>Threading: one playback thread calls every method; {@link Listener} callbacks arrive on that
+ * thread.
  */
 public final class GaplessJoiner {
   /** Callbacks about boundaries, for metrics and UI. Methods have empty defaults. */
@@ -159,7 +159,7 @@ public final class GaplessJoiner {
     }
   }
 
-  /** Ends playback: writes what the gain stage holds back and drains the sink. */
+  /** Ends playback: writes the frames that the gain stage still delays and drains the sink. */
   public void finish() throws IOException {
     flushNormalizer();
     if (format != null) {

@@ -3,9 +3,9 @@ package dev.tonearm.core.audio;
 import java.util.Arrays;
 
 /**
- * The gating rules that turn lists of block energies into integrated loudness (ITU-R BS.1770-4)
- * and loudness range (EBU Tech 3342). Energies are channel-weighted mean squares of K-weighted
- * samples; loudness is {@code -0.691 + 10 log10(energy)}.
+ * The gating rules that turn lists of block energies into integrated loudness (ITU-R BS.1770-4) and
+ * loudness range (EBU Tech 3342). Energies are channel-weighted mean squares of K-weighted samples;
+ * loudness is {@code -0.691 + 10 log10(energy)}.
  */
 final class GatedLoudness {
   /** The constant of BS.1770-4 that makes a 997 Hz sine at 0 dBFS on one channel read -3.01. */
@@ -74,7 +74,9 @@ final class GatedLoudness {
     return toLufs(high) - toLufs(low);
   }
 
-  /** Returns the mean of the values strictly above {@code threshold}, or NaN when there are none. */
+  /**
+   * Returns the mean of the values strictly above {@code threshold}, or NaN when there are none.
+   */
   private static double meanAbove(DoubleList values, double threshold) {
     double sum = 0.0;
     int count = 0;

@@ -6,8 +6,8 @@ package dev.tonearm.core.audio;
  *
  * <p>BS.1770-4 tabulates the coefficients only for 48 kHz. This class derives them for any sample
  * rate from second-order analog prototypes with the bilinear transform, prewarped at each stage's
- * centre frequency. With normalised Laplace variable {@code s} (the analog frequency divided by
- * the stage's angular centre frequency):
+ * centre frequency. With normalised Laplace variable {@code s} (the analog frequency divided by the
+ * stage's angular centre frequency):
  *
  * <ul>
  *   <li>shelf: {@code H(s) = (Vh s^2 + (Vb / Q) s + 1) / (s^2 + s / Q + 1)}, f0 = 1681.974 Hz, Q =
@@ -16,11 +16,11 @@ package dev.tonearm.core.audio;
  * </ul>
  *
  * <p>These prototype parameters were fitted to the 48 kHz table, and at 48 kHz the derived
- * coefficients match it to better than 1e-8. They are the same values that Audacity's loudness
- * test ({@code tests/octave/loudness_test.m}) uses. The table's high-pass numerator is {@code [1,
- * -2, 1]} without normalisation, which gives the stage a high-frequency gain of about +0.043 dB
- * that the -0.691 dB constant of BS.1770 absorbs. The derived high-pass numerator is scaled so
- * that this gain is the same at every sample rate.
+ * coefficients match it to better than 1e-8. They are the same values that Audacity's loudness test
+ * ({@code tests/octave/loudness_test.m}) uses. The table's high-pass numerator is {@code [1, -2,
+ * 1]} without normalisation, which gives the stage a high-frequency gain of about +0.043 dB that
+ * the -0.691 dB constant of BS.1770 absorbs. The derived high-pass numerator is scaled so that this
+ * gain is the same at every sample rate.
  *
  * <p>Not thread-safe: one instance filters the channels of one stream.
  */

@@ -3,20 +3,20 @@ package dev.tonearm.core.audio;
 import java.util.Arrays;
 
 /**
- * A look-ahead peak limiter that keeps the true peak of its output at or below a ceiling, with
- * one gain for all channels so that the stereo image does not shift.
+ * A look-ahead peak limiter that keeps the true peak of its output at or below a ceiling, with one
+ * gain for all channels so that the stereo image does not shift.
  *
  * <p>Design note. For each input sample {@code m} the limiter computes the gain {@code need[m] =
  * min(1, ceiling / peak[m])}, where {@code peak[m]} is the largest of the sample magnitudes and of
  * the 4x-interpolated values in the two intervals next to the sample (the same interpolator as
- * {@link LoudnessMeter}'s true peak). The applied gain is built in three steps over a look-ahead
- * of L samples:
+ * {@link LoudnessMeter}'s true peak). The applied gain is built in three steps over a look-ahead of
+ * L samples:
  *
  * <ol>
  *   <li>{@code min[n]}: the minimum of {@code need} over the last L samples;
- *   <li>{@code held[n] = min(min[n], held[n-1] + (1 - held[n-1]) * r)}, a release that recovers
- *       towards unity with the release time constant and never exceeds {@code min[n]};
- *   <li>{@code gain[n]}: the mean of {@code held} over the last L samples.
+ *   <li>{@code released[n] = min(min[n], released[n-1] + (1 - released[n-1]) * r)}: a release that
+ *       recovers towards unity with the release time constant and never exceeds {@code min[n]};
+ *   <li>{@code gain[n]}: the mean of {@code released} over the last L samples.
  * </ol>
  *
  * <p>Sample {@code j} leaves the limiter multiplied by {@code gain[j + L - 1]}, which is a mean of
@@ -50,14 +50,14 @@ final class LookAheadLimiter {
   private final long[] minQueue;
   private int minHead;
   private int minTail;
-  // The last lookAheadFrames values of held, for the moving average.
-  private final double[] heldWindow;
-  private double heldSum;
+  // The last lookAheadFrames values of released, for the moving average.
+  private final double[] releaseWindow;
+  private double releaseSum;
   private final double[] intervalPeaks;
 
   private long inputFrames;
   private double previousInterval;
-  private double held = 1.0;
+  private double released = 1.0;
 
   /**
    * Creates a limiter.
@@ -77,7 +77,7 @@ final class LookAheadLimiter {
     this.delayLine = new double[delayFrames * channels];
     this.needWindow = new double[lookAheadFrames];
     this.minQueue = new long[lookAheadFrames + 1];
-    this.heldWindow = new double[lookAheadFrames];
+    this.releaseWindow = new double[lookAheadFrames];
     this.intervalPeaks = new double[channels];
     reset();
   }
@@ -88,8 +88,8 @@ final class LookAheadLimiter {
   }
 
   /**
-   * Feeds one frame (from {@code input} at {@code inputOffset}) and, once the delay is full,
-   * writes the frame leaving the limiter to {@code output} at {@code outputOffset}.
+   * Feeds one frame (from {@code input} at {@code inputOffset}) and, once the delay is full, writes
+   * the frame leaving the limiter to {@code output} at {@code outputOffset}.
    *
    * @return whether a frame was written
    */
@@ -111,8 +111,8 @@ final class LookAheadLimiter {
     }
     previousInterval = interval;
     double windowMinimum = pushNeed(n, need);
-    held = Math.min(windowMinimum, held + (1.0 - held) * releaseCoefficient);
-    double gain = pushHeld(n, held);
+    released = Math.min(windowMinimum, released + (1.0 - released) * releaseCoefficient);
+    double gain = pushReleased(n, released);
 
     long leaving = n - latencyFrames;
     if (leaving < 0) {
@@ -130,13 +130,13 @@ final class LookAheadLimiter {
     interpolator.reset();
     Arrays.fill(delayLine, 0.0);
     Arrays.fill(needWindow, 1.0);
-    Arrays.fill(heldWindow, 1.0);
-    heldSum = lookAheadFrames;
+    Arrays.fill(releaseWindow, 1.0);
+    releaseSum = lookAheadFrames;
     minHead = 0;
     minTail = 0;
     inputFrames = 0;
     previousInterval = 0.0;
-    held = 1.0;
+    released = 1.0;
   }
 
   /** Frames fed since the last reset. */
@@ -172,20 +172,20 @@ final class LookAheadLimiter {
     return needWindow[(int) (index % lookAheadFrames)];
   }
 
-  /** Adds held[index] and returns the mean of the last lookAheadFrames values. */
-  private double pushHeld(long index, double value) {
+  /** Adds released[index] and returns the mean of the last lookAheadFrames values. */
+  private double pushReleased(long index, double value) {
     int slot = (int) (index % lookAheadFrames);
-    heldSum += value - heldWindow[slot];
-    heldWindow[slot] = value;
+    releaseSum += value - releaseWindow[slot];
+    releaseWindow[slot] = value;
     if (slot == lookAheadFrames - 1) {
       // Recompute the running sum once per window so that rounding cannot accumulate.
       double sum = 0.0;
-      for (double held : heldWindow) {
-        sum += held;
+      for (double windowValue : releaseWindow) {
+        sum += windowValue;
       }
-      heldSum = sum;
+      releaseSum = sum;
     }
-    return heldSum / lookAheadFrames;
+    return releaseSum / lookAheadFrames;
   }
 
   private static double max(double[] values) {

@@ -13,8 +13,8 @@ import java.util.Arrays;
  * every sample rate works, including rates that do not divide into 100 ms. From the granules:
  *
  * <ul>
- *   <li>momentary loudness is the mean over the last 400 ms and short-term loudness over the last
- *       3 s, both updated every granule (so that their maxima miss a burst by at most 1 ms);
+ *   <li>momentary loudness is the mean over the last 400 ms and short-term loudness over the last 3
+ *       s, both updated every granule (so that their maxima miss a burst by at most 1 ms);
  *   <li>a 400 ms gating block is taken every 100 ms (75% overlap), starting once 400 ms have been
  *       fed, and integrated loudness gates them at -70 LUFS and then 10 LU below the mean;
  *   <li>a 3 s short-term block is taken every 100 ms once 3 s have been fed, and loudness range
@@ -23,8 +23,8 @@ import java.util.Arrays;
  * </ul>
  *
  * <p>Windows that reach back before the first sample count that time as silence. Momentary and
- * short-term values lag the input by at most one granule. Memory grows by two doubles per 100 ms
- * of audio (about 0.6 MB per hour) for the block lists that integrated loudness and loudness range
+ * short-term values lag the input by at most one granule. Memory grows by two doubles per 100 ms of
+ * audio (about 0.6 MB per hour) for the block lists that integrated loudness and loudness range
  * need.
  *
  * <p>Channel order and weights: channels follow the WAVE order of {@link PcmFormat} with the
@@ -46,8 +46,8 @@ import java.util.Arrays;
  * <p>True peak uses {@link TruePeakInterpolator} (4x oversampling) on the unweighted input and is
  * reported in dBTP, the same dB scale as dBFS.
  *
- * <p>Threading: not thread-safe. One thread feeds samples and queries results; queries may come
- * at any time between feeds.
+ * <p>Threading: not thread-safe. One thread feeds samples and queries results; queries may come at
+ * any time between feeds.
  */
 public final class LoudnessMeter {
   /** Builds a {@link LoudnessMeter}. */
@@ -77,8 +77,8 @@ public final class LoudnessMeter {
     }
 
     /**
-     * Sets the weight of each channel in WAVE order. Default: the BS.1770-4 weights for the
-     * default layout of the channel count (see the class documentation).
+     * Sets the weight of each channel in WAVE order. Default: the BS.1770-4 weights for the default
+     * layout of the channel count (see the class documentation).
      */
     public Builder channelWeights(double... weights) {
       if (weights.length != channels) {
@@ -203,8 +203,8 @@ public final class LoudnessMeter {
   }
 
   /**
-   * Feeds {@code frameCount} interleaved frames of signed integer samples at {@code
-   * bitsPerSample} bits; each sample is divided by 2^(bitsPerSample - 1).
+   * Feeds {@code frameCount} interleaved frames of signed integer samples at {@code bitsPerSample}
+   * bits; each sample is divided by 2^(bitsPerSample - 1).
    */
   public void addSamples(int[] samples, int frameCount, int bitsPerSample) {
     if (bitsPerSample < 4 || bitsPerSample > 32) {

@@ -13,20 +13,20 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@link NormalizationMode#OFF}: no processing; output samples are bit-identical to input.
- *   <li>{@link NormalizationMode#NORMAL} (-14 LUFS) and {@link NormalizationMode#QUIET} (-19
- *       LUFS): gain = target - integrated loudness. Negative gain is applied in full. Positive
- *       gain is limited to {@code ceiling - truePeak}, and never below 0, so that a track that
- *       already peaks above the ceiling is left as it is rather than turned down.
+ *   <li>{@link NormalizationMode#NORMAL} (-14 LUFS) and {@link NormalizationMode#QUIET} (-19 LUFS):
+ *       gain = target - integrated loudness. Negative gain is applied in full. Positive gain is
+ *       limited to {@code ceiling - truePeak}, and never below 0, so that a track that already
+ *       peaks above the ceiling is left as it is rather than turned down.
  *   <li>{@link NormalizationMode#LOUD} (-11 LUFS): the full gain, followed by a {@link
- *       LookAheadLimiter} (5 ms look-ahead, 100 ms release by default) that holds the true peak
- *       at the ceiling. The limiter delays the audio by {@link #latencyFrames()} frames.
+ *       LookAheadLimiter} (5 ms look-ahead, 100 ms release by default) that holds the true peak at
+ *       the ceiling. The limiter delays the audio by {@link #latencyFrames()} frames.
  *   <li>A track with {@link TrackLoudness#UNKNOWN} loudness gets 0 dB.
  * </ul>
  *
  * <p>Output has the input's bit depth. Samples are rounded to the nearest integer (ties to even)
- * and clipped to the bit depth's range; no dither is added, so that a gain of 0 dB is bit-exact
- * and the output is reproducible. The rounding error is at most half a least significant bit:
- * about -101 dBFS at 16 bits.
+ * and clipped to the bit depth's range. No dither is added, so a gain of 0 dB is bit-exact and the
+ * output is reproducible. The rounding error is at most half a least significant bit, about -101
+ * dBFS at 16 bits.
  *
  * <p>Gapless use: {@link #setTrackLoudness} changes the gain from the next frame passed to {@link
  * #process}, so a track boundary stays sample-exact, and the limiter runs on across the boundary.
@@ -123,8 +123,7 @@ public final class LoudnessNormalizer {
    * Returns the gain in dB that {@code mode} applies to a track of {@code loudness}, by the rules
    * in the class documentation.
    */
-  public static double gainDb(
-      NormalizationMode mode, TrackLoudness loudness, double ceilingDbtp) {
+  public static double gainDb(NormalizationMode mode, TrackLoudness loudness, double ceilingDbtp) {
     if (mode == NormalizationMode.OFF || !loudness.isKnown()) {
       return 0.0;
     }
@@ -177,25 +176,25 @@ public final class LoudnessNormalizer {
     logger.debug("Track gain {} dB for {} in mode {}", gainDb, loudness, mode);
   }
 
-  /** The gain in dB applied to the current track. */
+  /** Returns the gain in dB applied to the current track. */
   public double gainDb() {
     return gainDb;
   }
 
-  /** Frames that the limiter holds back: 0 unless the mode is {@link NormalizationMode#LOUD}. */
+  /** Returns the limiter's delay in frames, which is 0 unless the mode is LOUD. */
   public int latencyFrames() {
     return limiter == null ? 0 : limiter.latencyFrames();
   }
 
-  /** Samples clipped to the bit depth's range so far. */
+  /** Returns the number of samples clipped to the bit depth's range so far. */
   public long clippedSamples() {
     return clippedSamples;
   }
 
   /**
-   * Processes {@code frames} interleaved frames from {@code input} and writes the frames that
-   * leave the stage to {@code output}, which may be the same array. Output holds at most {@code
-   * frames} frames; it holds fewer only while the limiter's delay fills.
+   * Processes {@code frames} interleaved frames from {@code input} and writes the frames that leave
+   * the stage to {@code output}, which may be the same array. At most {@code frames} frames are
+   * written, and fewer only while the limiter's delay fills.
    *
    * @return frames written to {@code output}
    */
@@ -225,8 +224,8 @@ public final class LoudnessNormalizer {
   }
 
   /**
-   * Writes the frames still held in the limiter to {@code output} (room for {@link
-   * #latencyFrames()} frames is enough) and empties it.
+   * Writes the frames still delayed in the limiter to {@code output}, which needs room for {@link
+   * #latencyFrames()} frames, and empties the limiter.
    *
    * @return frames written
    */

@@ -31,7 +31,7 @@ public enum NormalizationMode {
     return targetLufs;
   }
 
-  /** Whether this mode applies the look-ahead limiter. */
+  /** Returns whether this mode applies the look-ahead limiter. */
   public boolean isLimited() {
     return limited;
   }

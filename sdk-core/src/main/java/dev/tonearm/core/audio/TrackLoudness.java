@@ -3,8 +3,8 @@ package dev.tonearm.core.audio;
 import java.util.Locale;
 
 /**
- * Loudness of one track as the catalog manifest states it: integrated loudness (ITU-R BS.1770-4)
- * in LUFS and maximum true peak in dBTP. Immutable.
+ * Loudness of one track as the catalog manifest states it: integrated loudness (ITU-R BS.1770-4) in
+ * LUFS and maximum true peak in dBTP. Immutable.
  */
 public final class TrackLoudness {
   /** Loudness of a track whose manifest has none; normalisation applies 0 dB to it. */
@@ -21,8 +21,8 @@ public final class TrackLoudness {
   /**
    * Returns the loudness of a measured track.
    *
-   * @throws IllegalArgumentException when a value is not finite; a silent track has no
-   *     integrated loudness and should use {@link #UNKNOWN}
+   * @throws IllegalArgumentException when a value is not finite; a silent track has no integrated
+   *     loudness and should use {@link #UNKNOWN}
    */
   public static TrackLoudness of(double integratedLufs, double truePeakDbtp) {
     if (Double.isNaN(integratedLufs) || Double.isInfinite(integratedLufs)) {
@@ -34,7 +34,7 @@ public final class TrackLoudness {
     return new TrackLoudness(integratedLufs, truePeakDbtp);
   }
 
-  /** Whether the values are known; false only for {@link #UNKNOWN}. */
+  /** Returns whether the values are known: false only for {@link #UNKNOWN}. */
   public boolean isKnown() {
     return !Double.isNaN(integratedLufs);
   }

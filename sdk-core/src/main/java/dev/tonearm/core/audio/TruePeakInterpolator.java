@@ -15,13 +15,13 @@ import java.util.Arrays;
  *
  * <p>Accuracy, from the phases' frequency responses and checked by {@code
  * TruePeakInterpolatorTest}: interpolated points are within 0.01 dB of the exact sine value up to
- * 0.42 fs (20 kHz at 48 kHz), and 0.39 dB low at 0.45 fs. Independently of the filter, a peak
- * that falls between two of the 4x points reads low, for a sine of frequency f by up to {@code
- * -20 log10(cos(pi f / (4 fs)))}: 0.17 dB at 0.25 fs, 0.55 dB at 0.45 fs.
+ * 0.42 fs (20 kHz at 48 kHz), and 0.39 dB low at 0.45 fs. Independently of the filter, a peak that
+ * falls between two of the 4x points reads low, for a sine of frequency f by up to {@code -20
+ * log10(cos(pi f / (4 fs)))}: 0.17 dB at 0.25 fs, 0.55 dB at 0.45 fs.
  *
- * <p>Interpolated values for the interval after sample {@code n - 16} become available when
- * sample {@code n} arrives. {@link #tailPeaks()} evaluates the last 16 intervals as if the
- * signal continued with silence, without changing the state.
+ * <p>Interpolated values for the interval after sample {@code n - 16} become available when sample
+ * {@code n} arrives. {@link #tailPeaks()} evaluates the last 16 intervals as if the signal
+ * continued with silence, without changing the state.
  *
  * <p>Not thread-safe: one instance serves the channels of one stream.
  */

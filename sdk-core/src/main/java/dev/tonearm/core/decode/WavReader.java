@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Reads integer PCM from RIFF/WAVE files, a block at a time, as a {@link Decoder} with codec
- * {@code "wav"}.
+ * Reads integer PCM from RIFF/WAVE files, a block at a time, as a {@link Decoder} with codec {@code
+ * "wav"}.
  *
  * <p>Supported: WAVE_FORMAT_PCM and WAVE_FORMAT_EXTENSIBLE with the PCM sub-format, 1 to 8
  * channels, containers of 1 to 4 bytes (8-bit samples are unsigned, as WAVE defines them) and any
@@ -23,16 +23,16 @@ import java.util.Objects;
  * the order of {@link PcmFormat}; the extensible channel mask is reported by {@link
  * #channelMask()}. Chunks other than {@code fmt } and {@code data} are skipped.
  *
- * <p>Rejected with {@link DecoderException}: RIFX (big-endian), RF64 and other containers
- * ({@link Reason#UNSUPPORTED_FEATURE}); floating-point and compressed formats ({@link
- * Reason#UNSUPPORTED_FEATURE}); malformed headers ({@link Reason#BAD_HEADER}); a {@code fmt }
- * chunk over {@link #MAX_FMT_CHUNK_BYTES} or more than {@link #MAX_CHUNKS_BEFORE_DATA} chunks
- * before the data ({@link Reason#LIMIT_EXCEEDED}); a stream that ends inside the header ({@link
+ * <p>Rejected with {@link DecoderException}: RIFX (big-endian), RF64 and other containers ({@link
+ * Reason#UNSUPPORTED_FEATURE}); floating-point and compressed formats ({@link
+ * Reason#UNSUPPORTED_FEATURE}); malformed headers ({@link Reason#BAD_HEADER}); a {@code fmt } chunk
+ * over {@link #MAX_FMT_CHUNK_BYTES} or more than {@link #MAX_CHUNKS_BEFORE_DATA} chunks before the
+ * data ({@link Reason#LIMIT_EXCEEDED}); a stream that ends inside the header ({@link
  * Reason#TRUNCATED}).
  *
- * <p>Recovered from, with a warning: a data chunk that ends before its declared size, and a
- * partial frame at the end. A data size of 0 or 0xFFFFFFFF, which streaming writers leave before
- * they know the size, means "read to the end" and gives no warning.
+ * <p>Recovered from, with a warning: a data chunk that ends before its declared size, and a partial
+ * frame at the end. A data size of 0 or 0xFFFFFFFF, which streaming writers leave before they know
+ * the size, means "read to the end" and gives no warning.
  *
  * <p>Threading: one thread at a time, like every {@link Decoder}.
  */
@@ -51,8 +51,20 @@ public final class WavReader implements Decoder {
 
   /** Bytes 2 to 15 of every WAVE sub-format GUID: xxxxxxxx-0000-0010-8000-00aa00389b71. */
   private static final byte[] SUBFORMAT_GUID_TAIL = {
-    0x00, 0x00, 0x00, 0x00, 0x10, 0x00, (byte) 0x80, 0x00, 0x00, (byte) 0xAA, 0x00, 0x38,
-    (byte) 0x9B, 0x71
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x10,
+    0x00,
+    (byte) 0x80,
+    0x00,
+    0x00,
+    (byte) 0xAA,
+    0x00,
+    0x38,
+    (byte) 0x9B,
+    0x71
   };
 
   private final ByteSource source;
@@ -63,6 +75,7 @@ public final class WavReader implements Decoder {
   private int blockAlign;
   private int channelMask;
   private long dataStart;
+
   /** Frames in the data chunk, or -1 until the end is reached when the size is unknown. */
   private long totalFrames = -1;
 
@@ -383,7 +396,8 @@ public final class WavReader implements Decoder {
         break;
       case 3:
         for (int i = 0; i < sampleCount; i++) {
-          out[i] = ((in[p] & 0xFF) << 8 | (in[p + 1] & 0xFF) << 16 | in[p + 2] << 24) >> (8 + shift);
+          out[i] =
+              ((in[p] & 0xFF) << 8 | (in[p + 1] & 0xFF) << 16 | in[p + 2] << 24) >> (8 + shift);
           p += 3;
         }
         break;

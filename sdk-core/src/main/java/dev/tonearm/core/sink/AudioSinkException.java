@@ -3,8 +3,8 @@ package dev.tonearm.core.sink;
 import java.io.IOException;
 
 /**
- * A failure of an {@link AudioSink} with a stable {@link Reason} code. Messages name the format
- * or file involved and what to do next.
+ * A failure of an {@link AudioSink} with a stable {@link Reason} code. Messages name the format or
+ * file involved and what to do next.
  */
 public class AudioSinkException extends IOException {
   private static final long serialVersionUID = 1L;

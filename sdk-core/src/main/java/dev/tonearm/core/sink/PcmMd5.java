@@ -6,8 +6,8 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * MD5 of decoded PCM in the layout that FLAC's STREAMINFO MD5 covers: interleaved signed
- * little-endian samples, each sign-extended to {@code ceil(bits / 8)} bytes and not shifted. For
- * a correctly decoded FLAC stream the result equals the STREAMINFO MD5.
+ * little-endian samples, each sign-extended to {@code ceil(bits / 8)} bytes and not shifted. For a
+ * correctly decoded FLAC stream the result equals the STREAMINFO MD5.
  *
  * <p>Not thread-safe.
  */
@@ -53,10 +53,7 @@ public final class PcmMd5 {
 
   /** Adds the frames of a decoded block at its format's bit depth. */
   public void update(PcmBuffer buffer) {
-    update(
-        buffer.samples,
-        buffer.frames * buffer.format.channels(),
-        buffer.format.bitsPerSample());
+    update(buffer.samples, buffer.frames * buffer.format.channels(), buffer.format.bitsPerSample());
   }
 
   /** Samples added since creation or the last digest. */

@@ -18,17 +18,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes PCM to a RIFF/WAVE file as fast as it is fed.
  *
- * <p>Layout: samples keep the stream's bit depth in whole-byte containers ({@code ceil(bits /
- * 8)} bytes), left-justified as WAVE requires, with 1-byte containers unsigned. The file uses
- * WAVE_FORMAT_PCM for 8- and 16-bit mono or stereo, and WAVE_FORMAT_EXTENSIBLE (with the valid
- * bit count and the default channel mask for the channel count in WAVE order, see {@link
+ * <p>Layout: samples keep the stream's bit depth in whole-byte containers ({@code ceil(bits / 8)}
+ * bytes), left-justified as WAVE requires, with 1-byte containers unsigned. The file uses
+ * WAVE_FORMAT_PCM for 8- and 16-bit mono or stereo, and WAVE_FORMAT_EXTENSIBLE (with the valid bit
+ * count and the default channel mask for the channel count in WAVE order, see {@link
  * #channelMask(int)}) when there are more than 2 channels, more than 16 bits, or bits that do not
  * fill the container. The RIFF and data chunk sizes are written as 0 first and patched by {@link
  * #drain()} and {@link #close()}, so the file is valid after either.
  *
- * <p>Format changes: {@link #open} with a new format either starts a new file (the default,
- * {@link FormatChangePolicy#NEW_FILE}: {@code name.wav}, then {@code name-2.wav}, {@code
- * name-3.wav}, ...) or throws {@link AudioSinkException} with {@link
+ * <p>Format changes: {@link #open} with a new format either starts a new file (the default, {@link
+ * FormatChangePolicy#NEW_FILE}: {@code name.wav}, then {@code name-2.wav}, {@code name-3.wav}, ...)
+ * or throws {@link AudioSinkException} with {@link
  * AudioSinkException.Reason#FORMAT_CHANGE_REJECTED} ({@link FormatChangePolicy#REJECT}). Calling
  * {@link #open} again with the current format continues the current file.
  *
@@ -80,13 +80,27 @@ public final class WavFileSink implements AudioSink {
 
   /** The PCM sub-format GUID, 00000001-0000-0010-8000-00aa00389b71, in file byte order. */
   private static final byte[] KSDATAFORMAT_SUBTYPE_PCM = {
-    0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00,
-    (byte) 0x80, 0x00, 0x00, (byte) 0xAA, 0x00, 0x38, (byte) 0x9B, 0x71
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x10,
+    0x00,
+    (byte) 0x80,
+    0x00,
+    0x00,
+    (byte) 0xAA,
+    0x00,
+    0x38,
+    (byte) 0x9B,
+    0x71
   };
 
   /**
-   * Largest data chunk: the RIFF size field (4 GiB - 1) minus the rest of the largest header
-   * (4 + 48 + 8 bytes) and one pad byte.
+   * Largest data chunk: the RIFF size field (4 GiB - 1) minus the rest of the largest header (4 +
+   * 48 + 8 bytes) and one pad byte.
    */
   private static final long MAX_DATA_BYTES = 0xFFFF_FFFFL - 61;
 
@@ -96,7 +110,8 @@ public final class WavFileSink implements AudioSink {
   private final FormatChangePolicy formatChangePolicy;
   private final long maxDataBytes;
   private final List<Path> files = new ArrayList<>();
-  private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+  private final ByteBuffer buffer =
+      ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
   private byte[] packed = new byte[0];
 
   private FileChannel channel;
@@ -119,8 +134,8 @@ public final class WavFileSink implements AudioSink {
 
   /**
    * Returns the WAVE channel mask of the default layout for {@code channels} channels, the same
-   * layouts that FLAC assigns: mono is front centre; 2 to 8 channels are L R, L R C, L R BL BR, L
-   * R C BL BR, L R C LFE BL BR, L R C LFE BC SL SR, L R C LFE BL BR SL SR.
+   * layouts that FLAC assigns: mono is front centre; 2 to 8 channels are L R, L R C, L R BL BR, L R
+   * C BL BR, L R C LFE BL BR, L R C LFE BC SL SR, L R C LFE BL BR SL SR.
    */
   public static int channelMask(int channels) {
     switch (channels) {
@@ -372,9 +387,7 @@ public final class WavFileSink implements AudioSink {
     String name = basePath.getFileName().toString();
     int dot = name.lastIndexOf('.');
     String numbered =
-        dot > 0
-            ? name.substring(0, dot) + "-" + number + name.substring(dot)
-            : name + "-" + number;
+        dot > 0 ? name.substring(0, dot) + "-" + number + name.substring(dot) : name + "-" + number;
     return basePath.resolveSibling(numbered);
   }
 

@@ -244,7 +244,8 @@ class GaplessJoinerTest {
     joiner.finish();
 
     // The same samples through one normalizer without a track boundary.
-    LoudnessNormalizer reference = LoudnessNormalizer.builder().mode(NormalizationMode.LOUD).build();
+    LoudnessNormalizer reference =
+        LoudnessNormalizer.builder().mode(NormalizationMode.LOUD).build();
     reference.open(CD);
     reference.setTrackLoudness(loudness);
     int[] expected = new int[all.length];

@@ -3,9 +3,9 @@ package dev.tonearm.core.audio;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class KWeightingFilterTest {
   /** ITU-R BS.1770-4, Table 1: stage 1 (shelf) coefficients at 48 kHz, b0 b1 b2 a1 a2. */
@@ -27,16 +27,16 @@ class KWeightingFilterTest {
   }
 
   /**
-   * The derived filter must have the same response at every rate, up to a frequency well below
-   * the lower Nyquist frequency, as the 48 kHz table filter: within 0.01 dB up to 16 kHz.
+   * The derived filter must have the same response at every rate, up to a frequency well below the
+   * lower Nyquist frequency, as the 48 kHz table filter: within 0.01 dB up to 16 kHz.
    */
   @ParameterizedTest
   @ValueSource(doubles = {44_100, 88_200, 96_000, 192_000, 35_467})
   void response_otherRates_matches48kHzTableResponse(double rateHz) {
     double limitHz = Math.min(16_000, rateHz * 0.4);
     for (double f = 20; f <= limitHz; f *= 1.1) {
-      double table = responseDb(TABLE_SHELF_48K, 48_000, f) + responseDb(TABLE_HIGH_PASS_48K,
-          48_000, f);
+      double table =
+          responseDb(TABLE_SHELF_48K, 48_000, f) + responseDb(TABLE_HIGH_PASS_48K, 48_000, f);
       double derived =
           responseDb(KWeightingFilter.shelfCoefficients(rateHz), rateHz, f)
               + responseDb(KWeightingFilter.highPassCoefficients(rateHz), rateHz, f);
@@ -70,8 +70,7 @@ class KWeightingFilterTest {
     double numIm = -c[1] * Math.sin(w) - c[2] * Math.sin(2 * w);
     double denRe = 1 + c[3] * Math.cos(w) + c[4] * Math.cos(2 * w);
     double denIm = -c[3] * Math.sin(w) - c[4] * Math.sin(2 * w);
-    double magnitudeSquared =
-        (numRe * numRe + numIm * numIm) / (denRe * denRe + denIm * denIm);
+    double magnitudeSquared = (numRe * numRe + numIm * numIm) / (denRe * denRe + denIm * denIm);
     return 10 * Math.log10(magnitudeSquared);
   }
 }

@@ -20,8 +20,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Checks the meter against the minimum-requirement test signals of EBU Tech 3341 (loudness and
- * true peak, version 3 of 2016) and EBU Tech 3342 (loudness range), generated here from their
+ * Checks the meter against the minimum-requirement test signals of EBU Tech 3341 (loudness and true
+ * peak, version 3 of 2016) and EBU Tech 3342 (loudness range), generated here from their
  * definitions, each named by its case number.
  *
  * <p>NOTE: the case definitions (levels, durations, phases) were transcribed from public test
@@ -31,9 +31,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * 6: two channels at -28 dBFS, one at -24 dBFS and two surrounds at -30 dBFS + 1.5 dB sum to -23.0
  * LUFS.
  *
- * <p>Tech 3341 allows +-0.1 LU for loudness and +0.2/-0.4 dB for true peak; Tech 3342 allows +-1
- * LU for loudness range. This test holds loudness range to +-0.1 LU, because these tone steps have
- * an exact range.
+ * <p>Tech 3341 allows +-0.1 LU for loudness and +0.2/-0.4 dB for true peak; Tech 3342 allows +-1 LU
+ * for loudness range. This test holds loudness range to +-0.1 LU, because these tone steps have an
+ * exact range.
  */
 class LoudnessMeterTest {
   private static final double LOUDNESS_TOLERANCE_LU = 0.1;
@@ -77,8 +77,7 @@ class LoudnessMeterTest {
   @ParameterizedTest
   @ValueSource(longs = {48_000, 44_100})
   void tech3341Case3_relativeGate_readsMinus23(long rateHz) {
-    double[] signal =
-        stereo1k(rateHz, segment(-36.0, 10), segment(-23.0, 60), segment(-36.0, 10));
+    double[] signal = stereo1k(rateHz, segment(-36.0, 10), segment(-23.0, 60), segment(-36.0, 10));
 
     assertThat(measure(rateHz, 2, signal).integratedLufs())
         .isCloseTo(-23.0, within(LOUDNESS_TOLERANCE_LU));
@@ -169,8 +168,8 @@ class LoudnessMeterTest {
 
   /**
    * Tech 3341 cases 10: a 3 s stereo 1 kHz burst at -23.0 dBFS between silences; the maximum S
-   * reads -23.0 LUFS wherever the burst starts. The test set holds 20 such files with the burst
-   * at different offsets; here the offsets step by 13.7 ms, off the 100 ms block grid.
+   * reads -23.0 LUFS wherever the burst starts. The test set holds 20 such files with the burst at
+   * different offsets; here the offsets step by 13.7 ms, off the 100 ms block grid.
    */
   @Test
   void tech3341Case10_shortTermBursts_maxShortTermReadsMinus23() {
@@ -200,10 +199,7 @@ class LoudnessMeterTest {
     for (int i = 0; i < 20; i++) {
       double level = -38.0 + i;
       double[] signal =
-          stereo1k(
-              rateHz,
-              segment(Double.NEGATIVE_INFINITY, 3.0 + 0.15 * i),
-              segment(level, 3.0));
+          stereo1k(rateHz, segment(Double.NEGATIVE_INFINITY, 3.0 + 0.15 * i), segment(level, 3.0));
       meter.addSamples(signal, signal.length / 2);
 
       assertThat(meter.maxShortTermLufs())
@@ -213,8 +209,8 @@ class LoudnessMeterTest {
   }
 
   /**
-   * Tech 3341 case 12: stereo 1 kHz sine alternating 0.18 s at -20.0 dBFS and 0.22 s at -30.0
-   * dBFS, 25 times; M reads -23.0 LUFS constantly after the first 1 s.
+   * Tech 3341 case 12: stereo 1 kHz sine alternating 0.18 s at -20.0 dBFS and 0.22 s at -30.0 dBFS,
+   * 25 times; M reads -23.0 LUFS constantly after the first 1 s.
    */
   @Test
   void tech3341Case12_alternatingLevels_momentaryConstant() {
@@ -269,10 +265,7 @@ class LoudnessMeterTest {
     for (int i = 0; i < 20; i++) {
       double level = -38.0 + i;
       double[] signal =
-          stereo1k(
-              rateHz,
-              segment(Double.NEGATIVE_INFINITY, 1.0 + 0.02 * i),
-              segment(level, 0.4));
+          stereo1k(rateHz, segment(Double.NEGATIVE_INFINITY, 1.0 + 0.02 * i), segment(level, 0.4));
       meter.addSamples(signal, signal.length / 2);
 
       assertThat(meter.maxMomentaryLufs())
@@ -285,8 +278,8 @@ class LoudnessMeterTest {
    * Tech 3341 cases 15 to 19: 48 kHz 24-bit stereo sines whose peaks fall between samples. 15:
    * fs/4, 0 degrees, -6.0 dBFS peak; 16: fs/4, 45 degrees, -6.0 dBFS peak (samples at -9.0 dBFS);
    * 17: fs/6, 60 degrees, -6.0 dBFS peak; 18: fs/8, 67.5 degrees, -6.0 dBFS peak; 19: fs/4, 45
-   * degrees, samples at full scale and a +3.0 dB peak between them. The sines fade in and out
-   * over 20 ms, because an abrupt start would overshoot between samples near the edge.
+   * degrees, samples at full scale and a +3.0 dB peak between them. The sines fade in and out over
+   * 20 ms, because an abrupt start would overshoot between samples near the edge.
    */
   @ParameterizedTest
   @ValueSource(ints = {15, 16, 17, 18, 19})
@@ -342,8 +335,8 @@ class LoudnessMeterTest {
   }
 
   /**
-   * Tech 3342 cases 1 to 4: stereo 1 kHz sine steps of 20 s each. 1: -20, -30 dBFS, LRA 10; 2:
-   * -20, -15 dBFS, LRA 5; 3: -40, -20 dBFS, LRA 20; 4: -50, -35, -20, -35, -50 dBFS, LRA 15.
+   * Tech 3342 cases 1 to 4: stereo 1 kHz sine steps of 20 s each. 1: -20, -30 dBFS, LRA 10; 2: -20,
+   * -15 dBFS, LRA 5; 3: -40, -20 dBFS, LRA 20; 4: -50, -35, -20, -35, -50 dBFS, LRA 15.
    */
   @ParameterizedTest
   @ValueSource(ints = {1, 2, 3, 4})

@@ -119,8 +119,7 @@ class LoudnessNormalizerTest {
   @Test
   void process_normalPeakyTrack_stopsAtCeiling() {
     // -20 LUFS sine with one 10 ms burst at -3 dBFS: gain is capped at +2 dB.
-    double[] signal =
-        stereo1k(44_100, segment(-20.0, 5), segment(-3.0, 0.01), segment(-20.0, 5));
+    double[] signal = stereo1k(44_100, segment(-20.0, 5), segment(-3.0, 0.01), segment(-20.0, 5));
     int[] input = quantise(signal, 16);
     LoudnessMeter inputMeter = measure(input, CD);
     LoudnessNormalizer normalizer = normalizer(NormalizationMode.NORMAL, CD);

@@ -71,9 +71,9 @@ final class TestSignals {
   }
 
   /**
-   * Applies a raised-cosine fade-in and fade-out of {@code seconds} each, in place, and returns
-   * the array. A sine switched on abruptly is not band-limited near its edges, and its
-   * interpolation overshoots there.
+   * Applies a raised-cosine fade-in and fade-out of {@code seconds} each, in place, and returns the
+   * array. A sine switched on abruptly is not band-limited near its edges, and its interpolation
+   * overshoots there.
    */
   static double[] fadeEdges(double[] interleaved, int channels, long sampleRateHz, double seconds) {
     int fadeFrames = frames(seconds, sampleRateHz);

@@ -57,8 +57,20 @@ final class WavBytes {
     fmt.putInt(mask).putShort((short) subFormat);
     fmt.put(
         new byte[] {
-          0x00, 0x00, 0x00, 0x00, 0x10, 0x00, (byte) 0x80, 0x00, 0x00, (byte) 0xAA, 0x00, 0x38,
-          (byte) 0x9B, 0x71
+          0x00,
+          0x00,
+          0x00,
+          0x00,
+          0x10,
+          0x00,
+          (byte) 0x80,
+          0x00,
+          0x00,
+          (byte) 0xAA,
+          0x00,
+          0x38,
+          (byte) 0x9B,
+          0x71
         });
     return chunk("fmt ", fmt.array());
   }

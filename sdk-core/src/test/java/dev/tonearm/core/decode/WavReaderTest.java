@@ -57,11 +57,36 @@ class WavReaderTest {
     Path raw = dir.resolve("sox.raw");
     String encoding = bits == 8 ? "unsigned-integer" : "signed-integer";
     ExternalTool.run(
-        "sox", "-n", "-r", String.valueOf(rateHz), "-b", String.valueOf(bits), "-e", encoding,
-        "-c", String.valueOf(channels), wav.toString(), "synth", "0.3", "sine", "440", "sine",
-        "1250", "pinknoise", "gain", "-3");
+        "sox",
+        "-n",
+        "-r",
+        String.valueOf(rateHz),
+        "-b",
+        String.valueOf(bits),
+        "-e",
+        encoding,
+        "-c",
+        String.valueOf(channels),
+        wav.toString(),
+        "synth",
+        "0.3",
+        "sine",
+        "440",
+        "sine",
+        "1250",
+        "pinknoise",
+        "gain",
+        "-3");
     ExternalTool.run(
-        "sox", wav.toString(), "-t", "raw", "-e", "signed-integer", "-b", "32", "-L",
+        "sox",
+        wav.toString(),
+        "-t",
+        "raw",
+        "-e",
+        "signed-integer",
+        "-b",
+        "32",
+        "-L",
         raw.toString());
     ByteBuffer reference = ByteBuffer.wrap(Files.readAllBytes(raw)).order(ByteOrder.LITTLE_ENDIAN);
     int[] expected = new int[reference.remaining() / 4];
@@ -184,38 +209,44 @@ class WavReaderTest {
     byte[] pcm = new byte[] {0, 0, 0, 0};
     assertReason(new byte[0], Reason.TRUNCATED);
     assertReason(new byte[] {'R', 'I', 'F', 'F', 0, 0}, Reason.TRUNCATED);
-    assertReason(new WavBytes().riffId("RIFX").fmt(1, 1, 8000, 2, 16).build(),
-        Reason.UNSUPPORTED_FEATURE);
+    assertReason(
+        new WavBytes().riffId("RIFX").fmt(1, 1, 8000, 2, 16).build(), Reason.UNSUPPORTED_FEATURE);
     assertReason(new WavBytes().riffId("RF64").build(), Reason.UNSUPPORTED_FEATURE);
     assertReason(new WavBytes().riffId("OggS").build(), Reason.UNSUPPORTED_FORMAT);
     assertReason(new WavBytes().waveId("AVI ").build(), Reason.UNSUPPORTED_FORMAT);
-    assertReason(new WavBytes().fmt(3, 1, 8000, 4, 32).chunk("data", pcm).build(),
+    assertReason(
+        new WavBytes().fmt(3, 1, 8000, 4, 32).chunk("data", pcm).build(),
         Reason.UNSUPPORTED_FEATURE);
-    assertReason(new WavBytes().fmt(0x55, 1, 8000, 1, 0).chunk("data", pcm).build(),
+    assertReason(
+        new WavBytes().fmt(0x55, 1, 8000, 1, 0).chunk("data", pcm).build(),
         Reason.UNSUPPORTED_FEATURE);
     assertReason(
         new WavBytes().fmtExtensible(2, 48_000, 32, 32, 3, 3).chunk("data", pcm).build(),
         Reason.UNSUPPORTED_FEATURE);
     assertReason(new WavBytes().chunk("fmt ", new byte[12]).build(), Reason.BAD_HEADER);
     assertReason(new WavBytes().chunk("fmt ", new byte[5000]).build(), Reason.LIMIT_EXCEEDED);
-    assertReason(new WavBytes().chunk("data", pcm).fmt(1, 1, 8000, 2, 16).build(),
-        Reason.BAD_HEADER);
-    assertReason(new WavBytes().fmt(1, 2, 8000, 3, 16).chunk("data", pcm).build(),
-        Reason.BAD_HEADER);
-    assertReason(new WavBytes().fmt(1, 0, 8000, 2, 16).chunk("data", pcm).build(),
-        Reason.BAD_HEADER);
-    assertReason(new WavBytes().fmt(1, 9, 8000, 18, 16).chunk("data", pcm).build(),
+    assertReason(
+        new WavBytes().chunk("data", pcm).fmt(1, 1, 8000, 2, 16).build(), Reason.BAD_HEADER);
+    assertReason(
+        new WavBytes().fmt(1, 2, 8000, 3, 16).chunk("data", pcm).build(), Reason.BAD_HEADER);
+    assertReason(
+        new WavBytes().fmt(1, 0, 8000, 2, 16).chunk("data", pcm).build(), Reason.BAD_HEADER);
+    assertReason(
+        new WavBytes().fmt(1, 9, 8000, 18, 16).chunk("data", pcm).build(),
         Reason.UNSUPPORTED_FEATURE);
-    assertReason(new WavBytes().fmt(1, 1, 8000, 2, 24).chunk("data", pcm).build(),
-        Reason.BAD_HEADER);
-    assertReason(new WavBytes().fmt(1, 1, 8000, 8, 64).chunk("data", pcm).build(),
+    assertReason(
+        new WavBytes().fmt(1, 1, 8000, 2, 24).chunk("data", pcm).build(), Reason.BAD_HEADER);
+    assertReason(
+        new WavBytes().fmt(1, 1, 8000, 8, 64).chunk("data", pcm).build(),
         Reason.UNSUPPORTED_FEATURE);
-    assertReason(new WavBytes().fmt(1, 1, 8000, 1, 2).chunk("data", pcm).build(),
+    assertReason(
+        new WavBytes().fmt(1, 1, 8000, 1, 2).chunk("data", pcm).build(),
         Reason.UNSUPPORTED_FEATURE);
     assertReason(
         new WavBytes().fmt(1, 1, 8000, 2, 16).fmt(1, 1, 8000, 2, 16).chunk("data", pcm).build(),
         Reason.BAD_HEADER);
-    assertReason(new WavBytes().fmt(1, 1, 8000, 2, 16).chunk("LIST", 1000, new byte[4]).build(),
+    assertReason(
+        new WavBytes().fmt(1, 1, 8000, 2, 16).chunk("LIST", 1000, new byte[4]).build(),
         Reason.TRUNCATED);
   }
 

@@ -17,10 +17,10 @@ class PcmMd5Test {
   @TempDir Path dir;
 
   /**
-   * Decodes corpus FLAC files with the reference {@code flac} tool into WAV, reads them with
-   * {@link WavReader}, and compares the hash with the STREAMINFO MD5 that {@code metaflac}
-   * reports. Covers 8, 12, 16, 20 and 24 bits, 1 to 8 channels and odd rates; 12- and 20-bit
-   * files come out of flac as left-justified WAVE_FORMAT_EXTENSIBLE.
+   * Decodes corpus FLAC files with the reference {@code flac} tool into WAV, reads them with {@link
+   * WavReader}, and compares the hash with the STREAMINFO MD5 that {@code metaflac} reports. Covers
+   * 8, 12, 16, 20 and 24 bits, 1 to 8 channels and odd rates; 12- and 20-bit files come out of flac
+   * as left-justified WAVE_FORMAT_EXTENSIBLE.
    */
   @ParameterizedTest
   @ValueSource(
@@ -65,8 +65,19 @@ class PcmMd5Test {
     md5.update(new int[] {-1, 0x123456, -0x800000}, 3, 24);
     md5.update(new int[] {-2, 100}, 2, 12);
     byte[] expectedBytes = {
-      (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x56, 0x34, 0x12, 0x00, 0x00, (byte) 0x80,
-      (byte) 0xFE, (byte) 0xFF, 100, 0
+      (byte) 0xFF,
+      (byte) 0xFF,
+      (byte) 0xFF,
+      0x56,
+      0x34,
+      0x12,
+      0x00,
+      0x00,
+      (byte) 0x80,
+      (byte) 0xFE,
+      (byte) 0xFF,
+      100,
+      0
     };
 
     assertThat(md5.sampleCount()).isEqualTo(5);

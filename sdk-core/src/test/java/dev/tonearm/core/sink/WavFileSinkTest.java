@@ -162,8 +162,8 @@ class WavFileSinkTest {
       int step = 1;
       while (frame < 100_001) {
         int count = Math.min(step, 100_001 - frame);
-        sink.write(Arrays.copyOfRange(samples, frame * channels, (frame + count) * channels),
-            count);
+        sink.write(
+            Arrays.copyOfRange(samples, frame * channels, (frame + count) * channels), count);
         frame += count;
         step = step * 3 + 1;
       }
@@ -190,7 +190,15 @@ class WavFileSinkTest {
     assertThat(info).containsPattern("Sample Rate\\s*: 48000");
     assertThat(info).containsPattern("Precision\\s*: " + bits + "-bit");
     ExternalTool.run(
-        "sox", path.toString(), "-t", "raw", "-e", "signed-integer", "-b", "32", "-L",
+        "sox",
+        path.toString(),
+        "-t",
+        "raw",
+        "-e",
+        "signed-integer",
+        "-b",
+        "32",
+        "-L",
         raw.toString());
     ByteBuffer reference = bytes(raw);
     assertThat(reference.capacity()).isEqualTo(samples.length * 4);

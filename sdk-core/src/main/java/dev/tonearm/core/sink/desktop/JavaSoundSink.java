@@ -14,12 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Plays PCM on the default sound device through a Java Sound {@link SourceDataLine}. Desktop
- * JVMs only: this package uses {@code javax.sound}, which Android lacks.
+ * Plays PCM on the default sound device through a Java Sound {@link SourceDataLine}. Desktop JVMs
+ * only: this package uses {@code javax.sound}, which Android lacks.
  *
- * <p>Samples are sent as signed little-endian integers in whole-byte containers, left-justified,
- * so that 12- or 20-bit streams play at their true level. {@link #write} blocks while the
- * device's buffer is full, so the caller is paced by the device clock.
+ * <p>Samples are sent as signed little-endian integers in whole-byte containers, left-justified, so
+ * that 12- or 20-bit streams play at their true level. {@link #write} blocks while the device's
+ * buffer is full, so the caller is paced by the device clock.
  *
  * <p>Without a sound device (a server, a container, CI), {@link #open} throws {@link
  * AudioSinkException} with {@link AudioSinkException.Reason#NO_DEVICE}; callers check {@link

@@ -10,8 +10,8 @@ import dev.tonearm.core.sink.AudioSinkException;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs against the real Java Sound system of the machine. Which test runs depends on whether
- * the machine has a sound device; build machines usually have none.
+ * Runs against the real Java Sound system of the machine. Which test runs depends on whether the
+ * machine has a sound device; build machines usually have none.
  */
 class JavaSoundSinkTest {
   @Test
