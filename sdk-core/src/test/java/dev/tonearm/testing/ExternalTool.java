@@ -19,7 +19,7 @@ public final class ExternalTool {
 
   private ExternalTool() {}
 
-  /** Whether an executable named {@code name} is on the PATH. */
+  /** Returns whether an executable named {@code name} is on the PATH. */
   public static boolean isInstalled(String name) {
     String path = System.getenv("PATH");
     if (path == null) {
@@ -45,8 +45,8 @@ public final class ExternalTool {
    * Runs {@code command} (after {@link #require} of its first word) and returns its standard
    * output.
    *
-   * @throws IOException when it exits non-zero or runs longer than two minutes; the message holds
-   *     its standard error
+   * @throws IOException when it exits non-zero or runs longer than two minutes; the message
+   *     contains its standard error
    */
   public static String run(String... command) throws IOException, InterruptedException {
     require(command[0]);

@@ -113,7 +113,7 @@ public final class WavReader implements Decoder {
     return format;
   }
 
-  /** The WAVE_FORMAT_EXTENSIBLE channel mask, or 0 when the file has none. */
+  /** Returns the WAVE_FORMAT_EXTENSIBLE channel mask, or 0 when the file has none. */
   public int channelMask() throws IOException {
     format();
     return channelMask;
@@ -129,11 +129,11 @@ public final class WavReader implements Decoder {
     if (declaredSizeKnown) {
       frames = (int) Math.min(frames, declaredDataBytes / blockAlign - positionFrames);
     }
-    int wanted = frames * blockAlign;
-    if (bytes.length < wanted) {
-      bytes = new byte[wanted];
+    int requestedBytes = frames * blockAlign;
+    if (bytes.length < requestedBytes) {
+      bytes = new byte[requestedBytes];
     }
-    int got = readUpTo(bytes, wanted);
+    int got = readUpTo(bytes, requestedBytes);
     int complete = got / blockAlign;
     if (complete > 0) {
       int[] samples = buffer.ensureCapacity(complete * current.channels());
@@ -143,7 +143,7 @@ public final class WavReader implements Decoder {
       buffer.link = 0;
       positionFrames += complete;
     }
-    if (got < wanted) {
+    if (got < requestedBytes) {
       endOfStream(got - complete * blockAlign);
     } else if (declaredSizeKnown && positionFrames == declaredDataBytes / blockAlign) {
       endOfData();
@@ -291,12 +291,14 @@ public final class WavReader implements Decoder {
     int padded = (int) (size + (size & 1));
     byte[] fmt = new byte[padded];
     readHeaderBytes(fmt, padded, "fmt chunk");
+
     int tag = uint16(fmt, 0);
     int channels = uint16(fmt, 2);
     long sampleRateHz = uint32(fmt, 4);
     blockAlign = uint16(fmt, 12);
     int bitsField = uint16(fmt, 14);
     int validBits = bitsField;
+
     if (tag == WAVE_FORMAT_EXTENSIBLE) {
       if (size < 40 || uint16(fmt, 16) < 22) {
         throw new DecoderException(
@@ -312,6 +314,7 @@ public final class WavReader implements Decoder {
       }
       tag = uint16(fmt, 24);
     }
+
     if (tag != WAVE_FORMAT_PCM) {
       String name = tag == WAVE_FORMAT_IEEE_FLOAT ? " (IEEE float)" : "";
       throw new DecoderException(
@@ -430,12 +433,12 @@ public final class WavReader implements Decoder {
     return total;
   }
 
-  private void readHeaderBytes(byte[] buffer, int length, String what) throws DecoderException {
+  private void readHeaderBytes(byte[] buffer, int length, String part) throws DecoderException {
     int got = readUpTo(buffer, length);
     if (got < length) {
       throw new DecoderException(
           Reason.TRUNCATED,
-          "the stream ends inside the " + what + " after " + source.position() + " bytes");
+          "the stream ends inside the " + part + " after " + source.position() + " bytes");
     }
   }
 

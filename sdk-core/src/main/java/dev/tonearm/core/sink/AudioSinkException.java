@@ -13,7 +13,7 @@ public class AudioSinkException extends IOException {
   public enum Reason {
     /** This machine has no audio output device, or none that plays the requested format. */
     NO_DEVICE,
-    /** A device exists but could not be opened, for example because another program holds it. */
+    /** A device exists but could not be opened, for example because another program uses it. */
     DEVICE_UNAVAILABLE,
     /** The sink cannot represent the format, for example a byte rate beyond the file format. */
     UNSUPPORTED_FORMAT,
@@ -21,7 +21,7 @@ public class AudioSinkException extends IOException {
     FORMAT_CHANGE_REJECTED,
     /** The output would exceed a size limit of its container, such as 4 GiB for RIFF/WAVE. */
     SIZE_LIMIT_EXCEEDED,
-    /** Writing to the file or device failed; the cause holds the original exception. */
+    /** Writing to the file or device failed. The cause is the original exception. */
     IO_ERROR
   }
 
@@ -37,7 +37,7 @@ public class AudioSinkException extends IOException {
     this.reason = reason;
   }
 
-  /** The stable reason code. */
+  /** Returns the stable reason code. */
   public Reason reason() {
     return reason;
   }

@@ -48,17 +48,17 @@ public final class NullSink implements AudioSink {
     closed = true;
   }
 
-  /** Frames written since creation. */
+  /** Returns the frames written since creation. */
   public long framesWritten() {
     return framesWritten;
   }
 
-  /** Calls to {@link #open} since creation. */
+  /** Returns the number of {@link #open} calls since creation. */
   public int openCount() {
     return openCount;
   }
 
-  /** The format of the last {@link #open}, or null before the first. */
+  /** Returns the format of the last {@link #open}, or null before the first. */
   public PcmFormat format() {
     return format;
   }

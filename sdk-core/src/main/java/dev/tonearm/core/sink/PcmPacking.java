@@ -5,7 +5,7 @@ package dev.tonearm.core.sink;
  * per sample. Stateless and thread-safe.
  */
 public final class PcmPacking {
-  /** How a sample of {@code bits} bits sits in its whole-byte container. */
+  /** Position of a sample of {@code bits} bits within its whole-byte container. */
   public enum Layout {
     /**
      * The sample value as is, sign-extended to the container: the layout over which FLAC computes
@@ -14,7 +14,7 @@ public final class PcmPacking {
     SIGNED_RIGHT_JUSTIFIED,
     /**
      * Shifted left so that its most significant bit is the container's, as WAVE and most sound
-     * devices expect; full scale is then the container's full scale.
+     * devices expect. Full scale is then the container's full scale.
      */
     SIGNED_LEFT_JUSTIFIED,
     /** As {@link #SIGNED_LEFT_JUSTIFIED}, except that 1-byte containers are unsigned (WAVE). */

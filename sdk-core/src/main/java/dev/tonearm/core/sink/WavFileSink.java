@@ -32,13 +32,13 @@ import org.slf4j.LoggerFactory;
  * AudioSinkException.Reason#FORMAT_CHANGE_REJECTED} ({@link FormatChangePolicy#REJECT}). Calling
  * {@link #open} again with the current format continues the current file.
  *
- * <p>A RIFF file holds at most 4 GiB; a write that would pass that limit throws {@link
+ * <p>A RIFF file can contain at most 4 GiB. A write that would pass that limit throws {@link
  * AudioSinkException.Reason#SIZE_LIMIT_EXCEEDED} and writes nothing, leaving a valid file.
  *
  * <p>Threading: one thread calls every method.
  */
 public final class WavFileSink implements AudioSink {
-  /** What {@link #open} does when the format differs from the current file's. */
+  /** Behaviour of {@link #open} when the format differs from the current file's. */
   public enum FormatChangePolicy {
     /** Finish the current file and start the next one, named with a counter. */
     NEW_FILE,
@@ -202,6 +202,7 @@ public final class WavFileSink implements AudioSink {
       throw new IllegalArgumentException(
           "frames must be in [0, " + samples.length / channels + "]: " + frames);
     }
+
     int bytesPerSample = format.bytesPerSample();
     long bytes = (long) frames * channels * bytesPerSample;
     if (dataBytes + bytes > maxDataBytes) {
@@ -215,6 +216,7 @@ public final class WavFileSink implements AudioSink {
               + maxDataBytes
               + " bytes, the limit of a RIFF/WAVE file");
     }
+
     int sampleCount = frames * channels;
     int chunkSamples = BUFFER_BYTES / bytesPerSample;
     if (packed.length < chunkSamples * bytesPerSample) {

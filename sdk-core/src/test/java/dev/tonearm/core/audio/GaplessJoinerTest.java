@@ -69,7 +69,7 @@ class GaplessJoinerTest {
     @Override
     public void close() {}
 
-    /** All samples since the last open. */
+    /** Returns all samples since the last open. */
     int[] samples() {
       return Arrays.copyOf(current, currentLength);
     }
@@ -133,7 +133,7 @@ class GaplessJoinerTest {
   }
 
   @Test
-  void playTrack_wavDecodersIntoWavFile_joinSampleExact() throws IOException {
+  void playTrack_wavFiles_joinSampleExact() throws IOException {
     Random random = new Random(2);
     int[] first = randomTrack(random, 50_000, 2, 24);
     int[] second = randomTrack(random, 12_345, 2, 24);
@@ -198,7 +198,7 @@ class GaplessJoinerTest {
   }
 
   @Test
-  void write_withNormalizer_gainChangesExactlyAtTrackBoundary() throws IOException {
+  void write_normalizer_gainChangesAtBoundary() throws IOException {
     int[] first = new int[2 * 3000];
     int[] second = new int[2 * 3000];
     Arrays.fill(first, 1000);
@@ -222,7 +222,7 @@ class GaplessJoinerTest {
   }
 
   @Test
-  void write_loudModeAcrossTracks_matchesOneContinuousLimiter() throws IOException {
+  void write_loudAcrossTracks_limiterContinues() throws IOException {
     Random random = new Random(6);
     double[] signal =
         TestSignals.stereo1k(
@@ -259,7 +259,7 @@ class GaplessJoinerTest {
   }
 
   @Test
-  void write_formatChangeInLoudMode_flushesLimiterBeforeDrain() throws IOException {
+  void write_loudFormatChange_flushesLimiter() throws IOException {
     Random random = new Random(7);
     int[] cd = randomTrack(random, 5000, 2, 16);
     int[] hiRes = randomTrack(random, 5000, 2, 24);

@@ -40,7 +40,7 @@ class LookAheadLimiterTest {
   }
 
   @Test
-  void limit_loudSineStep_holdsTruePeakAtCeiling() {
+  void limit_loudStep_staysUnderCeiling() {
     // 1 s at -20 dBFS, then 1 s at +6 dBFS (over full scale as doubles), then quiet again.
     double[] input =
         sine(997, RATE_HZ, 2, 0, segment(-20, 1.0), segment(6.0, 1.0), segment(-20, 1.0));
@@ -52,7 +52,7 @@ class LookAheadLimiterTest {
   }
 
   @Test
-  void limit_highFrequencyNearNyquist_holdsInterSamplePeaks() {
+  void limit_interSamplePeaks_staysUnderCeiling() {
     // fs/4 at 45 degrees: sample peaks are 3 dB below the true peak, so a sample-peak limiter
     // would let the output reach +2 dBTP.
     double[] input = sine(RATE_HZ / 4.0, RATE_HZ, 1, 45, segment(0.0, 0.5));

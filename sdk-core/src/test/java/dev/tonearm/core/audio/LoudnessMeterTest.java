@@ -32,8 +32,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * LUFS.
  *
  * <p>Tech 3341 allows +-0.1 LU for loudness and +0.2/-0.4 dB for true peak; Tech 3342 allows +-1 LU
- * for loudness range. This test holds loudness range to +-0.1 LU, because these tone steps have an
- * exact range.
+ * for loudness range. This test checks loudness range within +-0.1 LU, because these tone steps
+ * have an exact range.
  */
 class LoudnessMeterTest {
   private static final double LOUDNESS_TOLERANCE_LU = 0.1;
@@ -72,7 +72,7 @@ class LoudnessMeterTest {
 
   /**
    * Tech 3341 case 3: stereo 1 kHz sine, -36.0 dBFS for 10 s, -23.0 dBFS for 60 s, -36.0 dBFS for
-   * 10 s; the relative gate removes the quiet parts and I reads -23.0 LUFS.
+   * 10 s. The relative gate removes the quiet parts, so I reads -23.0 LUFS.
    */
   @ParameterizedTest
   @ValueSource(longs = {48_000, 44_100})
@@ -85,7 +85,7 @@ class LoudnessMeterTest {
 
   /**
    * Tech 3341 case 4: stereo 1 kHz sine, -72.0 dBFS 10 s, -36.0 dBFS 10 s, -23.0 dBFS 60 s, -36.0
-   * dBFS 10 s, -72.0 dBFS 10 s; both gates act and I reads -23.0 LUFS.
+   * dBFS 10 s, -72.0 dBFS 10 s. Both gates act, and I reads -23.0 LUFS.
    */
   @ParameterizedTest
   @ValueSource(longs = {48_000, 44_100})
@@ -104,8 +104,8 @@ class LoudnessMeterTest {
   }
 
   /**
-   * Tech 3341 case 5: stereo 1 kHz sine, -26.0 dBFS 20 s, -20.0 dBFS 20.1 s, -26.0 dBFS 20 s; no
-   * block is gated and I reads -23.0 LUFS.
+   * Tech 3341 case 5: stereo 1 kHz sine, -26.0 dBFS 20 s, -20.0 dBFS 20.1 s, -26.0 dBFS 20 s. No
+   * block is gated, and I reads -23.0 LUFS.
    */
   @ParameterizedTest
   @ValueSource(longs = {48_000, 44_100})
@@ -134,7 +134,7 @@ class LoudnessMeterTest {
    * C, LFE, Ls, Rs, here with a full-scale LFE that the weights must exclude.
    */
   @Test
-  void tech3341Case6_sixChannelsWithLoudLfe_excludesLfe() {
+  void tech3341Case6_loudLfe_excluded() {
     double[] signal = sine(1000, 48_000, 6, 0, perChannel(20, -28, -28, -24, 0, -30, -30));
 
     assertThat(measure(48_000, 6, signal).integratedLufs())
@@ -167,12 +167,12 @@ class LoudnessMeterTest {
   }
 
   /**
-   * Tech 3341 cases 10: a 3 s stereo 1 kHz burst at -23.0 dBFS between silences; the maximum S
-   * reads -23.0 LUFS wherever the burst starts. The test set holds 20 such files with the burst at
-   * different offsets; here the offsets step by 13.7 ms, off the 100 ms block grid.
+   * Tech 3341 case 10: a 3 s stereo 1 kHz burst at -23.0 dBFS between silences. The maximum S reads
+   * -23.0 LUFS wherever the burst starts. The test set has 20 such files with the burst at
+   * different offsets. Here the offsets step by 13.7 ms, off the 100 ms block grid.
    */
   @Test
-  void tech3341Case10_shortTermBursts_maxShortTermReadsMinus23() {
+  void tech3341Case10_bursts_maxShortTermMinus23() {
     long rateHz = 48_000;
     for (int i = 0; i < 20; i++) {
       double[] signal =
@@ -190,7 +190,7 @@ class LoudnessMeterTest {
 
   /**
    * Tech 3341 case 11: 3 s stereo 1 kHz bursts at -38.0, -37.0, ..., -19.0 dBFS separated by
-   * silence; after each burst the maximum S reads that burst's level.
+   * silence. After each burst the maximum S reads that burst's level.
    */
   @Test
   void tech3341Case11_risingBursts_maxShortTermFollows() {
@@ -234,11 +234,11 @@ class LoudnessMeterTest {
   }
 
   /**
-   * Tech 3341 case 13: a 0.4 s stereo 1 kHz burst at -23.0 dBFS between silences; the maximum M
+   * Tech 3341 case 13: a 0.4 s stereo 1 kHz burst at -23.0 dBFS between silences. The maximum M
    * reads -23.0 LUFS wherever the burst starts. Offsets here step by 2.3 ms.
    */
   @Test
-  void tech3341Case13_momentaryBursts_maxMomentaryReadsMinus23() {
+  void tech3341Case13_bursts_maxMomentaryMinus23() {
     long rateHz = 48_000;
     for (int i = 0; i < 20; i++) {
       double[] signal =
@@ -256,7 +256,7 @@ class LoudnessMeterTest {
 
   /**
    * Tech 3341 case 14: 0.4 s stereo 1 kHz bursts at -38.0, -37.0, ..., -19.0 dBFS separated by
-   * silence; after each burst the maximum M reads that burst's level.
+   * silence. After each burst the maximum M reads that burst's level.
    */
   @Test
   void tech3341Case14_risingBursts_maxMomentaryFollows() {
@@ -309,7 +309,7 @@ class LoudnessMeterTest {
   }
 
   @Test
-  void truePeak_fsQuarterAt45Degrees_exceedsSamplePeakByThreeDb() {
+  void truePeak_quarterRate45Degrees_exceedsSamplePeak() {
     double[] signal = fadeEdges(sine(12_000, 48_000, 1, 45, segment(-6.0, 1.0)), 1, 48_000, 0.02);
     LoudnessMeter meter = LoudnessMeter.builder(48_000, 1).build();
     meter.addSamples(quantise(signal, 16), signal.length, 16);
@@ -319,7 +319,7 @@ class LoudnessMeterTest {
   }
 
   @Test
-  void truePeak_pulseAtEnd_countsIntervalsStillPending() {
+  void truePeak_pulseAtEnd_countsPendingIntervals() {
     // Two equal samples at the very end: the band-limited pulse through them peaks about 2 dB
     // above them, in an interval that the interpolator completes only 16 samples later.
     double[] signal = new double[1000];
@@ -439,7 +439,7 @@ class LoudnessMeterTest {
   }
 
   @Test
-  void integrated_shorterThanOneBlock_isNegativeInfinityButMomentaryIsNot() {
+  void integrated_underOneBlock_isNegativeInfinity() {
     LoudnessMeter meter = measure(48_000, 2, stereo1k(48_000, segment(-20.0, 0.3)));
 
     assertThat(meter.integratedLufs()).isEqualTo(Double.NEGATIVE_INFINITY);

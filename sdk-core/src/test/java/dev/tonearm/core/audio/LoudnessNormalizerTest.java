@@ -230,7 +230,7 @@ class LoudnessNormalizerTest {
   }
 
   @Test
-  void setTrackLoudness_atTrackBoundary_changesGainAtThatFrame() {
+  void setTrackLoudness_boundary_changesGainAtFrame() {
     int[] first = new int[2 * 500];
     int[] second = new int[2 * 500];
     Arrays.fill(first, 10_000);

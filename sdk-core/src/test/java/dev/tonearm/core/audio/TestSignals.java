@@ -15,12 +15,12 @@ final class TestSignals {
     }
   }
 
-  /** A segment with the same level on every channel; negative infinity means silence. */
+  /** Returns a segment with the same level on every channel; negative infinity is silence. */
   static Segment segment(double levelDbfs, double seconds) {
     return new Segment(new double[] {levelDbfs}, seconds);
   }
 
-  /** A segment with its own level per channel. */
+  /** Returns a segment with its own level per channel. */
   static Segment perChannel(double seconds, double... levelsDbfs) {
     return new Segment(levelsDbfs, seconds);
   }

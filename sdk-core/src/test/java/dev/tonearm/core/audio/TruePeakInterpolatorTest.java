@@ -8,8 +8,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TruePeakInterpolatorTest {
   /**
    * Compares every interpolated point of a steady sine with the sine's exact value at that point.
-   * The interpolated value of the interval after sample n - 16 becomes known when sample n arrives;
-   * the first and last 100 samples are left out, where the sine starts and stops.
+   * The interpolated value of the interval after sample n - 16 becomes known when sample n arrives.
+   * The first and last 100 samples, where the sine starts and stops, are left out.
    */
   @ParameterizedTest
   @ValueSource(doubles = {0.01, 0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.42, 0.45})

@@ -26,7 +26,7 @@ final class WavBytes {
     return chunk(id, body.length, body);
   }
 
-  /** Appends a chunk whose size field says {@code declaredSize}, whatever the body length. */
+  /** Appends a chunk whose size field is {@code declaredSize}, whatever the body length. */
   WavBytes chunk(String id, long declaredSize, byte[] body) {
     ByteBuffer header = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
     header.put(id.getBytes(StandardCharsets.US_ASCII)).putInt((int) declaredSize);

@@ -103,7 +103,7 @@ class WavReaderTest {
   }
 
   @Test
-  void read_extraChunksBeforeData_skipsThemOnStreams() throws Exception {
+  void read_extraChunks_skipped() throws Exception {
     byte[] file =
         new WavBytes()
             .chunk("LIST", new byte[] {1, 2, 3})
@@ -136,7 +136,7 @@ class WavReaderTest {
   }
 
   @Test
-  void read_unknownDataSize_readsToEndWithoutWarning() throws Exception {
+  void read_unknownDataSize_readsToEnd() throws Exception {
     byte[] file =
         new WavBytes()
             .fmt(1, 1, 8000, 2, 16)
@@ -152,7 +152,7 @@ class WavReaderTest {
 
   @Test
   void read_truncatedData_returnsWholeFramesAndWarns() throws Exception {
-    // Declares 8 frames of stereo 16-bit, holds 2 frames and half of a third.
+    // Declares 8 frames of stereo 16-bit but contains 2 frames and half of a third.
     byte[] file =
         new WavBytes()
             .fmt(1, 2, 8000, 4, 16)
@@ -191,7 +191,7 @@ class WavReaderTest {
   }
 
   @Test
-  void seekToFrame_outOfRangeOrStream_throwsTypedErrors() throws Exception {
+  void seekToFrame_invalid_throwsTypedErrors() throws Exception {
     Path wav = dir.resolve("short.wav");
     byte[] bytes = new WavBytes().fmt(1, 1, 8000, 2, 16).data16((short) 1, (short) 2).build();
     Files.write(wav, bytes);

@@ -55,7 +55,7 @@ class PcmMd5Test {
   }
 
   @Test
-  void hexDigest_noSamples_isMd5OfEmptyInput() {
+  void hexDigest_noSamples_isEmptyMd5() {
     assertThat(new PcmMd5().hexDigest()).isEqualTo("d41d8cd98f00b204e9800998ecf8427e");
   }
 

@@ -132,7 +132,7 @@ class WavFileSinkTest {
   }
 
   @Test
-  void write_eightBitOddLength_storesUnsignedAndPads() throws IOException {
+  void write_eightBitOdd_unsignedAndPadded() throws IOException {
     Path path = dir.resolve("eight.wav");
     try (WavFileSink sink = WavFileSink.builder(path).build()) {
       sink.open(new PcmFormat(8000, 1, 8));
@@ -208,7 +208,7 @@ class WavFileSinkTest {
   }
 
   @Test
-  void open_formatChangeWithNewFilePolicy_startsNumberedFiles() throws IOException {
+  void open_formatChangeNewFile_numbersFiles() throws IOException {
     Path path = dir.resolve("play.wav");
     WavFileSink sink = WavFileSink.builder(path).build();
     sink.open(new PcmFormat(44_100, 2, 16));
@@ -230,7 +230,7 @@ class WavFileSinkTest {
   }
 
   @Test
-  void open_formatChangeWithRejectPolicy_throwsAndKeepsFile() throws IOException {
+  void open_formatChangeReject_throws() throws IOException {
     Path path = dir.resolve("strict.wav");
     WavFileSink sink =
         WavFileSink.builder(path).formatChangePolicy(WavFileSink.FormatChangePolicy.REJECT).build();
@@ -280,7 +280,7 @@ class WavFileSinkTest {
   }
 
   @Test
-  void write_pastSizeLimit_throwsAndKeepsValidFile() throws IOException {
+  void write_pastSizeLimit_throws() throws IOException {
     Path path = dir.resolve("limit.wav");
     WavFileSink sink = WavFileSink.builder(path).maxDataBytes(10).build();
     sink.open(new PcmFormat(8000, 1, 16));
@@ -322,7 +322,7 @@ class WavFileSinkTest {
   }
 
   @Test
-  void write_beforeOpenOrAfterClose_throwsIllegalState() throws IOException {
+  void write_wrongState_throws() throws IOException {
     WavFileSink sink = WavFileSink.builder(dir.resolve("state.wav")).build();
 
     assertThatThrownBy(() -> sink.write(new int[2], 1)).isInstanceOf(IllegalStateException.class);
