@@ -114,8 +114,8 @@ public final class LoudnessMeter {
    */
   public static final long MIN_SAMPLE_RATE_HZ = 4_000;
 
-  /** Highest supported sample rate, 8 times 96 kHz. */
-  public static final long MAX_SAMPLE_RATE_HZ = 768_000;
+  /** Highest supported sample rate: 2^20 - 1 Hz, the largest rate that FLAC can store. */
+  public static final long MAX_SAMPLE_RATE_HZ = 1_048_575;
 
   private static final int GRANULES_PER_SECOND = 1000;
   private static final int MOMENTARY_GRANULES = 400;
