@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,28 +53,30 @@ public final class ExternalTool {
   public static String run(String... command) throws IOException, InterruptedException {
     require(command[0]);
     List<String> args = new ArrayList<>(Arrays.asList(command));
-    File stderr = File.createTempFile("tool", ".err");
+    // Output goes to files, so that a tool that hangs cannot block the read past the timeout.
+    Path stdout = Files.createTempFile("tool", ".out");
+    Path stderr = Files.createTempFile("tool", ".err");
     try {
       Process process =
           new ProcessBuilder(args)
-              .redirectError(stderr)
+              .redirectOutput(stdout.toFile())
+              .redirectError(stderr.toFile())
               .redirectInput(ProcessBuilder.Redirect.PIPE)
               .start();
       process.getOutputStream().close();
-      byte[] out = process.getInputStream().readAllBytes();
       if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new IOException(String.join(" ", args) + " timed out");
+        throw new IOException(String.join(" ", args) + " timed out after 2 minutes");
       }
       if (process.exitValue() != 0) {
-        String error =
-            new String(java.nio.file.Files.readAllBytes(stderr.toPath()), StandardCharsets.UTF_8);
+        String error = new String(Files.readAllBytes(stderr), StandardCharsets.UTF_8);
         throw new IOException(
             String.join(" ", args) + " exited with " + process.exitValue() + ": " + error);
       }
-      return new String(out, StandardCharsets.UTF_8);
+      return new String(Files.readAllBytes(stdout), StandardCharsets.UTF_8);
     } finally {
-      stderr.delete();
+      Files.deleteIfExists(stdout);
+      Files.deleteIfExists(stderr);
     }
   }
 }
