@@ -43,14 +43,14 @@ public final class DesktopHardwareIdentity implements HardwareIdentity {
 
   /**
    * @param machineIdFiles files to try in order for a 32-hex-digit machine id
-   * @param fallbackIdFile file that holds the generated id when no machine id file exists
+   * @param fallbackIdFile file that contains the generated id when no machine id file exists
    */
   public DesktopHardwareIdentity(List<Path> machineIdFiles, Path fallbackIdFile) {
     this.machineIdFiles = Collections.unmodifiableList(new ArrayList<>(machineIdFiles));
     this.fallbackIdFile = fallbackIdFile;
   }
 
-  /** The default: {@link #DEFAULT_MACHINE_ID_FILES}, then {@code ~/.tonearm/hardware-id}. */
+  /** Creates the default: {@link #DEFAULT_MACHINE_ID_FILES}, then {@code ~/.tonearm/hardware-id}. */
   public static DesktopHardwareIdentity createDefault() {
     Path home = Paths.get(System.getProperty("user.home"));
     return new DesktopHardwareIdentity(

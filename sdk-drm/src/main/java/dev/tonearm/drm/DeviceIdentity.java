@@ -37,7 +37,7 @@ public final class DeviceIdentity {
     this.privateKey = privateKey;
   }
 
-  /** The device id: {@code "d-"} and 32 random hex digits. */
+  /** Returns the device id: {@code "d-"} and 32 random hex digits. */
   public String deviceId() {
     return deviceId;
   }

@@ -65,7 +65,7 @@ import org.slf4j.LoggerFactory;
  * <p>Reading checks the trailing SHA-256 first, so any accidental change of the file is {@code
  * ERROR_KEY_STORE_CORRUPT}; then the two check values ({@code ERROR_KEY_STORE_DEVICE_MISMATCH},
  * {@code ERROR_KEY_STORE_APP_MISMATCH}); then the GCM tag, which catches a deliberate change that
- * also rewrote the SHA-256. The body holds the device id, the RSA key pair (PKCS#8 and
+ * also rewrote the SHA-256. The body contains the device id, the RSA key pair (PKCS#8 and
  * SubjectPublicKeyInfo DER) and each content key with its expiry. Each change is written through
  * {@link KeyStorage#write}, which replaces the blob atomically.
  *
@@ -235,7 +235,11 @@ public final class DeviceKeyStore implements Closeable {
       offset += CHECK_LENGTH_BYTES + NONCE_LENGTH_BYTES;
       long sealedLength = readUint32(blob, offset);
       if (sealedLength != digestOffset - HEADER_LENGTH_BYTES) {
-        throw corrupt("declares " + sealedLength + " sealed bytes but holds a different number");
+        throw corrupt(
+            "declares "
+                + sealedLength
+                + " sealed bytes but contains "
+                + (digestOffset - HEADER_LENGTH_BYTES));
       }
 
       DeviceKeyStore store = newStore(salt, hardwareId);
@@ -353,7 +357,7 @@ public final class DeviceKeyStore implements Closeable {
     return new ContentKey(keyId, stored.keyBytes, stored.expiresAtMs);
   }
 
-  /** The expiry of the content key {@code keyId}, or empty if it is not stored. */
+  /** Returns the expiry of the content key {@code keyId}, or empty if it is not stored. */
   public synchronized OptionalLong expiresAtMs(String keyId) {
     checkOpen();
     StoredKey stored = contentKeys.get(keyId);

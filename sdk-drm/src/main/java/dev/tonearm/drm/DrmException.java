@@ -47,7 +47,7 @@ public final class DrmException extends IOException {
   public static final int ERROR_DEVICE_LIMIT_REACHED = 3003;
   /** The account's subscription does not allow this playback. */
   public static final int ERROR_SUBSCRIPTION_REQUIRED = 3004;
-  /** The server knows no content key with a requested id. */
+  /** The server has no content key with a requested id. */
   public static final int ERROR_UNKNOWN_KEY = 3005;
   /** The access token is missing, invalid or expired. */
   public static final int ERROR_UNAUTHORIZED = 3006;
@@ -80,17 +80,17 @@ public final class DrmException extends IOException {
     this.serverCode = serverCode;
   }
 
-  /** The stable reason code, one of the {@code ERROR_...} constants. */
+  /** Returns the stable reason code, one of the {@code ERROR_...} constants. */
   public int reason() {
     return reason;
   }
 
-  /** The name of {@link #reason()}, such as {@code "ERROR_LICENCE_EXPIRED"}. */
+  /** Returns the name of {@link #reason()}, such as {@code "ERROR_LICENCE_EXPIRED"}. */
   public String reasonName() {
     return reasonName(reason);
   }
 
-  /** The server's {@code error.code}, or null if the failure did not come from a server reply. */
+  /** Returns the server's {@code error.code}, or null if the failure did not come from a server. */
   public String serverCode() {
     return serverCode;
   }

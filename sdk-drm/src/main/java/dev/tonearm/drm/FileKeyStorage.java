@@ -20,7 +20,7 @@ public final class FileKeyStorage implements KeyStorage {
     this.file = file;
   }
 
-  /** The file that holds the blob. */
+  /** Returns the file that contains the blob. */
   public Path file() {
     return file;
   }

@@ -3,7 +3,7 @@ package dev.tonearm.drm;
 import java.io.IOException;
 
 /**
- * Where the encrypted {@link DeviceKeyStore} blob is kept. The blob is already encrypted and
+ * Storage for the encrypted {@link DeviceKeyStore} blob. The blob is already encrypted and
  * authenticated; an implementation only stores it. An Android app can implement this over a file
  * in its private directory, optionally sealing the blob once more with an Android Keystore key.
  *

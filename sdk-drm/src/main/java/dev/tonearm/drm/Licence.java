@@ -61,7 +61,7 @@ public final class Licence {
     return expiresAtMs;
   }
 
-  /** The content keys, wrapped for {@link #deviceId()}. */
+  /** Returns the content keys, wrapped for {@link #deviceId()}. */
   public List<WrappedContentKey> keys() {
     return keys;
   }

@@ -14,7 +14,7 @@ class CtrDecryptorTest {
   private static final byte[] KEY = DeviceKeyStoreTest.filled(0x3c);
 
   @Test
-  void decrypt_oddOffsetsAndLengths_matchesWholeObjectDecryption() throws Exception {
+  void decrypt_oddOffsets_matchesJce() throws Exception {
     Random random = new Random(7);
     byte[] iv = new byte[16];
     random.nextBytes(iv);
@@ -54,7 +54,7 @@ class CtrDecryptorTest {
   }
 
   @Test
-  void counterForBlock_carriesAcrossBytesAndWrapsAt2To128() {
+  void counterForBlock_carriesAndWraps() {
     byte[] iv = new byte[16];
     Arrays.fill(iv, 8, 16, (byte) 0xff);
     byte[] out = new byte[16];

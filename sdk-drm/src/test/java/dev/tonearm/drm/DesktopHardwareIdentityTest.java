@@ -28,7 +28,7 @@ class DesktopHardwareIdentityTest {
   }
 
   @Test
-  void invalidOrMissingMachineId_fallsBackToGeneratedOwnerOnlyId() throws Exception {
+  void missingMachineId_usesGeneratedId() throws Exception {
     Path invalid = dir.resolve("machine-id");
     Files.write(invalid, "not-a-machine-id".getBytes(StandardCharsets.UTF_8));
     Path fallback = dir.resolve("home").resolve(".tonearm").resolve("hardware-id");
@@ -61,7 +61,7 @@ class DesktopHardwareIdentityTest {
   }
 
   @Test
-  void keyStore_withDesktopIdentity_opensAgainButNotWithAnotherMachineId() throws Exception {
+  void keyStore_otherMachineId_mismatch() throws Exception {
     Path machineId = dir.resolve("machine-id");
     Files.write(machineId, "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
     Path otherMachineId = dir.resolve("other-machine-id");

@@ -40,7 +40,7 @@ class DeviceKeyStoreTest {
   }
 
   @Test
-  void reopen_sameDeviceAndApp_returnsIdentityAndKeys() throws Exception {
+  void reopen_sameDevice_keepsIdentityAndKeys() throws Exception {
     FileKeyStorage storage = new FileKeyStorage(dir.resolve("store.tks"));
     String deviceId;
     String publicKey;
@@ -61,7 +61,7 @@ class DeviceKeyStoreTest {
   }
 
   @Test
-  void newStore_generatesRsa2048IdentityInOwnerOnlyFile() throws Exception {
+  void newStore_createsRsa2048Identity() throws Exception {
     FileKeyStorage storage = new FileKeyStorage(dir.resolve("sub").resolve("store.tks"));
     try (DeviceKeyStore store = open(storage, DEVICE_A, APP, new MutableClock(NOW_MS))) {
       java.security.interfaces.RSAPublicKey key =
@@ -84,7 +84,7 @@ class DeviceKeyStoreTest {
   }
 
   @Test
-  void openedByOtherAppSignature_failsWithAppMismatch() throws Exception {
+  void otherAppSignature_failsWithAppMismatch() throws Exception {
     FileKeyStorage copy = storageWith(sampleStore);
 
     assertThatThrownBy(() -> open(copy, DEVICE_A, OTHER_APP, new MutableClock(NOW_MS)))
@@ -236,7 +236,7 @@ class DeviceKeyStoreTest {
   }
 
   @Test
-  void failedWrite_keepsPreviousStateInMemoryAndOnDisk() throws Exception {
+  void failedWrite_keepsPreviousState() throws Exception {
     FailingStorage storage = new FailingStorage(sampleStore);
     try (DeviceKeyStore store = open(storage, DEVICE_A, APP, new MutableClock(NOW_MS))) {
       storage.failWrites = true;

@@ -21,7 +21,7 @@ import java.util.List;
 
 /**
  * Reference server DRM services plus a WireMock stub of their HTTP routes on loopback, and an SDK
- * device (key store, client, manager) per hardware id. WireMock stands in for the server's HTTP
+ * device (key store, client, manager) per hardware id. WireMock replaces the server's HTTP
  * layer, which is built separately; the stubbed bodies are what the real services return,
  * serialized with Jackson as the routes will.
  */

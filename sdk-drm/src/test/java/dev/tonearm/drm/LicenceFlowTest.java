@@ -144,7 +144,7 @@ class LicenceFlowTest {
   }
 
   @Test
-  void licenceOfDeviceA_isUselessToDeviceB() throws Exception {
+  void licenceForA_uselessToB() throws Exception {
     fixture.registerOnServer(DrmFixture.ALICE, storeA);
     dev.tonearm.server.drm.SignedLicence licenceForA =
         fixture.stubLicence(
@@ -250,7 +250,7 @@ class LicenceFlowTest {
   }
 
   @Test
-  void licenceFromAnotherServerKey_failsSignatureOrTrust() throws Exception {
+  void foreignSigningKey_isRejected() throws Exception {
     fixture.registerOnServer(DrmFixture.ALICE, storeA);
     try (DrmFixture other = new DrmFixture(dir.resolve("other-server"))) {
       other.registerOnServer(DrmFixture.ALICE, storeA);

@@ -54,7 +54,7 @@ public final class DrmServiceException extends Exception {
     this.reason = reason;
   }
 
-  /** The stable reason code. */
+  /** Returns the stable reason code. */
   public Reason reason() {
     return reason;
   }

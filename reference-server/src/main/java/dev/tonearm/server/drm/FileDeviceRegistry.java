@@ -58,7 +58,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     this.maxDevicesPerAccount = maxDevicesPerAccount;
   }
 
-  /** A registry that is lost when the process ends. */
+  /** Creates a registry that is lost when the process ends. */
   public static FileDeviceRegistry inMemory(Clock clock, int maxDevicesPerAccount) {
     return new FileDeviceRegistry(null, clock, maxDevicesPerAccount);
   }

@@ -234,12 +234,12 @@ public final class LicenceService {
         keys.signingKey().keyId());
   }
 
-  /** The public keys that clients use to verify licences. */
+  /** Returns the public keys that clients use to verify licences. */
   public SigningKeyList signingKeys() {
     return new SigningKeyList(List.of(keys.signingKey()));
   }
 
-  /** The bytes that the licence signature covers: the context prefix, then the payload. */
+  /** Returns the bytes that the licence signature covers: the context prefix, then the payload. */
   static byte[] signedMessage(byte[] payloadBytes) {
     byte[] context = SignedLicence.SIGNATURE_CONTEXT.getBytes(StandardCharsets.UTF_8);
     byte[] message = Arrays.copyOf(context, context.length + payloadBytes.length);

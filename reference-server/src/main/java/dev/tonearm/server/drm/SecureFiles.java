@@ -75,14 +75,14 @@ final class SecureFiles {
     Set<PosixFilePermission> foreign = EnumSet.copyOf(permissions);
     foreign.removeAll(OWNER_ALL);
     if (!foreign.isEmpty()) {
-      String shown = PosixFilePermissions.toString(permissions);
+      String permissionText = PosixFilePermissions.toString(permissions);
       throw new DrmServiceException(
           DrmServiceException.Reason.KEY_FILE_INSECURE,
           description
               + " "
               + file
               + " has permissions "
-              + shown
+              + permissionText
               + " but must be readable and writable by its owner only; run 'chmod 600 "
               + file
               + "' and check who may have copied it");

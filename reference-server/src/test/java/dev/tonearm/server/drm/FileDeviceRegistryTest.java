@@ -46,7 +46,7 @@ class FileDeviceRegistryTest {
   }
 
   @Test
-  void reRegisterSameAccount_replacesKeyAndKeepsRegistrationTime() throws Exception {
+  void reRegister_replacesKeyKeepsTime() throws Exception {
     FileDeviceRegistry registry = FileDeviceRegistry.inMemory(clock, 1);
     Device first = registry.register("u-1", new RegisterDeviceRequest("d-laptop-01", rsa2048, "A"));
     clock.advance(Duration.ofDays(1));

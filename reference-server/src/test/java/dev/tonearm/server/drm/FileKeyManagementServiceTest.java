@@ -54,7 +54,7 @@ class FileKeyManagementServiceTest {
   }
 
   @Test
-  void wrappedKeyFile_doesNotContainThePlainKey() throws Exception {
+  void wrappedKeyFile_hidesPlainKey() throws Exception {
     FileKeyManagementService kms = FileKeyManagementService.open(dir);
     try (ContentKey key = kms.createContentKey()) {
       byte[] file = Files.readAllBytes(kms.wrappedKeyPath(key.keyId()));
@@ -66,7 +66,7 @@ class FileKeyManagementServiceTest {
   }
 
   @Test
-  void worldReadableMasterKey_isRejectedWithClearError() throws Exception {
+  void worldReadableMasterKey_isRejected() throws Exception {
     FileKeyManagementService.open(dir);
     Path master = dir.resolve("master.key");
     Files.setPosixFilePermissions(master, PosixFilePermissions.fromString("rw-r--r--"));
@@ -105,7 +105,7 @@ class FileKeyManagementServiceTest {
   }
 
   @Test
-  void unknownOrMalformedKeyId_failsWithUnknownKey() throws Exception {
+  void malformedKeyId_isUnknownKey() throws Exception {
     FileKeyManagementService kms = FileKeyManagementService.open(dir);
 
     for (String keyId : new String[] {"k-00000000000000000000000000000000", "../master", "", null}) {
@@ -204,7 +204,7 @@ class FileKeyManagementServiceTest {
   }
 
   @Test
-  void closedContentKey_refusesAccessAndHidesBytesInToString() throws Exception {
+  void contentKey_closeAndToString_hideBytes() throws Exception {
     FileKeyManagementService kms = FileKeyManagementService.open(dir);
     ContentKey key = kms.createContentKey();
     String hex = HexFormat.of().formatHex(key.keyBytes());

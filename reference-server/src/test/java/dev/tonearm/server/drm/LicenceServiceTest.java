@@ -78,7 +78,7 @@ class LicenceServiceTest {
   }
 
   @Test
-  void issue_wrapsEachKeyForTheDeviceAndSignsThePayload() throws Exception {
+  void issue_wrapsKeysAndSignsPayload() throws Exception {
     SignedLicence signed =
         service.issue(
             "u-alice", new LicenceRequest("d-alice-laptop", List.of(keyOne, keyTwo), "streaming"));
@@ -130,7 +130,7 @@ class LicenceServiceTest {
   }
 
   @Test
-  void issue_deviceOfAnotherAccount_failsWithDeviceNotOwned() {
+  void issue_otherAccountsDevice_notOwned() {
     assertThatThrownBy(
             () ->
                 service.issue(
@@ -144,7 +144,7 @@ class LicenceServiceTest {
   }
 
   @Test
-  void issue_unknownOrDeauthorisedDevice_failsWithDeviceNotFound() throws Exception {
+  void issue_unknownDevice_notFound() throws Exception {
     registry.deauthorise("u-alice", "d-alice-laptop");
 
     for (String deviceId : new String[] {"d-alice-laptop", "d-never-registered", null}) {
@@ -175,7 +175,7 @@ class LicenceServiceTest {
   }
 
   @Test
-  void issue_unknownKey_failsWithUnknownKeyNamingIt() {
+  void issue_unknownKey_namesKey() {
     assertThatThrownBy(
             () ->
                 service.issue(
