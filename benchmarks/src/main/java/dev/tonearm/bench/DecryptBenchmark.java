@@ -81,7 +81,8 @@ public class DecryptBenchmark {
         new OptionsBuilder().include(DecryptBenchmark.class.getName() + ".decrypt").build();
     Collection<RunResult> results = new Runner(options).run();
     System.out.println();
-    System.out.println("chunk size | MB/s    | CPU share at 320 kbps | CPU share at FLAC 1411 kbps");
+    System.out.println(
+        "chunk size | MB/s    | CPU share at 320 kbps | CPU share at FLAC 1411 kbps");
     for (RunResult result : results) {
       String chunk = result.getParams().getParam("chunkSizeBytes");
       double operationsPerSecond = result.getPrimaryResult().getScore();

@@ -12,9 +12,9 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Block {@code i} of the object (bytes {@code 16i} to {@code 16i+15}) uses the counter {@code
  * (iv + i) mod 2^128}, big-endian, as the JDK's and Android's {@code AES/CTR/NoPadding} increment
- * it. A call at an offset other than where the previous call ended re-initialises the cipher at
- * the block that contains the offset. It then discards the key stream before the offset within
- * that block, so a seek costs one cipher initialisation, not a decryption from the start.
+ * it. A call at an offset other than where the previous call ended re-initialises the cipher at the
+ * block that contains the offset. It then discards the key stream before the offset within that
+ * block, so a seek costs one cipher initialisation, not a decryption from the start.
  *
  * <p>Data goes to {@link Cipher#update(byte[], int, int, byte[], int)} in chunks of {@link
  * #chunkSizeBytes()}, straight into the caller's buffer, with no allocation per call. On OpenJDK 17
@@ -122,8 +122,7 @@ public final class CtrDecryptor {
       int done = 0;
       while (done < length) {
         int take = Math.min(chunkSizeBytes, length - done);
-        int produced =
-            cipher.update(input, inputOffset + done, take, output, outputOffset + done);
+        int produced = cipher.update(input, inputOffset + done, take, output, outputOffset + done);
         if (produced != take) {
           // CTR is a stream mode; a provider that buffers would shift every later byte.
           nextOffset = -1;

@@ -4,13 +4,13 @@ import dev.tonearm.core.decode.ByteSource;
 import java.io.IOException;
 
 /**
- * {@link ByteSource} that decrypts an AES-256-CTR object read from another source, so decoders
- * read plaintext while the source below (for example the chunk layer that verifies ciphertext
- * digests) handles ciphertext.
+ * {@link ByteSource} that decrypts an AES-256-CTR object read from another source, so decoders read
+ * plaintext while the source below (for example the chunk layer that verifies ciphertext digests)
+ * handles ciphertext.
  *
- * <p>Positions, length and seeking are those of the ciphertext source; CTR keeps them equal to
- * the plaintext's. Each read fills a reused ciphertext buffer from the source and decrypts it
- * into the caller's buffer. Closing closes the source. Not thread-safe: one reader at a time.
+ * <p>Positions, length and seeking are those of the ciphertext source; CTR keeps them equal to the
+ * plaintext's. Each read fills a reused ciphertext buffer from the source and decrypts it into the
+ * caller's buffer. Closing closes the source. Not thread-safe: one reader at a time.
  */
 public final class DecryptingByteSource implements ByteSource {
   /** Default size of the reused ciphertext buffer. */

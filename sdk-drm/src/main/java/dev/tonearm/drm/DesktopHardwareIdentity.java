@@ -13,8 +13,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Desktop default {@link HardwareIdentity}: the systemd machine id, else a random id generated
- * once in the user's home.
+ * Desktop default {@link HardwareIdentity}: the systemd machine id, else a random id generated once
+ * in the user's home.
  *
  * <p>It reads the first of {@code /etc/machine-id} and {@code /var/lib/dbus/machine-id} that
  * contains a 32-hex-digit id. Where neither exists (macOS, Windows, containers), it uses {@code
@@ -50,7 +50,9 @@ public final class DesktopHardwareIdentity implements HardwareIdentity {
     this.fallbackIdFile = fallbackIdFile;
   }
 
-  /** Creates the default: {@link #DEFAULT_MACHINE_ID_FILES}, then {@code ~/.tonearm/hardware-id}. */
+  /**
+   * Creates the default: {@link #DEFAULT_MACHINE_ID_FILES}, then {@code ~/.tonearm/hardware-id}.
+   */
   public static DesktopHardwareIdentity createDefault() {
     Path home = Paths.get(System.getProperty("user.home"));
     return new DesktopHardwareIdentity(

@@ -65,8 +65,8 @@ public final class DeviceIdentity {
    * label).
    *
    * @param expiresAtMs expiry of the licence that carried the key
-   * @throws DrmException {@code ERROR_KEY_UNWRAP_FAILED} if the key was wrapped for another
-   *     device or is damaged, or does not decrypt to 32 bytes
+   * @throws DrmException {@code ERROR_KEY_UNWRAP_FAILED} if the key was wrapped for another device
+   *     or is damaged, or does not decrypt to 32 bytes
    */
   public ContentKey unwrapContentKey(String keyId, byte[] wrappedKey, long expiresAtMs)
       throws DrmException {

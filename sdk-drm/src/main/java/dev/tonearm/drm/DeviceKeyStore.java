@@ -39,16 +39,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Device-bound store for this device's identity and the content keys it has received, encrypted
- * at rest with AES-256-GCM under a key derived from the hardware id and the app signature.
+ * Device-bound store for this device's identity and the content keys it has received, encrypted at
+ * rest with AES-256-GCM under a key derived from the hardware id and the app signature.
  *
- * <p>Design: the store key is HKDF-SHA256 (RFC 5869) with input key material {@code
- * len(hardwareId) || hardwareId || len(appSignature) || appSignature} (lengths as 4-byte
- * big-endian), the file's random 32-byte salt, and info {@code
- * "tonearm-device-key-store-v1 store-key"}. Two 16-byte check values, HKDF of the hardware id
- * alone and of the app signature alone with their own info strings, tell a store from another
- * device or another app apart from a damaged one. Every write uses a fresh random 96-bit nonce.
- * File layout, all integers big-endian:
+ * <p>Design: the store key is HKDF-SHA256 (RFC 5869) with input key material {@code len(hardwareId)
+ * || hardwareId || len(appSignature) || appSignature} (lengths as 4-byte big-endian), the file's
+ * random 32-byte salt, and info {@code "tonearm-device-key-store-v1 store-key"}. Two 16-byte check
+ * values, HKDF of the hardware id alone and of the app signature alone with their own info strings,
+ * tell a store from another device or another app apart from a damaged one. Every write uses a
+ * fresh random 96-bit nonce. File layout, all integers big-endian:
  *
  * <pre>
  *  0  magic "TNKS"            4 bytes
@@ -502,8 +501,7 @@ public final class DeviceKeyStore implements Closeable {
       byte[] blob = new byte[HEADER_LENGTH_BYTES + (int) sealedLength + DIGEST_LENGTH_BYTES];
       System.arraycopy(header, 0, blob, 0, HEADER_LENGTH_BYTES);
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(
-          Cipher.ENCRYPT_MODE, storeKey, new GCMParameterSpec(TAG_LENGTH_BYTES * 8, nonce));
+      cipher.init(Cipher.ENCRYPT_MODE, storeKey, new GCMParameterSpec(TAG_LENGTH_BYTES * 8, nonce));
       cipher.updateAAD(header);
       int sealed =
           cipher.doFinal(bodyBytes.buffer(), 0, bodyBytes.size(), blob, HEADER_LENGTH_BYTES);

@@ -4,8 +4,8 @@ import java.io.IOException;
 
 /**
  * Storage for the encrypted {@link DeviceKeyStore} blob. The blob is already encrypted and
- * authenticated; an implementation only stores it. An Android app can implement this over a file
- * in its private directory, optionally sealing the blob once more with an Android Keystore key.
+ * authenticated; an implementation only stores it. An Android app can implement this over a file in
+ * its private directory, optionally sealing the blob once more with an Android Keystore key.
  *
  * <p>{@link FileKeyStorage} is the default. Implementations are thread-safe.
  */

@@ -92,8 +92,8 @@ public final class LicenceManager {
    * Requests licences for {@code keyIds}, verifies them and stores their keys.
    *
    * @return the verified licences, one per batch of at most {@code maxKeysPerRequest} ids
-   * @throws DrmException a client, verification or key store reason; keys of batches that
-   *     completed before the failure stay stored
+   * @throws DrmException a client, verification or key store reason; keys of batches that completed
+   *     before the failure stay stored
    */
   public List<Licence> acquireKeys(Collection<String> keyIds, LicencePurpose purpose)
       throws DrmException {
@@ -102,7 +102,8 @@ public final class LicenceManager {
     List<Licence> licences = new ArrayList<>();
     for (int start = 0; start < unique.size(); start += maxKeysPerRequest) {
       List<String> batch =
-          new ArrayList<>(unique.subList(start, Math.min(unique.size(), start + maxKeysPerRequest)));
+          new ArrayList<>(
+              unique.subList(start, Math.min(unique.size(), start + maxKeysPerRequest)));
       SignedLicence signed = client.requestLicence(deviceId, batch, purpose);
       licences.add(acceptLicence(signed, batch));
     }
@@ -128,7 +129,12 @@ public final class LicenceManager {
     if (!received.equals(expected)) {
       throw new DrmException(
           DrmException.ERROR_LICENCE_MALFORMED,
-          "licence " + licence.licenceId() + " carries keys " + received + ", requested " + expected);
+          "licence "
+              + licence.licenceId()
+              + " carries keys "
+              + received
+              + ", requested "
+              + expected);
     }
     List<ContentKey> keys = new ArrayList<>();
     try {

@@ -131,13 +131,14 @@ public final class OkHttpLicenceClient implements LicenceClient {
 
   @Override
   public void deauthoriseDevice(String deviceId) throws DrmException {
-    HttpUrl url = baseUrl.newBuilder().addPathSegments("v1/devices").addPathSegment(deviceId).build();
+    HttpUrl url =
+        baseUrl.newBuilder().addPathSegments("v1/devices").addPathSegment(deviceId).build();
     execute("DELETE", url, null);
   }
 
   @Override
-  public SignedLicence requestLicence(
-      String deviceId, List<String> keyIds, LicencePurpose purpose) throws DrmException {
+  public SignedLicence requestLicence(String deviceId, List<String> keyIds, LicencePurpose purpose)
+      throws DrmException {
     ObjectNode body = JSON.createObjectNode();
     body.put("deviceId", deviceId);
     ArrayNode ids = body.putArray("keyIds");

@@ -48,6 +48,10 @@ public final class SigningKey {
 
   @Override
   public String toString() {
-    return "SigningKey{keyId=" + keyId + ", publicKey=" + Base64.getEncoder().encodeToString(publicKey) + "}";
+    return "SigningKey{keyId="
+        + keyId
+        + ", publicKey="
+        + Base64.getEncoder().encodeToString(publicKey)
+        + "}";
   }
 }

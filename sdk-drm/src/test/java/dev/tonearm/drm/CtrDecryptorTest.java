@@ -50,7 +50,8 @@ class CtrDecryptorTest {
       offset += piece;
     }
 
-    assertThat(Arrays.copyOfRange(out, 5, offset)).isEqualTo(Arrays.copyOfRange(plaintext, 5, offset));
+    assertThat(Arrays.copyOfRange(out, 5, offset))
+        .isEqualTo(Arrays.copyOfRange(plaintext, 5, offset));
   }
 
   @Test

@@ -103,7 +103,8 @@ class DecryptingByteSourceRoundTripTest {
     assertThat(digests).hasSize(chunks);
     for (int i = 0; i < chunks; i++) {
       byte[] chunk =
-          Arrays.copyOfRange(ciphertext, i * chunkSize, Math.min(ciphertext.length, (i + 1) * chunkSize));
+          Arrays.copyOfRange(
+              ciphertext, i * chunkSize, Math.min(ciphertext.length, (i + 1) * chunkSize));
       assertThat(digests.get(i))
           .as("chunk %d", i)
           .isEqualTo(Hex.encode(MessageDigest.getInstance("SHA-256").digest(chunk)));

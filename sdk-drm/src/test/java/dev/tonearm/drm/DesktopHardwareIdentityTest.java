@@ -65,7 +65,8 @@ class DesktopHardwareIdentityTest {
     Path machineId = dir.resolve("machine-id");
     Files.write(machineId, "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
     Path otherMachineId = dir.resolve("other-machine-id");
-    Files.write(otherMachineId, "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.UTF_8));
+    Files.write(
+        otherMachineId, "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.UTF_8));
     FileKeyStorage storage = new FileKeyStorage(dir.resolve("keys.tks"));
     byte[] app = "app".getBytes(StandardCharsets.UTF_8);
     HardwareIdentity here =

@@ -151,13 +151,13 @@ class DeviceKeyStoreTest {
         .isInstanceOfSatisfying(
             DrmException.class,
             e ->
-                assertThat(e.reason())
-                    .isEqualTo(DrmException.ERROR_KEY_STORE_UNSUPPORTED_VERSION));
+                assertThat(e.reason()).isEqualTo(DrmException.ERROR_KEY_STORE_UNSUPPORTED_VERSION));
   }
 
   @Test
   void truncatedOrEmptyFile_failsWithCorrupt() throws Exception {
-    for (int length : new int[] {0, 1, 4, DeviceKeyStore.HEADER_LENGTH_BYTES, sampleStore.length - 1}) {
+    for (int length :
+        new int[] {0, 1, 4, DeviceKeyStore.HEADER_LENGTH_BYTES, sampleStore.length - 1}) {
       byte[] truncated = Arrays.copyOf(sampleStore, length);
       assertThatThrownBy(
               () -> open(storageWith(truncated), DEVICE_A, APP, new MutableClock(NOW_MS)))
@@ -188,7 +188,8 @@ class DeviceKeyStoreTest {
       raf.setLength(FileKeyStorage.MAX_BLOB_SIZE_BYTES + 1L);
     }
 
-    assertThatThrownBy(() -> open(new FileKeyStorage(file), DEVICE_A, APP, new MutableClock(NOW_MS)))
+    assertThatThrownBy(
+            () -> open(new FileKeyStorage(file), DEVICE_A, APP, new MutableClock(NOW_MS)))
         .isInstanceOfSatisfying(
             DrmException.class,
             e -> assertThat(e.reason()).isEqualTo(DrmException.ERROR_KEY_STORE_CORRUPT));

@@ -21,9 +21,9 @@ import java.util.List;
 
 /**
  * Reference server DRM services plus a WireMock stub of their HTTP routes on loopback, and an SDK
- * device (key store, client, manager) per hardware id. WireMock replaces the server's HTTP
- * layer, which is built separately; the stubbed bodies are what the real services return,
- * serialized with Jackson as the routes will.
+ * device (key store, client, manager) per hardware id. WireMock replaces the server's HTTP layer,
+ * which is built separately; the stubbed bodies are what the real services return, serialized with
+ * Jackson as the routes will.
  */
 final class DrmFixture implements AutoCloseable {
   static final long START_MS = 1_800_000_000_000L;
@@ -82,11 +82,16 @@ final class DrmFixture implements AutoCloseable {
   }
 
   OkHttpLicenceClient client(String token) {
-    return OkHttpLicenceClient.builder().baseUrl(baseUrl()).accessTokenProvider(() -> token).build();
+    return OkHttpLicenceClient.builder()
+        .baseUrl(baseUrl())
+        .accessTokenProvider(() -> token)
+        .build();
   }
 
   LicenceManager manager(DeviceKeyStore store) {
-    return LicenceManager.builder(client(ALICE_TOKEN), store, verifier()).clock(deviceClock).build();
+    return LicenceManager.builder(client(ALICE_TOKEN), store, verifier())
+        .clock(deviceClock)
+        .build();
   }
 
   /** Registers the store's device with {@code account} directly in the server registry. */

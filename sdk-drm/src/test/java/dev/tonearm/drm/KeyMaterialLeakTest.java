@@ -67,11 +67,13 @@ class KeyMaterialLeakTest {
         assertThat(new String(head, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("OggS");
         remember(plain, manager, licences, licences.get(0).keys(), stored, storeA);
       }
-      remember(licence, storeA.deviceIdentity(), manager.decryptor(keyId, object.encryption().iv()));
+      remember(
+          licence, storeA.deviceIdentity(), manager.decryptor(keyId, object.encryption().iv()));
 
       // Failure paths on both sides.
       try (DeviceKeyStore storeB = fixture.openStore("device-b")) {
-        expectFailure(() -> fixture.manager(storeB).acquireKeys(List.of(keyId), LicencePurpose.STREAMING));
+        expectFailure(
+            () -> fixture.manager(storeB).acquireKeys(List.of(keyId), LicencePurpose.STREAMING));
         byte[] wrappedForA = licences.get(0).keys().get(0).wrappedKey();
         expectFailure(() -> storeB.deviceIdentity().unwrapContentKey(keyId, wrappedForA, 1L));
         remember(storeB);
@@ -116,7 +118,8 @@ class KeyMaterialLeakTest {
       // derived key store key.
       Path serverKeys = dir.resolve("server-keys");
       secrets.put(
-          "master key", Arrays.copyOfRange(Files.readAllBytes(serverKeys.resolve("master.key")), 5, 37));
+          "master key",
+          Arrays.copyOfRange(Files.readAllBytes(serverKeys.resolve("master.key")), 5, 37));
       secrets.put(
           "signing key seed",
           Arrays.copyOfRange(Files.readAllBytes(serverKeys.resolve("signing.key")), 5, 37));

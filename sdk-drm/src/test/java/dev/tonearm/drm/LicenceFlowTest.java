@@ -17,8 +17,8 @@ import dev.tonearm.server.drm.DeviceList;
 import dev.tonearm.server.drm.DrmServiceException;
 import dev.tonearm.server.drm.LicenceRequest;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
@@ -113,7 +113,9 @@ class LicenceFlowTest {
     fixture.stubLicence(DrmFixture.ALICE, deviceId, Arrays.asList(keyOne, keyTwo), "streaming");
 
     List<Licence> licences =
-        fixture.manager(storeA).acquireKeys(Arrays.asList(keyOne, keyTwo), LicencePurpose.STREAMING);
+        fixture
+            .manager(storeA)
+            .acquireKeys(Arrays.asList(keyOne, keyTwo), LicencePurpose.STREAMING);
 
     assertThat(licences).hasSize(1);
     long expectedExpiryMs = DrmFixture.START_MS + Duration.ofHours(24).toMillis();
@@ -234,8 +236,7 @@ class LicenceFlowTest {
         fixture.licences.issue(
             DrmFixture.ALICE,
             new LicenceRequest(storeA.deviceIdentity().deviceId(), List.of(keyOne), "streaming"));
-    String payload =
-        new String(Base64.getDecoder().decode(real.licence()), StandardCharsets.UTF_8);
+    String payload = new String(Base64.getDecoder().decode(real.licence()), StandardCharsets.UTF_8);
     String extended = payload.replace("\"expiresAtMs\":", "\"expiresAtMs\":9");
     SignedLicence forged =
         new SignedLicence(
@@ -277,8 +278,7 @@ class LicenceFlowTest {
             .isInstanceOfSatisfying(
                 DrmException.class,
                 e ->
-                    assertThat(e.reason())
-                        .isEqualTo(DrmException.ERROR_LICENCE_SIGNATURE_INVALID));
+                    assertThat(e.reason()).isEqualTo(DrmException.ERROR_LICENCE_SIGNATURE_INVALID));
       }
     }
   }
@@ -302,7 +302,8 @@ class LicenceFlowTest {
   @Test
   void serverErrorCodes_mapToReasonCodes() throws Exception {
     Map<DrmServiceException.Reason, Integer> expected = new LinkedHashMap<>();
-    expected.put(DrmServiceException.Reason.DEVICE_NOT_FOUND, DrmException.ERROR_DEVICE_NOT_REGISTERED);
+    expected.put(
+        DrmServiceException.Reason.DEVICE_NOT_FOUND, DrmException.ERROR_DEVICE_NOT_REGISTERED);
     expected.put(DrmServiceException.Reason.DEVICE_NOT_OWNED, DrmException.ERROR_DEVICE_NOT_OWNED);
     expected.put(
         DrmServiceException.Reason.DEVICE_LIMIT_REACHED, DrmException.ERROR_DEVICE_LIMIT_REACHED);
@@ -399,7 +400,8 @@ class LicenceFlowTest {
             .accessTokenProvider(() -> DrmFixture.ALICE_TOKEN)
             .build();
 
-    assertThatThrownBy(() -> client.requestLicence("d-1", List.of(keyOne), LicencePurpose.STREAMING))
+    assertThatThrownBy(
+            () -> client.requestLicence("d-1", List.of(keyOne), LicencePurpose.STREAMING))
         .isInstanceOfSatisfying(
             DrmException.class, e -> assertThat(e.reason()).isEqualTo(DrmException.ERROR_NETWORK));
   }
@@ -429,6 +431,8 @@ class LicenceFlowTest {
                 DrmFixture.toSdk(licence),
                 storeA.deviceIdentity().deviceId(),
                 fixture.deviceClock.millis());
-    assertThat(verified.keys()).extracting(Licence.WrappedContentKey::keyId).containsExactly(keyOne);
+    assertThat(verified.keys())
+        .extracting(Licence.WrappedContentKey::keyId)
+        .containsExactly(keyOne);
   }
 }

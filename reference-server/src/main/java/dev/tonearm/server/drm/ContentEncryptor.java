@@ -128,7 +128,8 @@ public final class ContentEncryptor {
     } finally {
       Files.deleteIfExists(temp);
     }
-    LOG.debug("Encrypted {} ({} bytes) with key {} into {}", source, sizeBytes, key.keyId(), target);
+    LOG.debug(
+        "Encrypted {} ({} bytes) with key {} into {}", source, sizeBytes, key.keyId(), target);
     EncryptionInfo info =
         new EncryptionInfo(EncryptionInfo.SCHEME_AES_256_CTR, key.keyId(), hex.formatHex(iv));
     return new EncryptedObject(

@@ -7,8 +7,8 @@ import java.util.Objects;
  * A plaintext content encryption key (CEK, 256-bit AES) with its id.
  *
  * <p>{@link #toString()} shows the key id only. {@link #close()} overwrites the key bytes; callers
- * use try-with-resources so a CEK lives in memory only while it is used. Not thread-safe: one
- * owner at a time.
+ * use try-with-resources so a CEK lives in memory only while it is used. Not thread-safe: one owner
+ * at a time.
  */
 public final class ContentKey implements AutoCloseable {
   /** Length of a content key in bytes (AES-256). */

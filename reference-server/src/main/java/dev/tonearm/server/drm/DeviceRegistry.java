@@ -12,8 +12,8 @@ public interface DeviceRegistry {
   int DEFAULT_MAX_DEVICES_PER_ACCOUNT = 5;
 
   /**
-   * Registers the device in {@code request} for {@code accountId}. Registering an id that the
-   * same account already owns replaces its public key and name and keeps its registration time.
+   * Registers the device in {@code request} for {@code accountId}. Registering an id that the same
+   * account already owns replaces its public key and name and keeps its registration time.
    *
    * @throws DrmServiceException {@code INVALID_REQUEST} for a missing or malformed field, {@code
    *     INVALID_PUBLIC_KEY} if the key is not an RSA key of 2048 to 4096 bits, {@code

@@ -177,8 +177,8 @@ public final class FileDeviceRegistry implements DeviceRegistry {
   /**
    * Decodes and checks a base64 SubjectPublicKeyInfo; returns its DER bytes.
    *
-   * @throws DrmServiceException {@code INVALID_PUBLIC_KEY} unless it is an RSA key of 2048 to
-   *     4096 bits
+   * @throws DrmServiceException {@code INVALID_PUBLIC_KEY} unless it is an RSA key of 2048 to 4096
+   *     bits
    */
   static byte[] parseRsaPublicKey(String base64) throws DrmServiceException {
     if (base64 == null || base64.isEmpty()) {
@@ -240,7 +240,8 @@ public final class FileDeviceRegistry implements DeviceRegistry {
       return;
     }
     try {
-      byte[] content = JSON.writeValueAsBytes(new DeviceList(new ArrayList<>(devicesById.values())));
+      byte[] content =
+          JSON.writeValueAsBytes(new DeviceList(new ArrayList<>(devicesById.values())));
       Path parent = file.toAbsolutePath().getParent();
       Files.createDirectories(parent);
       SecureFiles.writeAtomically(file, content, false);

@@ -29,14 +29,14 @@ import org.slf4j.LoggerFactory;
  * <p>Layout of the directory (created {@code rwx------}):
  *
  * <ul>
- *   <li>{@code master.key}: magic {@code "TAMK"}, format version 1, then the 32-byte AES-256
- *       master key. Generated on first start.
- *   <li>{@code signing.key}: magic {@code "TASK"}, version 1, then the 32-byte Ed25519 private
- *       key seed (RFC 8032) that signs licences. Generated on first start.
- *   <li>{@code keys/<keyId>.cek}: one wrapped CEK each: magic {@code "TACK"}, version 1, a
- *       12-byte random nonce, then the AES-256-GCM encryption of the 32-byte CEK under the master
- *       key with a 128-bit tag (48 bytes). The associated data is {@code "tonearm-cek-v1:"} and
- *       the key id in UTF-8, so a wrapped key renamed to another id fails authentication.
+ *   <li>{@code master.key}: magic {@code "TAMK"}, format version 1, then the 32-byte AES-256 master
+ *       key. Generated on first start.
+ *   <li>{@code signing.key}: magic {@code "TASK"}, version 1, then the 32-byte Ed25519 private key
+ *       seed (RFC 8032) that signs licences. Generated on first start.
+ *   <li>{@code keys/<keyId>.cek}: one wrapped CEK each: magic {@code "TACK"}, version 1, a 12-byte
+ *       random nonce, then the AES-256-GCM encryption of the 32-byte CEK under the master key with
+ *       a 128-bit tag (48 bytes). The associated data is {@code "tonearm-cek-v1:"} and the key id
+ *       in UTF-8, so a wrapped key renamed to another id fails authentication.
  * </ul>
  *
  * <p>Both secret files are written {@code rw-------}; at load a file with any group or other
@@ -108,9 +108,7 @@ public final class FileKeyManagementService implements KeyManagementService {
       SecureFiles.createPrivateDirectory(directory.resolve(CONTENT_KEYS_DIR));
     } catch (IOException e) {
       throw new DrmServiceException(
-          DrmServiceException.Reason.STORAGE_FAILED,
-          "cannot create key directory " + directory,
-          e);
+          DrmServiceException.Reason.STORAGE_FAILED, "cannot create key directory " + directory, e);
     }
     byte[] master =
         loadOrCreateKeyFile(directory.resolve(MASTER_KEY_FILE), MASTER_MAGIC, "master key", random);
@@ -286,8 +284,7 @@ public final class FileKeyManagementService implements KeyManagementService {
   }
 
   private static byte[] loadOrCreateKeyFile(
-      Path file, byte[] magic, String description, SecureRandom random)
-      throws DrmServiceException {
+      Path file, byte[] magic, String description, SecureRandom random) throws DrmServiceException {
     if (!Files.exists(file)) {
       byte[] content = new byte[KEY_FILE_LENGTH_BYTES];
       System.arraycopy(magic, 0, content, 0, 4);

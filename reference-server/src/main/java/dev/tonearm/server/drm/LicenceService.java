@@ -252,8 +252,7 @@ public final class LicenceService {
       throw invalid("keyIds must list at least one key id");
     }
     if (keyIds.size() > maxKeysPerRequest) {
-      throw invalid(
-          "keyIds must list at most " + maxKeysPerRequest + " key ids: " + keyIds.size());
+      throw invalid("keyIds must list at most " + maxKeysPerRequest + " key ids: " + keyIds.size());
     }
     Set<String> unique = new LinkedHashSet<>();
     for (String keyId : keyIds) {

@@ -50,8 +50,8 @@ final class SecureFiles {
   /**
    * Rejects {@code file} unless only its owner has access to it.
    *
-   * @throws DrmServiceException {@code KEY_FILE_INSECURE} if a group or other permission bit is
-   *     set or the file system has no POSIX permissions
+   * @throws DrmServiceException {@code KEY_FILE_INSECURE} if a group or other permission bit is set
+   *     or the file system has no POSIX permissions
    */
   static void checkOwnerOnly(Path file, String description) throws DrmServiceException {
     Set<PosixFilePermission> permissions;

@@ -53,7 +53,9 @@ class ContentEncryptorTest {
       int block = offset / 16;
       Cipher cipher = Cipher.getInstance("AES/CTR/NoPadding");
       cipher.init(
-          Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(addToCounter(iv, block)));
+          Cipher.DECRYPT_MODE,
+          new SecretKeySpec(key, "AES"),
+          new IvParameterSpec(addToCounter(iv, block)));
       byte[] fromBlock = cipher.update(ciphertext, block * 16, offset - block * 16 + length);
       assertThat(Arrays.copyOfRange(fromBlock, offset - block * 16, fromBlock.length))
           .as("offset %d", offset)
@@ -80,7 +82,8 @@ class ContentEncryptorTest {
     assertThat(object.chunkSha256()).hasSize(chunks);
     for (int i = 0; i < chunks; i++) {
       byte[] chunk =
-          Arrays.copyOfRange(ciphertext, i * chunkSize, Math.min(ciphertext.length, (i + 1) * chunkSize));
+          Arrays.copyOfRange(
+              ciphertext, i * chunkSize, Math.min(ciphertext.length, (i + 1) * chunkSize));
       assertThat(object.chunkSha256().get(i))
           .isEqualTo(hex.formatHex(MessageDigest.getInstance("SHA-256").digest(chunk)));
     }
@@ -96,7 +99,8 @@ class ContentEncryptorTest {
       EncryptedObject second = new ContentEncryptor().encrypt(source, dir.resolve("b"), cek, 4096);
 
       assertThat(first.encryption().iv()).isNotEqualTo(second.encryption().iv());
-      assertThat(Files.readAllBytes(dir.resolve("a"))).isNotEqualTo(Files.readAllBytes(dir.resolve("b")));
+      assertThat(Files.readAllBytes(dir.resolve("a")))
+          .isNotEqualTo(Files.readAllBytes(dir.resolve("b")));
     }
   }
 
@@ -123,7 +127,8 @@ class ContentEncryptorTest {
     Files.write(source, new byte[0]);
 
     try (ContentKey cek = kms.createContentKey()) {
-      EncryptedObject object = new ContentEncryptor().encrypt(source, dir.resolve("e.enc"), cek, 4096);
+      EncryptedObject object =
+          new ContentEncryptor().encrypt(source, dir.resolve("e.enc"), cek, 4096);
 
       assertThat(object.sizeBytes()).isZero();
       assertThat(object.chunkSha256()).isEmpty();

@@ -30,14 +30,17 @@ class FileDeviceRegistryTest {
   void register_listAndDeauthorise() throws Exception {
     FileDeviceRegistry registry = FileDeviceRegistry.inMemory(clock, 5);
 
-    Device laptop = registry.register("u-1", new RegisterDeviceRequest("d-laptop-01", rsa2048, "Laptop"));
+    Device laptop =
+        registry.register("u-1", new RegisterDeviceRequest("d-laptop-01", rsa2048, "Laptop"));
     clock.advance(Duration.ofMinutes(1));
     registry.register("u-1", new RegisterDeviceRequest("d-phone-001", otherRsa2048, "Phone"));
     registry.register("u-2", new RegisterDeviceRequest("d-other-001", rsa2048, null));
 
     assertThat(laptop.registeredAtMs()).isEqualTo(1_800_000_000_000L);
     assertThat(laptop.publicKeySha256()).matches("[0-9a-f]{64}");
-    assertThat(registry.list("u-1")).extracting(Device::deviceId).containsExactly("d-laptop-01", "d-phone-001");
+    assertThat(registry.list("u-1"))
+        .extracting(Device::deviceId)
+        .containsExactly("d-laptop-01", "d-phone-001");
 
     registry.deauthorise("u-1", "d-laptop-01");
 
@@ -51,7 +54,8 @@ class FileDeviceRegistryTest {
     Device first = registry.register("u-1", new RegisterDeviceRequest("d-laptop-01", rsa2048, "A"));
     clock.advance(Duration.ofDays(1));
 
-    Device second = registry.register("u-1", new RegisterDeviceRequest("d-laptop-01", otherRsa2048, "B"));
+    Device second =
+        registry.register("u-1", new RegisterDeviceRequest("d-laptop-01", otherRsa2048, "B"));
 
     assertThat(second.registeredAtMs()).isEqualTo(first.registeredAtMs());
     assertThat(second.publicKey()).isEqualTo(otherRsa2048);
@@ -64,7 +68,9 @@ class FileDeviceRegistryTest {
     registry.register("u-1", new RegisterDeviceRequest("d-laptop-01", rsa2048, ""));
 
     assertThatThrownBy(
-            () -> registry.register("u-2", new RegisterDeviceRequest("d-laptop-01", otherRsa2048, "")))
+            () ->
+                registry.register(
+                    "u-2", new RegisterDeviceRequest("d-laptop-01", otherRsa2048, "")))
         .isInstanceOfSatisfying(
             DrmServiceException.class,
             e -> assertThat(e.reason()).isEqualTo(DrmServiceException.Reason.DEVICE_NOT_OWNED));

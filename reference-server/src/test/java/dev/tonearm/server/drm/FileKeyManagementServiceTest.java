@@ -108,7 +108,8 @@ class FileKeyManagementServiceTest {
   void malformedKeyId_isUnknownKey() throws Exception {
     FileKeyManagementService kms = FileKeyManagementService.open(dir);
 
-    for (String keyId : new String[] {"k-00000000000000000000000000000000", "../master", "", null}) {
+    for (String keyId :
+        new String[] {"k-00000000000000000000000000000000", "../master", "", null}) {
       assertThatThrownBy(() -> kms.contentKey(keyId))
           .as("key id %s", keyId)
           .isInstanceOfSatisfying(
@@ -194,8 +195,10 @@ class FileKeyManagementServiceTest {
 
     byte[] raw = Base64.getDecoder().decode(kms.signingKey().publicKey());
     // SubjectPublicKeyInfo prefix for Ed25519 (RFC 8410), then the 32-byte raw key.
-    byte[] spki = HexFormat.of().parseHex("302a300506032b6570032100" + HexFormat.of().formatHex(raw));
-    PublicKey publicKey = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
+    byte[] spki =
+        HexFormat.of().parseHex("302a300506032b6570032100" + HexFormat.of().formatHex(raw));
+    PublicKey publicKey =
+        KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
     Signature verifier = Signature.getInstance("Ed25519");
     verifier.initVerify(publicKey);
     verifier.update(message);

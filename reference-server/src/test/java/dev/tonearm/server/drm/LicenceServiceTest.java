@@ -100,7 +100,8 @@ class LicenceServiceTest {
     for (JsonNode key : licence.get("keys")) {
       String keyId = key.get("keyId").asText();
       keyIds.add(keyId);
-      byte[] unwrapped = unwrapWithJdk(deviceA, Base64.getDecoder().decode(key.get("wrappedKey").asText()));
+      byte[] unwrapped =
+          unwrapWithJdk(deviceA, Base64.getDecoder().decode(key.get("wrappedKey").asText()));
       try (ContentKey expected = kms.contentKey(keyId)) {
         assertThat(unwrapped).as("key %s", keyId).isEqualTo(expected.keyBytes());
       }
@@ -121,9 +122,11 @@ class LicenceServiceTest {
   @Test
   void issue_keysCannotBeUnwrappedByAnotherDevice() throws Exception {
     SignedLicence signed =
-        service.issue("u-alice", new LicenceRequest("d-alice-laptop", List.of(keyOne), "streaming"));
+        service.issue(
+            "u-alice", new LicenceRequest("d-alice-laptop", List.of(keyOne), "streaming"));
     JsonNode licence = JSON.readTree(Base64.getDecoder().decode(signed.licence()));
-    byte[] wrapped = Base64.getDecoder().decode(licence.get("keys").get(0).get("wrappedKey").asText());
+    byte[] wrapped =
+        Base64.getDecoder().decode(licence.get("keys").get(0).get("wrappedKey").asText());
 
     assertThatThrownBy(() -> unwrapWithJdk(deviceB, wrapped))
         .isInstanceOf(javax.crypto.BadPaddingException.class);
@@ -149,7 +152,9 @@ class LicenceServiceTest {
 
     for (String deviceId : new String[] {"d-alice-laptop", "d-never-registered", null}) {
       assertThatThrownBy(
-              () -> service.issue("u-alice", new LicenceRequest(deviceId, List.of(keyOne), "streaming")))
+              () ->
+                  service.issue(
+                      "u-alice", new LicenceRequest(deviceId, List.of(keyOne), "streaming")))
           .as("device %s", deviceId)
           .isInstanceOfSatisfying(
               DrmServiceException.class,
@@ -167,7 +172,8 @@ class LicenceServiceTest {
                     "u-alice", new LicenceRequest("d-alice-laptop", List.of(keyOne), "offline")))
         .isInstanceOfSatisfying(
             DrmServiceException.class,
-            e -> assertThat(e.reason()).isEqualTo(DrmServiceException.Reason.SUBSCRIPTION_REQUIRED));
+            e ->
+                assertThat(e.reason()).isEqualTo(DrmServiceException.Reason.SUBSCRIPTION_REQUIRED));
     assertThat(
             service.issue(
                 "u-alice", new LicenceRequest("d-alice-laptop", List.of(keyOne), "streaming")))
@@ -181,7 +187,9 @@ class LicenceServiceTest {
                 service.issue(
                     "u-alice",
                     new LicenceRequest(
-                        "d-alice-laptop", List.of(keyOne, "k-ffffffffffffffffffffffffffffffff"), "streaming")))
+                        "d-alice-laptop",
+                        List.of(keyOne, "k-ffffffffffffffffffffffffffffffff"),
+                        "streaming")))
         .isInstanceOfSatisfying(
             DrmServiceException.class,
             e -> {
@@ -211,7 +219,9 @@ class LicenceServiceTest {
               e -> assertThat(e.reason()).isEqualTo(DrmServiceException.Reason.INVALID_REQUEST));
     }
     assertThatThrownBy(
-            () -> service.issue("", new LicenceRequest("d-alice-laptop", List.of(keyOne), "streaming")))
+            () ->
+                service.issue(
+                    "", new LicenceRequest("d-alice-laptop", List.of(keyOne), "streaming")))
         .isInstanceOfSatisfying(
             DrmServiceException.class,
             e -> assertThat(e.reason()).isEqualTo(DrmServiceException.Reason.INVALID_REQUEST));
@@ -231,8 +241,10 @@ class LicenceServiceTest {
   @Test
   void responsesAndErrors_containNoContentKeyBytes() throws Exception {
     SignedLicence signed =
-        service.issue("u-alice", new LicenceRequest("d-alice-laptop", List.of(keyOne), "streaming"));
-    String payload = new String(Base64.getDecoder().decode(signed.licence()), StandardCharsets.UTF_8);
+        service.issue(
+            "u-alice", new LicenceRequest("d-alice-laptop", List.of(keyOne), "streaming"));
+    String payload =
+        new String(Base64.getDecoder().decode(signed.licence()), StandardCharsets.UTF_8);
     List<String> texts = new ArrayList<>(List.of(signed.toString(), payload, kms.toString()));
     try {
       service.issue("u-bob", new LicenceRequest("d-alice-laptop", List.of(keyOne), "streaming"));
@@ -258,7 +270,8 @@ class LicenceServiceTest {
 
   private boolean verifyWithJdk(byte[] payload, byte[] signature) throws Exception {
     byte[] raw = Base64.getDecoder().decode(kms.signingKey().publicKey());
-    byte[] spki = HexFormat.of().parseHex("302a300506032b6570032100" + HexFormat.of().formatHex(raw));
+    byte[] spki =
+        HexFormat.of().parseHex("302a300506032b6570032100" + HexFormat.of().formatHex(raw));
     PublicKey key = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
     Signature verifier = Signature.getInstance("Ed25519");
     verifier.initVerify(key);
@@ -272,7 +285,8 @@ class LicenceServiceTest {
     cipher.init(
         Cipher.DECRYPT_MODE,
         device.getPrivate(),
-        new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
+        new OAEPParameterSpec(
+            "SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
     return cipher.doFinal(wrapped);
   }
 }
