@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
@@ -75,10 +76,16 @@ public class DecryptBenchmark {
     return plaintext;
   }
 
-  /** Runs the benchmark and prints throughput and CPU share per chunk size. */
+  /**
+   * Runs the benchmark and prints throughput and CPU share per chunk size. Arguments are JMH
+   * command-line options, for example {@code -wi 5 -i 10 -f 2}.
+   */
   public static void main(String[] args) throws Exception {
     Options options =
-        new OptionsBuilder().include(DecryptBenchmark.class.getName() + ".decrypt").build();
+        new OptionsBuilder()
+            .parent(new CommandLineOptions(args))
+            .include(DecryptBenchmark.class.getName() + ".decrypt")
+            .build();
     Collection<RunResult> results = new Runner(options).run();
     System.out.println();
     System.out.println(

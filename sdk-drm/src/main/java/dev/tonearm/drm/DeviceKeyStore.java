@@ -306,7 +306,12 @@ public final class DeviceKeyStore implements Closeable {
     putContentKeys(Collections.singletonList(key));
   }
 
-  /** Stores {@code keys} with their expiries in one write. */
+  /**
+   * Stores {@code keys} with their expiries in one write.
+   *
+   * @throws DrmException {@code ERROR_KEY_STORE_FULL} beyond {@link #MAX_CONTENT_KEYS} keys, {@code
+   *     ERROR_KEY_STORE_IO} if the write fails; the store is unchanged then
+   */
   public synchronized void putContentKeys(Collection<ContentKey> keys) throws DrmException {
     checkOpen();
     Map<String, StoredKey> previous = new TreeMap<>(contentKeys);
@@ -316,8 +321,10 @@ public final class DeviceKeyStore implements Closeable {
     if (contentKeys.size() > MAX_CONTENT_KEYS) {
       restore(previous);
       throw new DrmException(
-          DrmException.ERROR_KEY_STORE_IO,
-          "key store would hold more than " + MAX_CONTENT_KEYS + " content keys");
+          DrmException.ERROR_KEY_STORE_FULL,
+          "key store would contain more than "
+              + MAX_CONTENT_KEYS
+              + " content keys; delete expired or unused keys first");
     }
     try {
       persist();

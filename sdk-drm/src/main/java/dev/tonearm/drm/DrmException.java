@@ -26,6 +26,8 @@ public final class DrmException extends IOException {
 
   /** The hardware id cannot be read or created. */
   public static final int ERROR_HARDWARE_ID_UNAVAILABLE = 1006;
+  /** The key store already holds {@link DeviceKeyStore#MAX_CONTENT_KEYS} content keys. */
+  public static final int ERROR_KEY_STORE_FULL = 1007;
 
   /** No content key with this id is stored on the device. */
   public static final int ERROR_KEY_NOT_FOUND = 2001;
@@ -130,6 +132,8 @@ public final class DrmException extends IOException {
         return "ERROR_KEY_STORE_IO";
       case ERROR_HARDWARE_ID_UNAVAILABLE:
         return "ERROR_HARDWARE_ID_UNAVAILABLE";
+      case ERROR_KEY_STORE_FULL:
+        return "ERROR_KEY_STORE_FULL";
       case ERROR_KEY_NOT_FOUND:
         return "ERROR_KEY_NOT_FOUND";
       case ERROR_LICENCE_EXPIRED:

@@ -252,6 +252,23 @@ class DeviceKeyStoreTest {
   }
 
   @Test
+  void tooManyKeys_failsWithFullAndKeepsState() throws Exception {
+    FailingStorage storage = new FailingStorage(sampleStore);
+    java.util.List<ContentKey> keys = new java.util.ArrayList<>();
+    for (int i = 0; i <= DeviceKeyStore.MAX_CONTENT_KEYS; i++) {
+      keys.add(new ContentKey("k-bulk-" + i, filled(4), NOW_MS + 1000));
+    }
+    try (DeviceKeyStore store = open(storage, DEVICE_A, APP, new MutableClock(NOW_MS))) {
+      assertThatThrownBy(() -> store.putContentKeys(keys))
+          .isInstanceOfSatisfying(
+              DrmException.class,
+              e -> assertThat(e.reason()).isEqualTo(DrmException.ERROR_KEY_STORE_FULL));
+      assertThat(store.contentKeyIds()).containsExactly("k-one", "k-two");
+      assertThat(storage.blob).isEqualTo(sampleStore);
+    }
+  }
+
+  @Test
   void eachWrite_usesFreshNonce() throws Exception {
     FileKeyStorage storage = storageWith(sampleStore);
     try (DeviceKeyStore store = open(storage, DEVICE_A, APP, new MutableClock(NOW_MS))) {
