@@ -26,7 +26,7 @@ public final class DrmException extends IOException {
 
   /** The hardware id cannot be read or created. */
   public static final int ERROR_HARDWARE_ID_UNAVAILABLE = 1006;
-  /** The key store already holds {@link DeviceKeyStore#MAX_CONTENT_KEYS} content keys. */
+  /** The key store already contains {@link DeviceKeyStore#MAX_CONTENT_KEYS} content keys. */
   public static final int ERROR_KEY_STORE_FULL = 1007;
 
   /** No content key with this id is stored on the device. */
