@@ -1,0 +1,45 @@
+package dev.tonearm.core.player;
+
+import dev.tonearm.core.PlaybackException;
+import dev.tonearm.core.api.Manifest;
+import dev.tonearm.core.api.Rendition;
+import dev.tonearm.core.decode.Decoder;
+import dev.tonearm.core.decode.PcmFormat;
+import dev.tonearm.core.source.TrackStream;
+
+/**
+ * A queue entry on its way to playback: manifest, chosen rendition, stream and decoder.
+ *
+ * <p>Threading: a loader thread fills {@link #manifest}, {@link #rendition}, {@link #stream} or
+ * {@link #error} and then hands the instance to the playback thread through the command queue,
+ * whose lock orders those writes before the playback thread's reads. {@link #decoder} and {@link
+ * #format} belong to the playback thread.
+ */
+final class PreparedTrack {
+  final String trackId;
+  final int queueIndex;
+  final int generation;
+
+  Manifest manifest;
+  Rendition rendition;
+  TrackStream stream;
+  PlaybackException error;
+
+  Decoder decoder;
+  PcmFormat format;
+
+  PreparedTrack(String trackId, int queueIndex, int generation) {
+    this.trackId = trackId;
+    this.queueIndex = queueIndex;
+    this.generation = generation;
+  }
+
+  boolean hasStream() {
+    return stream != null;
+  }
+
+  @Override
+  public String toString() {
+    return "PreparedTrack{" + trackId + " at " + queueIndex + "}";
+  }
+}
