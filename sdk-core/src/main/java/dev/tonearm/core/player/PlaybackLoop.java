@@ -619,11 +619,25 @@ final class PlaybackLoop implements Runnable {
 
   private void fail(Throwable error) {
     PlaybackException playbackError = toPlaybackException(error);
-    LOG.warn("Playback stopped: {} {}", playbackError.reason(), playbackError.getMessage());
     discardTracks();
     ended = false;
+    if (isReleased()) {
+      // release() interrupts blocked reads; the resulting ERROR_CANCELLED is not a failure.
+      LOG.debug("Playback ended by release: {}", playbackError.reason());
+      return;
+    }
+    LOG.warn("Playback stopped: {} {}", playbackError.reason(), playbackError.getMessage());
     events.post(listener -> listener.onPlayerError(playbackError));
     setState(Player.State.IDLE);
+  }
+
+  private boolean isReleased() {
+    lock.lock();
+    try {
+      return released;
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void discardTracks() {

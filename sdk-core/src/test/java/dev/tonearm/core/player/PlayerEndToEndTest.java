@@ -114,6 +114,84 @@ class PlayerEndToEndTest {
   }
 
   @Test
+  void formatChange_betweenTracks_drainsAndReopensSink() throws Exception {
+    WavTrack wide = WavTrack.generate(4, 16_000, 2, 3_000);
+    origin.addTrack("t-wide", wide.durationMs(), wav("vorbis-96", wide));
+    CapturingSink sink = CapturingSink.immediate();
+    RecordingListener listener = new RecordingListener();
+    Player player = newPlayer(sink, listener, null, new BandwidthMeter());
+
+    player.play(Arrays.asList("t-b", "t-wide"));
+    listener.awaitEndedOrError();
+
+    assertThat(listener.errors()).isEmpty();
+    assertThat(sink.calls())
+        .containsExactly(
+            "open 8000 Hz, 1 ch, 16 bit", "drain", "open 16000 Hz, 2 ch, 16 bit", "drain");
+    assertThat(sink.samples()).isEqualTo(concat(trackB.samples(), wide.samples()));
+  }
+
+  @Test
+  void release_whileWaitingForData_reportsNoError() throws Exception {
+    CapturingSink sink = CapturingSink.immediate();
+    RecordingListener listener = new RecordingListener();
+    // The loader executor never runs tasks, so the decoder blocks on the first chunk.
+    List<Runnable> neverRun = new ArrayList<>();
+    ExecutorService stalled =
+        new java.util.concurrent.AbstractExecutorService() {
+          private boolean shutdown;
+
+          @Override
+          public void execute(Runnable command) {
+            neverRun.add(command);
+          }
+
+          @Override
+          public void shutdown() {
+            shutdown = true;
+          }
+
+          @Override
+          public List<Runnable> shutdownNow() {
+            shutdown = true;
+            return neverRun;
+          }
+
+          @Override
+          public boolean isShutdown() {
+            return shutdown;
+          }
+
+          @Override
+          public boolean isTerminated() {
+            return shutdown;
+          }
+
+          @Override
+          public boolean awaitTermination(long timeout, java.util.concurrent.TimeUnit unit) {
+            return true;
+          }
+        };
+    Player player =
+        Player.builder()
+            .setClient(client)
+            .setSink(sink)
+            .setDecoderFactory(new WavDecoderFactory(log))
+            .setLoaderExecutor(stalled)
+            .setListenerExecutor(Runnable::run)
+            .build();
+    player.addListener(listener);
+    player.play("t-a");
+    listener.await("buffer BUFFERING");
+
+    player.release();
+
+    assertThat(player.state()).isEqualTo(Player.State.IDLE);
+    assertThat(listener.errors()).isEmpty();
+    assertThat(sink.calls()).containsExactly("close");
+  }
+
+  @Test
   void seek_insideBufferCostsNoRequest_beyondStartsAtSeekIndexChunk() throws Exception {
     CapturingSink sink = CapturingSink.gated();
     RecordingListener listener = new RecordingListener();
