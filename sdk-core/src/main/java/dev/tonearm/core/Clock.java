@@ -11,7 +11,7 @@ public interface Clock {
   Clock SYSTEM = () -> System.nanoTime() / 1_000_000L;
 
   /**
-   * Returns milliseconds since an arbitrary fixed origin. Values never decrease; they are only
+   * Returns milliseconds since an arbitrary fixed origin. Values never decrease, and they are only
    * meaningful as differences.
    */
   long elapsedRealtimeMs();

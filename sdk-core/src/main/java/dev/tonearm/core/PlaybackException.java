@@ -7,7 +7,7 @@ import java.io.IOException;
  *
  * <p>Reason codes are part of the public API: applications switch on them, and the CLI prints
  * them. HTTP failures also carry the status and the server's error code from the body
- * {@code {"error":{"code":...}}}. Messages name the failing request or value; they never contain
+ * {@code {"error":{"code":...}}}. Messages name the failing request or value. They never contain
  * access tokens, refresh tokens or passwords.
  *
  * <p>Instances are immutable and may be passed between threads.
@@ -28,7 +28,7 @@ public class PlaybackException extends IOException {
   public static final String ERROR_BAD_REQUEST = "ERROR_BAD_REQUEST";
 
   /**
-   * The account may not access the resource (HTTP 403); {@link #serverCode()} tells why, for
+   * The account may not access the resource (HTTP 403). {@link #serverCode()} gives the cause, for
    * example {@code PREMIUM_REQUIRED}.
    */
   public static final String ERROR_FORBIDDEN = "ERROR_FORBIDDEN";
@@ -42,7 +42,7 @@ public class PlaybackException extends IOException {
   /** The server failed (HTTP 5xx). */
   public static final String ERROR_SERVER = "ERROR_SERVER";
 
-  /** The server answered with a status that this client does not expect for the request. */
+  /** The server responded with a status that this client does not expect for the request. */
   public static final String ERROR_HTTP_STATUS = "ERROR_HTTP_STATUS";
 
   /**
@@ -69,7 +69,7 @@ public class PlaybackException extends IOException {
    */
   public static final String ERROR_CHUNK_CORRUPT = "ERROR_CHUNK_CORRUPT";
 
-  /** The decoder failed; the cause is the {@code DecoderException} with the codec's reason. */
+  /** The decoder failed. The cause is the {@code DecoderException} with the codec's reason. */
   public static final String ERROR_DECODER = "ERROR_DECODER";
 
   /** The audio sink failed to open, write or drain. */
@@ -121,17 +121,17 @@ public class PlaybackException extends IOException {
     this.serverCode = serverCode;
   }
 
-  /** The stable reason code, one of the {@code ERROR_...} constants of this class. */
+  /** Returns the stable reason code, one of the {@code ERROR_...} constants of this class. */
   public String reason() {
     return reason;
   }
 
-  /** The HTTP status of the failed response, or -1 when there was none. */
+  /** Returns the HTTP status of the failed response, or -1 when there was none. */
   public int httpStatus() {
     return httpStatus;
   }
 
-  /** The server's {@code error.code}, such as {@code TOKEN_EXPIRED}, or null. */
+  /** Returns the server's {@code error.code}, such as {@code TOKEN_EXPIRED}, or null. */
   public String serverCode() {
     return serverCode;
   }

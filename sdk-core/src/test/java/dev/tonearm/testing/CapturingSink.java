@@ -44,12 +44,12 @@ public final class CapturingSink implements AudioSink {
     this.gated = gated;
   }
 
-  /** A sink that accepts every write at once, like a file. */
+  /** Returns a sink that accepts every write at once, like a file. */
   public static CapturingSink immediate() {
     return new CapturingSink(false);
   }
 
-  /** A sink whose writes each wait for a permit. */
+  /** Returns a sink whose writes each wait for a permit. */
   public static CapturingSink gated() {
     return new CapturingSink(true);
   }
@@ -175,7 +175,7 @@ public final class CapturingSink implements AudioSink {
     }
   }
 
-  /** All samples written so far, concatenated. */
+  /** Returns all samples written so far, concatenated. */
   public int[] samples() {
     lock.lock();
     try {
@@ -195,7 +195,7 @@ public final class CapturingSink implements AudioSink {
     }
   }
 
-  /** The samples of write number {@code index}, counting completed writes from 0. */
+  /** Returns the samples of write number {@code index}, counting completed writes from 0. */
   public int[] write(int index) {
     lock.lock();
     try {

@@ -39,9 +39,9 @@ public final class TestOrigin implements AutoCloseable {
   public static final String USERNAME = "premium@demo.tonearm.dev";
   public static final String PASSWORD = "demo-premium";
 
-  /** How an edge answers object requests. */
+  /** Behaviour of an edge for object requests. */
   public enum EdgeMode {
-    /** As the contract says. */
+    /** As the API contract specifies. */
     NORMAL,
     /** Ignores {@code Range} and returns the whole object with 200. */
     IGNORE_RANGE,
@@ -84,7 +84,7 @@ public final class TestOrigin implements AutoCloseable {
       this.seekIndex = seekIndex;
     }
 
-    /** A rendition of a generated WAV track with a seek point every 10 s. */
+    /** Returns a rendition of a generated WAV track with a seek point every 10 s. */
     public static Rendition ofWav(String id, int bitrateKbps, WavTrack track, int chunkSizeBytes) {
       List<long[]> seekIndex = new ArrayList<>();
       for (long frame = 0; frame < track.frames(); frame += 10L * track.sampleRateHz()) {
@@ -214,13 +214,16 @@ public final class TestOrigin implements AutoCloseable {
     manifest.put("album", "Test Album");
     manifest.put("genre", "Test");
     manifest.put("durationMs", durationsMs.get(trackId));
+
     ObjectNode loudness = manifest.putObject("loudness");
     loudness.put("integratedLufs", -9.8);
     loudness.put("truePeakDbtp", -0.4);
+
     ArrayNode edgeArray = manifest.putArray("edges");
     for (String url : edgeBaseUrls()) {
       edgeArray.add(url);
     }
+
     ArrayNode renditionArray = manifest.putArray("renditions");
     for (Rendition rendition : renditions.get(trackId)) {
       ObjectNode node = renditionArray.addObject();
@@ -233,11 +236,13 @@ public final class TestOrigin implements AutoCloseable {
       node.put("totalFrames", rendition.totalFrames);
       node.put("sizeBytes", rendition.bytes.length);
       node.put("chunkSizeBytes", rendition.chunkSizeBytes);
+
       ArrayNode digests = node.putArray("chunkSha256");
       for (int start = 0; start < rendition.bytes.length; start += rendition.chunkSizeBytes) {
         int length = Math.min(rendition.chunkSizeBytes, rendition.bytes.length - start);
         digests.add(ChunkDigest.sha256Hex(rendition.bytes, start, length));
       }
+
       node.putNull("encryption");
       node.put("objectPath", "/objects/" + trackId + "/" + rendition.id);
       ArrayNode seekIndex = node.putArray("seekIndex");

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * {@link DecoderFactory} for player tests: decodes every rendition as WAV with {@link
- * WavTestDecoder}, whatever its codec field says, because the test origin serves WAV bytes under
- * contract-shaped manifests. Logs {@code "open N"} for the N-th decoder (counting from 1).
+ * WavTestDecoder}, whatever its codec field contains, because the test origin serves WAV bytes under
+ * contract-shaped manifests. Logs {@code "open decoder-N"} for the N-th decoder, counting from 1.
  */
 public final class WavDecoderFactory implements DecoderFactory {
   private final EventLog log;

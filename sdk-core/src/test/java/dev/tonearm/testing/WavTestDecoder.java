@@ -119,7 +119,7 @@ public final class WavTestDecoder implements Decoder {
     source.close();
   }
 
-  /** Every byte read from the source so far, in read order. */
+  /** Returns every byte read from the source so far, in read order. */
   public synchronized byte[] bytesRead() {
     return received.toByteArray();
   }

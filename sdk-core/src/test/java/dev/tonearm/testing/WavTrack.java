@@ -30,13 +30,13 @@ public final class WavTrack {
     return new WavTrack(seed, sampleRateHz, channels, durationMs * sampleRateHz / 1000);
   }
 
-  /** The sample of {@code channel} in {@code frame}. */
+  /** Returns the sample of {@code channel} in {@code frame}. */
   public int sample(long frame, int channel) {
     long mixed = (frame * 2654435761L + channel * 40503L + seed * 977L) * 0x9E3779B97F4A7C15L;
     return (short) (mixed >>> 48);
   }
 
-  /** All samples, interleaved. */
+  /** Returns all samples, interleaved. */
   public int[] samples() {
     int[] samples = new int[(int) (frames * channels)];
     for (long frame = 0; frame < frames; frame++) {
@@ -47,7 +47,7 @@ public final class WavTrack {
     return samples;
   }
 
-  /** The complete file. The array is shared; do not modify it. */
+  /** Returns the complete file. The array is shared, so callers must not modify it. */
   public byte[] bytes() {
     return bytes;
   }

@@ -16,7 +16,7 @@ public final class AuthTokens {
   private final String userId;
   private final String tier;
 
-  /** Creates a session; both tokens are required. */
+  /** Creates a session. Both tokens are required. */
   @JsonCreator
   public AuthTokens(
       @JsonProperty("accessToken") String accessToken,

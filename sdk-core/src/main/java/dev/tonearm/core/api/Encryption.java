@@ -3,7 +3,7 @@ package dev.tonearm.core.api;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** How a rendition's bytes are encrypted, such as {@code aes-256-ctr} with a key id. Immutable. */
+/** Encryption scheme and key id of a rendition's bytes, such as {@code aes-256-ctr}. Immutable. */
 public final class Encryption {
   private final String scheme;
   private final String keyId;

@@ -81,7 +81,7 @@ public final class HttpErrors {
         reasonForStatus(response.code()), message.toString(), response.code(), serverCode, null);
   }
 
-  /** Returns {@code "METHOD /path"} for messages; the query string is left out. */
+  /** Returns {@code "METHOD /path"} for messages, without the query string. */
   public static String describe(Request request) {
     return request.method() + " " + request.url().encodedPath();
   }

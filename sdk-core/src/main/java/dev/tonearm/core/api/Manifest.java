@@ -19,7 +19,7 @@ public final class Manifest {
   private final List<String> edges;
   private final List<Rendition> renditions;
 
-  /** Creates a manifest; the track id and duration are required. */
+  /** Creates a manifest. The track id and duration are required. */
   @JsonCreator
   public Manifest(
       @JsonProperty("trackId") String trackId,
@@ -72,12 +72,12 @@ public final class Manifest {
     return loudness;
   }
 
-  /** Edge base URLs in the server's order of preference; unmodifiable. */
+  /** Edge base URLs in the server's order of preference, as an unmodifiable list. */
   public List<String> edges() {
     return edges;
   }
 
-  /** Available renditions; unmodifiable. */
+  /** Available renditions, as an unmodifiable list. */
   public List<Rendition> renditions() {
     return renditions;
   }

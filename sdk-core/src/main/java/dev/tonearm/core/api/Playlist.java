@@ -10,7 +10,7 @@ public final class Playlist {
   private final String name;
   private final List<String> trackIds;
 
-  /** Creates a playlist; the id is required and a missing track list reads as empty. */
+  /** Creates a playlist. The id is required, and a missing track list reads as empty. */
   @JsonCreator
   public Playlist(
       @JsonProperty("id") String id,
@@ -29,7 +29,7 @@ public final class Playlist {
     return name;
   }
 
-  /** Track ids in play order; unmodifiable. */
+  /** Track ids in play order, as an unmodifiable list. */
   public List<String> trackIds() {
     return trackIds;
   }

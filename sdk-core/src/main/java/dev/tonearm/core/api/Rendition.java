@@ -10,7 +10,7 @@ import java.util.List;
  *
  * <p>Chunk {@code i} covers bytes {@code [i * chunkSizeBytes, min((i + 1) * chunkSizeBytes,
  * sizeBytes))}, and {@code chunkSha256().get(i)} is the lower-case hex SHA-256 of those bytes as
- * served. The constructor only checks that required fields are present; {@code
+ * served. The constructor only checks that required fields are present, and {@code
  * dev.tonearm.core.source.RenditionValidator} checks consistency before a rendition is streamed.
  */
 public final class Rendition {
@@ -34,7 +34,7 @@ public final class Rendition {
   private final String objectPath;
   private final List<SeekPoint> seekIndex;
 
-  /** Creates a rendition; id, codec, sizes and the object path are required. */
+  /** Creates a rendition. The id, codec, sizes and object path are required. */
   @JsonCreator
   public Rendition(
       @JsonProperty("id") String id,
@@ -93,7 +93,7 @@ public final class Rendition {
     return channels;
   }
 
-  /** Frames of decoded audio, or 0 when the server did not say. */
+  /** Frames of decoded audio, or 0 when the manifest omits the count. */
   public long totalFrames() {
     return totalFrames;
   }
@@ -108,7 +108,7 @@ public final class Rendition {
     return chunkSizeBytes;
   }
 
-  /** Lower-case hex SHA-256 of each chunk; unmodifiable. */
+  /** Lower-case hex SHA-256 of each chunk, as an unmodifiable list. */
   public List<String> chunkSha256() {
     return chunkSha256;
   }
@@ -123,7 +123,7 @@ public final class Rendition {
     return objectPath;
   }
 
-  /** Seek points in increasing frame order, about one per 10 s; unmodifiable, may be empty. */
+  /** Seek points in increasing frame order, about one per 10 s. Unmodifiable and may be empty. */
   public List<SeekPoint> seekIndex() {
     return seekIndex;
   }
@@ -138,12 +138,12 @@ public final class Rendition {
     return (long) index * chunkSizeBytes;
   }
 
-  /** Length of chunk {@code index} in bytes; only the last chunk can be shorter. */
+  /** Length of chunk {@code index} in bytes. Only the last chunk can be shorter. */
   public int chunkLengthBytes(int index) {
     return (int) Math.min(chunkSizeBytes, sizeBytes - chunkStartBytes(index));
   }
 
-  /** Whether this is a lossless (FLAC) rendition. */
+  /** Returns whether this is a lossless (FLAC) rendition. */
   public boolean isLossless() {
     return CODEC_FLAC.equals(codec);
   }

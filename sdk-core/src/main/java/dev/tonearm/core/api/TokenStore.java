@@ -2,7 +2,7 @@ package dev.tonearm.core.api;
 
 /**
  * Holder of the current session's tokens. Applications that keep the session across restarts
- * implement it over their secure storage; {@link InMemoryTokenStore} keeps it in memory only.
+ * implement it over their secure storage, and {@link InMemoryTokenStore} keeps it in memory only.
  *
  * <p>Implementations must be thread-safe: the HTTP client reads and replaces the tokens from
  * OkHttp's calling threads and the player's loader threads.

@@ -23,7 +23,7 @@ import okhttp3.ResponseBody;
  * and track manifests.
  *
  * <p>Every call but login and refresh sends the session's access token. A 401 response triggers
- * one silent refresh and a repeat of the request; a second 401 fails with {@link
+ * one silent refresh and a repeat of the request, and a second 401 fails with {@link
  * PlaybackException#ERROR_AUTH_FAILED}. {@link #httpClient()} applies the same rule to CDN edge
  * requests. All failures are {@link PlaybackException}s with a reason code: HTTP errors carry the
  * status and the server's {@code error.code}, transport failures are {@link
@@ -43,7 +43,7 @@ public final class TonearmClient {
     private TokenStore tokenStore;
 
     /**
-     * Sets the API listener's base URL, such as {@code http://127.0.0.1:8080}; paths like {@code
+     * Sets the API listener's base URL, such as {@code http://127.0.0.1:8080}. Paths like {@code
      * /v1/tracks} are appended to it. Required.
      */
     public Builder setBaseUrl(String baseUrl) {
@@ -121,7 +121,7 @@ public final class TonearmClient {
 
   /**
    * Exchanges the stored refresh token for a new session with {@code POST /v1/auth/refresh} and
-   * stores it; the refresh token rotates. A rejected refresh token clears the token store.
+   * stores it. The refresh token rotates. A rejected refresh token clears the token store.
    *
    * @throws PlaybackException {@link PlaybackException#ERROR_AUTH_FAILED} when there is no
    *     session or the server rejects the refresh token
@@ -183,7 +183,7 @@ public final class TonearmClient {
     return authenticatedClient;
   }
 
-  /** Returns the store that holds this client's session. */
+  /** Returns the store that keeps this client's session. */
   public TokenStore tokenStore() {
     return tokenStore;
   }

@@ -12,7 +12,7 @@ public final class Track {
   private final String genre;
   private final long durationMs;
 
-  /** Creates a track; the id is required. */
+  /** Creates a track. The id is required. */
   @JsonCreator
   public Track(
       @JsonProperty("id") String id,

@@ -11,12 +11,12 @@ package dev.tonearm.core.buffer;
  *
  * <ul>
  *   <li>below {@link #bufferForPlaybackMs()} (default 5 s): BUFFERING after a start, seek or
- *       underrun; playback waits and the current track loads with {@link LoadPriority#URGENT};
+ *       underrun. Playback waits, and the current track loads with {@link LoadPriority#URGENT};
  *   <li>from 5 s to {@link #stableBufferMs()} (default 15 s): PLAYING, loading with {@link
  *       LoadPriority#BACKGROUND} so that a next-track prefetch can share the link;
  *   <li>from 15 s to {@link #targetBufferMs()} (default 30 s): STABLE, still loading in the
  *       background;
- *   <li>at or above 30 s: loading stops; it resumes as soon as the level is below 30 s again.
+ *   <li>at or above 30 s: loading stops, and it resumes as soon as the level is below 30 s again.
  * </ul>
  *
  * <p>Loading decisions are made per chunk, so the level overshoots the target by up to one chunk
@@ -50,7 +50,7 @@ public final class BufferPolicy {
   /** Media of the next track loaded by the prefetch: its first 5 s. */
   public static final long DEFAULT_PREFETCH_BUFFER_MS = 5_000;
 
-  /** Builder of {@link BufferPolicy}; every setter defaults to its {@code DEFAULT_} constant. */
+  /** Builder of {@link BufferPolicy}. Every setter defaults to its {@code DEFAULT_} constant. */
   public static final class Builder {
     private long bufferForPlaybackMs = DEFAULT_BUFFER_FOR_PLAYBACK_MS;
     private long stableBufferMs = DEFAULT_STABLE_BUFFER_MS;

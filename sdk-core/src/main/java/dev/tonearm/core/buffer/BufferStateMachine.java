@@ -22,7 +22,7 @@ import java.util.Objects;
  * <p>A level below the playback threshold while PLAYING does not stop playback: it raises the load
  * priority to {@link LoadPriority#URGENT}, and playback stops only when data actually runs out.
  *
- * <p>Threading: not thread-safe; the playback thread owns it.
+ * <p>Threading: not thread-safe. The playback thread owns it.
  */
 public final class BufferStateMachine {
   private final BufferPolicy policy;
@@ -83,12 +83,12 @@ public final class BufferStateMachine {
     return state;
   }
 
-  /** The current state. */
+  /** Returns the current state. */
   public BufferState state() {
     return state;
   }
 
-  /** Whether the decoded audio may go to the sink: every state but BUFFERING. */
+  /** Returns whether decoded audio may go to the sink, which holds in every state but BUFFERING. */
   public boolean canPlay() {
     return state != BufferState.BUFFERING;
   }
@@ -113,7 +113,7 @@ public final class BufferStateMachine {
     return underrunCount;
   }
 
-  /** The policy whose thresholds this machine applies. */
+  /** Returns the policy whose thresholds this machine applies. */
   public BufferPolicy policy() {
     return policy;
   }

@@ -1,6 +1,6 @@
 package dev.tonearm.core.buffer;
 
-/** How urgently the loader should fetch the current track's next chunk. */
+/** Urgency with which the loader fetches the current track's next chunk. */
 public enum LoadPriority {
   /** Below the playback threshold: load the current track before anything else. */
   URGENT,

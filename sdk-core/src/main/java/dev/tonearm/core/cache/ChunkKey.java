@@ -56,7 +56,7 @@ public final class ChunkKey {
     return chunkIndex;
   }
 
-  /** Name of the file that holds this chunk inside the cache folder. */
+  /** Returns the name of the file that stores this chunk inside the cache folder. */
   public String fileName() {
     return hex(trackId) + "." + hex(renditionId) + "." + chunkIndex + SUFFIX;
   }

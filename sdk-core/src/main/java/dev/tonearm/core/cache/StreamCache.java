@@ -45,11 +45,11 @@ import org.slf4j.LoggerFactory;
  * temporary file that is renamed into place, so a crash leaves either the whole chunk or none.
  *
  * <p>Persistence: the files are the source of truth for what is cached. {@value #INDEX_FILE_NAME}
- * lists the names from least to most recently used; it is rewritten after each put or eviction
+ * lists the names from least to most recently used. It is rewritten after each put or eviction
  * and on {@link #flush()} and {@link #close()}, so a crash loses only the order of recent reads.
  * Files missing from the index are ordered by modification time, oldest first.
  *
- * <p>Threading: thread-safe; all methods synchronize on the cache, including their disk I/O.
+ * <p>Threading: thread-safe. All methods synchronize on the cache, including their disk I/O.
  */
 public final class StreamCache implements Closeable {
   /** Marker file that claims a folder for the streaming cache. */
@@ -132,7 +132,7 @@ public final class StreamCache implements Closeable {
    * Stores {@code bytes} as {@code key} if their SHA-256 equals {@code expectedSha256Hex}, evicting
    * least recently used chunks until it fits.
    *
-   * @return whether the chunk was stored; false when the digest differs or the chunk alone is
+   * @return whether the chunk was stored, which is false when the digest differs or the chunk alone is
    *     larger than the cache
    */
   public synchronized boolean put(ChunkKey key, byte[] bytes, String expectedSha256Hex)
@@ -195,7 +195,7 @@ public final class StreamCache implements Closeable {
     return maxBytes;
   }
 
-  /** The folder this cache owns. */
+  /** Returns the folder that this cache owns. */
   public Path directory() {
     return directory;
   }
@@ -206,7 +206,7 @@ public final class StreamCache implements Closeable {
     writeIndexIfDirty();
   }
 
-  /** Flushes the index and closes the cache; later calls fail with {@link IllegalStateException}. */
+  /** Flushes the index and closes the cache. Later calls fail with {@link IllegalStateException}. */
   @Override
   public synchronized void close() throws IOException {
     if (closed) {
@@ -258,6 +258,7 @@ public final class StreamCache implements Closeable {
         }
       }
     }
+
     Map<String, Long> sizes = new LinkedHashMap<>();
     Map<String, FileTime> modified = new LinkedHashMap<>();
     try (DirectoryStream<Path> children = Files.newDirectoryStream(directory)) {
@@ -278,6 +279,7 @@ public final class StreamCache implements Closeable {
         }
       }
     }
+
     List<String> unindexed = new ArrayList<>(sizes.keySet());
     unindexed.removeAll(indexed);
     unindexed.sort(
@@ -358,7 +360,7 @@ public final class StreamCache implements Closeable {
                     != null);
     Path path = directory.resolve(name).normalize();
     if (!generated || !directory.equals(path.getParent())) {
-      throw new IllegalStateException("stream cache refused a path it does not own: " + name);
+      throw new IllegalStateException("stream cache rejected a path outside its own files: " + name);
     }
     return path;
   }

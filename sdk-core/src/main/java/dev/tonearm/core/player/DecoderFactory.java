@@ -14,7 +14,7 @@ import java.io.IOException;
  */
 public interface DecoderFactory {
   /**
-   * Returns a decoder for {@code codec} that reads {@code source}; closing the decoder closes the
+   * Returns a decoder for {@code codec} that reads {@code source}. Closing the decoder closes the
    * source.
    *
    * @param codec the rendition's codec, such as {@code "vorbis"} or {@code "flac"}

@@ -10,7 +10,7 @@ import java.io.IOException;
  * on its playback thread only.
  *
  * <p>A processor changes sample values in place and never the frame count or format of a block,
- * so that consecutive tracks still join sample-exactly; the player checks the frame count after
+ * so that consecutive tracks still join sample-exactly. The player checks the frame count after
  * every call.
  */
 public interface PcmProcessor {

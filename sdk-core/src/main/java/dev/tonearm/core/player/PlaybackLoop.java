@@ -229,7 +229,7 @@ final class PlaybackLoop implements Runnable {
     }
   }
 
-  /** Runs queued commands; returns false once the player is released. */
+  /** Runs queued commands, and returns false once the player is released. */
   private boolean runCommands() {
     while (true) {
       Runnable command;
@@ -306,16 +306,11 @@ final class PlaybackLoop implements Runnable {
     }
     Decoder decoder = track.decoder;
     if (!decoder.isSeekable()) {
-      events.post(
-          listener ->
-              listener.onPlayerError(
-                  new PlaybackException(
-                      PlaybackException.ERROR_SEEK_UNSUPPORTED,
-                      "track " + track.trackId + " cannot seek")));
+      reportSeekError(PlaybackException.ERROR_SEEK_UNSUPPORTED, track, requestedMs, null);
       return;
     }
-    long durationMs = track.manifest.durationMs();
-    long targetMs = Math.max(0, Math.min(requestedMs, durationMs));
+
+    long targetMs = Math.max(0, Math.min(requestedMs, track.manifest.durationMs()));
     long frame = track.format.usToFrames(targetMs * 1000);
     long hint = track.stream.seekIndexOffsetFor(frame);
     if (hint >= 0) {
@@ -323,23 +318,17 @@ final class PlaybackLoop implements Runnable {
     }
     machine.startBuffering();
     publishBufferAndState(track.stream);
+
     try {
       decoder.seekToFrame(frame);
     } catch (DecoderException e) {
-      if (e.reason() == DecoderException.Reason.SEEK_OUT_OF_RANGE
-          || e.reason() == DecoderException.Reason.SEEK_UNSUPPORTED) {
-        events.post(
-            listener ->
-                listener.onPlayerError(
-                    new PlaybackException(
-                        e.reason() == DecoderException.Reason.SEEK_UNSUPPORTED
-                            ? PlaybackException.ERROR_SEEK_UNSUPPORTED
-                            : PlaybackException.ERROR_OUT_OF_RANGE,
-                        "seek to " + targetMs + " ms in " + track.trackId + " failed",
-                        e)));
-        return;
+      if (e.reason() == DecoderException.Reason.SEEK_UNSUPPORTED) {
+        reportSeekError(PlaybackException.ERROR_SEEK_UNSUPPORTED, track, targetMs, e);
+      } else if (e.reason() == DecoderException.Reason.SEEK_OUT_OF_RANGE) {
+        reportSeekError(PlaybackException.ERROR_OUT_OF_RANGE, track, targetMs, e);
+      } else {
+        fail(e);
       }
-      fail(e);
       return;
     } catch (IOException | RuntimeException e) {
       fail(e);
@@ -347,6 +336,15 @@ final class PlaybackLoop implements Runnable {
     }
     blockPending = false;
     positionMs = targetMs;
+  }
+
+  /** Reports a seek that could not be carried out. Playback goes on where it was. */
+  private void reportSeekError(
+      String reason, PreparedTrack track, long positionMs, DecoderException cause) {
+    PlaybackException error =
+        new PlaybackException(
+            reason, "seek to " + positionMs + " ms in track " + track.trackId + " failed", cause);
+    events.post(listener -> listener.onPlayerError(error));
   }
 
   /** Decodes one block, or writes the block that waited for the buffer. */
@@ -367,7 +365,7 @@ final class PlaybackLoop implements Runnable {
       blockPending = true;
       positionMs = track.format.framesToUs(track.decoder.positionFrames()) / 1000;
       if (!machine.canPlay()) {
-        return; // An underrun happened during the read; the loop waits before writing.
+        return; // An underrun happened during the read, so the loop waits before writing.
       }
     }
     try {
@@ -439,7 +437,7 @@ final class PlaybackLoop implements Runnable {
       return;
     }
     closeTrack(candidate);
-    generation++; // Makes an unfinished prefetch stale; its result is discarded.
+    generation++; // Makes an unfinished prefetch stale, so its result is discarded.
     startTrackNow(index, reason);
   }
 
@@ -622,7 +620,7 @@ final class PlaybackLoop implements Runnable {
     discardTracks();
     ended = false;
     if (isReleased()) {
-      // release() interrupts blocked reads; the resulting ERROR_CANCELLED is not a failure.
+      // release() interrupts blocked reads, so this ERROR_CANCELLED is not a failure.
       LOG.debug("Playback ended by release: {}", playbackError.reason());
       return;
     }

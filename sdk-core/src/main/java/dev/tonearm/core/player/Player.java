@@ -33,7 +33,7 @@ import java.util.concurrent.ThreadFactory;
  * <ul>
  *   <li>Public methods may be called from any thread. Commands ({@link #play}, {@link #pause},
  *       {@link #resume}, {@link #seekTo}, {@link #skipToNext}, {@link #stop}) are queued and
- *       carried out in order on the playback thread; they return at once.
+ *       carried out in order on the playback thread. They return at once.
  *   <li>One playback thread ({@value #PLAYBACK_THREAD_NAME}) fetches manifests for tracks that
  *       start without a prefetch, opens decoders, decodes, runs the {@link PcmProcessor} and
  *       writes to the sink. It is the only thread that touches the decoder, the processor and the
@@ -41,12 +41,12 @@ import java.util.concurrent.ThreadFactory;
  *   <li>The loader executor runs chunk requests, cache reads and writes, and the next track's
  *       manifest fetch.
  *   <li>{@link Listener} callbacks run on the listener executor, one at a time in the order the
- *       events happened; by default that is one dedicated thread ({@value
+ *       events happened. By default that is one dedicated thread ({@value
  *       #LISTENER_THREAD_NAME}).
  * </ul>
  *
- * <p>Timing: the player never waits on a clock. A real-time sink paces playback by blocking in
- * {@code write}; a file sink lets it run as fast as chunks arrive. Buffer thresholds are media
+ * <p>Timing: the player has no clock-based waits or sleeps. A real-time sink paces playback by blocking in
+ * {@code write}, and a file sink lets it run as fast as chunks arrive. Buffer thresholds are media
  * time in both cases (see {@link BufferPolicy}).
  */
 public final class Player {
@@ -79,7 +79,7 @@ public final class Player {
     ENDED
   }
 
-  /** Why the current track changed. */
+  /** Cause of a change of the current track. */
   public enum TransitionReason {
     /** {@link #play} started the queue. */
     PLAY,
@@ -106,7 +106,7 @@ public final class Player {
     /** The loader started or stopped loading chunks. */
     default void onLoadingChanged(boolean loading) {}
 
-    /** A new track became current; {@code queueIndex} is its position in the queue. */
+    /** A new track became current at position {@code queueIndex} of the queue. */
     default void onTrackChanged(String trackId, int queueIndex, TransitionReason reason) {}
 
     /** The rendition (codec and bitrate) chosen for the track that became current. */
@@ -117,7 +117,7 @@ public final class Player {
 
     /**
      * Playback failed or a command could not be carried out. After a failure that stops playback
-     * the state is {@link State#IDLE}; an unsupported seek leaves playback running.
+     * the state is {@link State#IDLE}. An unsupported seek leaves playback running.
      */
     default void onPlayerError(PlaybackException error) {}
   }
@@ -149,7 +149,7 @@ public final class Player {
       return this;
     }
 
-    /** Sets the sink; the player closes it in {@link #release()}. Required. */
+    /** Sets the sink, which the player closes in {@link #release()}. Required. */
     public Builder setSink(AudioSink sink) {
       this.sink = Objects.requireNonNull(sink, "sink");
       return this;
@@ -202,7 +202,7 @@ public final class Player {
     }
 
     /**
-     * Sets the executor for chunk loading and prefetch manifests; the player does not shut it
+     * Sets the executor for chunk loading and prefetch manifests. The player does not shut it
      * down. Default: one daemon thread ({@value #LOADER_THREAD_NAME}) that {@link #release()}
      * shuts down.
      */
@@ -212,7 +212,7 @@ public final class Player {
     }
 
     /**
-     * Sets the executor that runs listener callbacks; it should run tasks one at a time in
+     * Sets the executor that runs listener callbacks. It should run tasks one at a time in
      * submission order, like an Android main-thread executor. Default: one daemon thread ({@value
      * #LISTENER_THREAD_NAME}) that {@link #release()} shuts down.
      */
@@ -298,7 +298,7 @@ public final class Player {
     return new Builder();
   }
 
-  /** Adds a listener; adding the same one twice has no effect. */
+  /** Adds a listener. Adding the same one twice has no effect. */
   public void addListener(Listener listener) {
     events.add(Objects.requireNonNull(listener, "listener"));
   }
@@ -334,7 +334,7 @@ public final class Player {
 
   /**
    * Seeks the current track to {@code positionMs}, clamped to the track. Seeking inside the
-   * loaded range costs no request; elsewhere loading starts at the chunk that the manifest's seek
+   * loaded range costs no request. Elsewhere, loading starts at the chunk that the manifest's seek
    * index names for the position.
    */
   public void seekTo(long positionMs) {
@@ -346,7 +346,7 @@ public final class Player {
     loop.post(loop::skipToNext);
   }
 
-  /** Stops playback and closes the current track; the state becomes {@link State#IDLE}. */
+  /** Stops playback and closes the current track, and the state becomes {@link State#IDLE}. */
   public void stop() {
     loop.post(loop::stopPlayback);
   }
@@ -372,17 +372,20 @@ public final class Player {
     }
   }
 
-  /** The playback state. */
+  /** Returns the playback state. */
   public State state() {
     return loop.state();
   }
 
-  /** The id of the current track, or null. */
+  /** Returns the id of the current track, or null. */
   public String currentTrackId() {
     return loop.currentTrackId();
   }
 
-  /** Position in the current track in milliseconds, at the end of the last decoded block. */
+  /**
+   * Returns the position in the current track in milliseconds, at the end of the last decoded
+   * block.
+   */
   public long positionMs() {
     return loop.positionMs();
   }

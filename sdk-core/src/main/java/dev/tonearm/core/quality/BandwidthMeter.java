@@ -6,12 +6,12 @@ package dev.tonearm.core.quality;
  *
  * <p>Design note. Each sample is {@code bytes * 8000 / elapsedMs} bit/s, where the loader measures
  * {@code elapsedMs} from the request start to the last body byte with its injected clock. The
- * estimate after a sample is {@code weight * sample + (1 - weight) * estimate}; the first sample
+ * estimate after a sample is {@code weight * sample + (1 - weight) * estimate}, and the first sample
  * replaces the initial estimate. Samples under {@link #DEFAULT_MIN_SAMPLE_BYTES} are ignored
  * because their time is dominated by latency, not throughput. A zero elapsed time counts as 1 ms.
  * Chunks read from the cache are not samples.
  *
- * <p>Threading: thread-safe; loader threads add samples while the playback thread reads the
+ * <p>Threading: thread-safe. Loader threads add samples while the playback thread reads the
  * estimate.
  */
 public final class BandwidthMeter {

@@ -10,7 +10,7 @@ public enum Quality {
   HIGH(160),
   /** Vorbis at 320 kbit/s. */
   VERY_HIGH(320),
-  /** FLAC; falls back to the best Vorbis rendition that the bandwidth allows. */
+  /** FLAC, or the best Vorbis rendition that the bandwidth allows when FLAC does not fit. */
   LOSSLESS(0);
 
   private final int vorbisBitrateKbps;
@@ -19,7 +19,7 @@ public enum Quality {
     this.vorbisBitrateKbps = vorbisBitrateKbps;
   }
 
-  /** The Vorbis bitrate of this setting in kbit/s, or 0 for {@link #LOSSLESS}. */
+  /** Returns the Vorbis bitrate of this setting in kbit/s, or 0 for {@link #LOSSLESS}. */
   public int vorbisBitrateKbps() {
     return vorbisBitrateKbps;
   }

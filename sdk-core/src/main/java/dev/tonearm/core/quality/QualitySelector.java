@@ -9,11 +9,11 @@ import dev.tonearm.core.api.Rendition;
  * bandwidth. Immutable and thread-safe.
  *
  * <p>Rules. The allowed bitrate is {@code estimateBps * bandwidthFraction}. For a Vorbis setting,
- * the choice is the highest Vorbis rendition at or below both the setting and the allowed bitrate;
- * when even the lowest Vorbis rendition is above that, the lowest one is chosen so that playback
+ * the choice is the highest Vorbis rendition at or below both the setting and the allowed bitrate.
+ * When even the lowest Vorbis rendition is above that, the lowest one is chosen so that playback
  * can start. For {@link Quality#LOSSLESS} a FLAC rendition is chosen when its bitrate is allowed,
  * and otherwise the highest allowed Vorbis rendition. A rendition without a bitrate is rated at its
- * average: {@code sizeBytes * 8 / durationMs} kbit/s. Renditions of other codecs are ignored; FLAC
+ * average: {@code sizeBytes * 8 / durationMs} kbit/s. Renditions of other codecs are ignored, and FLAC
  * is used for a Vorbis setting only when the track has no Vorbis rendition.
  */
 public final class QualitySelector {

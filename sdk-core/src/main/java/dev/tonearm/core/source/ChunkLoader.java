@@ -36,13 +36,13 @@ import org.slf4j.LoggerFactory;
  *       background fill.
  * </ol>
  *
- * <p>For each chunk the loader first asks the {@link StreamCache}; on a miss it asks the {@link
- * EdgeSelector} for an edge, sends a range request, feeds the {@link BandwidthMeter}, checks the
+ * <p>For each chunk the loader first looks in the {@link StreamCache}. On a miss it gets an edge
+ * from the {@link EdgeSelector}, sends a range request, feeds the {@link BandwidthMeter}, checks the
  * chunk's SHA-256 and only then hands the bytes to the stream and the cache. A failed request or a
- * digest mismatch marks the stream failed with the reason code; the failed chunk's bytes go
+ * digest mismatch marks the stream failed with the reason code, and the failed chunk's bytes go
  * nowhere.
  *
- * <p>Threading: thread-safe. Chunk tasks run on the executor; {@link Listener} callbacks run on
+ * <p>Threading: thread-safe. Chunk tasks run on the executor. {@link Listener} callbacks run on
  * the thread that changed the state, while the loader's lock is held, so they must return quickly
  * and must not call back into the loader.
  */
@@ -72,7 +72,7 @@ public final class ChunkLoader implements Closeable {
     private long maxRetainedBytes = DEFAULT_MAX_RETAINED_BYTES;
 
     /**
-     * Sets the client for edge requests; it must add the bearer token, as {@code
+     * Sets the client for edge requests. It must add the bearer token, as {@code
      * TonearmClient.httpClient()} does. Required.
      */
     public Builder setHttpClient(OkHttpClient httpClient) {
@@ -197,7 +197,7 @@ public final class ChunkLoader implements Closeable {
         maxRetainedBytes);
   }
 
-  /** Makes {@code stream} the current track, loaded to the buffer target; null for none. */
+  /** Makes {@code stream} the current track, loaded to the buffer target, or null for none. */
   public void setCurrent(TrackStream stream) {
     synchronized (this) {
       current = stream;
@@ -208,7 +208,7 @@ public final class ChunkLoader implements Closeable {
     kick();
   }
 
-  /** Makes {@code stream} the next track, loaded to the prefetch amount; null for none. */
+  /** Makes {@code stream} the next track, loaded to the prefetch amount, or null for none. */
   public void setNext(TrackStream stream) {
     synchronized (this) {
       next = stream;
@@ -216,12 +216,12 @@ public final class ChunkLoader implements Closeable {
     kick();
   }
 
-  /** Whether a chunk task is pending or running. */
+  /** Returns whether a chunk task is pending or running. */
   public synchronized boolean isLoading() {
     return loading;
   }
 
-  /** Stops scheduling; streams are not closed. A running task finishes its chunk. */
+  /** Stops scheduling without closing streams. A running task finishes its chunk. */
   @Override
   public void close() {
     synchronized (this) {
@@ -231,7 +231,10 @@ public final class ChunkLoader implements Closeable {
     }
   }
 
-  /** Re-evaluates what to load; called when a stream's read position, demand or contents change. */
+  /**
+   * Re-evaluates what to load. Streams call it when their read position, demand or contents
+   * change.
+   */
   void kick() {
     Task task;
     synchronized (this) {
@@ -278,6 +281,7 @@ public final class ChunkLoader implements Closeable {
     if (demanded >= 0) {
       return new Task(next, demanded);
     }
+
     int currentChunk = -1;
     LoadPriority priority = LoadPriority.NONE;
     if (current != null) {
@@ -289,6 +293,7 @@ public final class ChunkLoader implements Closeable {
     if (priority == LoadPriority.URGENT && currentChunk >= 0) {
       return new Task(current, currentChunk);
     }
+
     int nextChunk = next != null ? next.nextChunkToLoad(policy.prefetchBufferMs()) : -1;
     if (currentChunk >= 0 && nextChunk >= 0) {
       nextTakesTurn = !nextTakesTurn;

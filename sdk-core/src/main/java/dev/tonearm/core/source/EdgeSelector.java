@@ -5,10 +5,10 @@ import java.util.List;
 
 /**
  * Chooses the CDN edge for each chunk request and learns from the outcome. This is where edge
- * failover plugs in: {@link ChunkLoader} asks it before every network request and reports every
+ * failover plugs in: {@link ChunkLoader} calls it before every network request and reports every
  * success and failure.
  *
- * <p>Threading: implementations must be thread-safe; the loader calls them from its executor's
+ * <p>Threading: implementations must be thread-safe, because the loader calls them from its executor's
  * threads.
  */
 public interface EdgeSelector {

@@ -16,18 +16,18 @@ import okhttp3.HttpUrl;
  * The verified chunks of one rendition of one track, and the {@link ByteSource} that a decoder
  * reads them through. {@link ChunkLoader} creates streams and fills them.
  *
- * <p>Only chunks whose SHA-256 matched the manifest are stored; a chunk that failed verification or
+ * <p>Only chunks whose SHA-256 matched the manifest are stored. A chunk that failed verification or
  * loading marks the stream failed, and a read that needs a missing chunk then throws the failure.
  * Bytes of a failed chunk never become readable.
  *
  * <p>Reads block until the chunk under the read position arrives. Seeking inside a loaded chunk
- * costs no request; seeking elsewhere makes the loader fetch the chunk under the new position
- * next. Chunks behind the read position are kept for backward seeks until the stream holds more
- * than its retained-bytes limit, when the chunks farthest behind go first.
+ * costs no request, and seeking elsewhere makes the loader fetch the chunk under the new position
+ * next. Chunks behind the read position stay in memory for backward seeks. When the stream keeps
+ * more than its retained-bytes limit, the chunks farthest behind go first.
  *
  * <p>Threading: one thread reads through {@link #source()} (the playback thread), loader threads
  * add chunks, and any thread may query levels or {@link #close()}. State is guarded by {@link
- * #lock}; listener callbacks run without the lock held.
+ * #lock}, and listener callbacks run without the lock held.
  */
 public final class TrackStream {
   /** Callbacks about this stream. */
@@ -41,7 +41,7 @@ public final class TrackStream {
     /** Called on a loader thread after a verified chunk became readable. */
     default void onChunkLoaded(TrackStream stream, int chunkIndex) {}
 
-    /** Called on a loader thread when loading failed; reads of missing chunks now throw. */
+    /** Called on a loader thread when loading failed. Reads of missing chunks then throw. */
     default void onLoadFailed(TrackStream stream, PlaybackException error) {}
   }
 
@@ -81,12 +81,12 @@ public final class TrackStream {
     this.chunks = new byte[rendition.chunkCount()][];
   }
 
-  /** Sets the listener; callbacks run on the threads stated in {@link Listener}. */
+  /** Sets the listener, whose callbacks run on the threads stated in {@link Listener}. */
   public void setListener(Listener listener) {
     this.listener = listener != null ? listener : new Listener() {};
   }
 
-  /** The decoder's view of this stream. The same instance is returned on every call. */
+  /** Returns the decoder's view of this stream, the same instance on every call. */
   public ByteSource source() {
     return reader;
   }
@@ -118,7 +118,7 @@ public final class TrackStream {
     return bytesToMs(bufferedAheadBytes());
   }
 
-  /** Whether every byte from the read position to the end of the object is loaded. */
+  /** Returns whether every byte from the read position to the end of the object is loaded. */
   public boolean isLoadedToEnd() {
     lock.lock();
     try {
@@ -128,7 +128,7 @@ public final class TrackStream {
     }
   }
 
-  /** Whether chunk {@code index} is loaded and held in memory. */
+  /** Returns whether chunk {@code index} is loaded and kept in memory. */
   public boolean isChunkLoaded(int index) {
     lock.lock();
     try {
@@ -138,7 +138,7 @@ public final class TrackStream {
     }
   }
 
-  /** The loading failure, or null while loading works. */
+  /** Returns the loading failure, or null while loading works. */
   public PlaybackException failure() {
     lock.lock();
     try {
@@ -223,7 +223,7 @@ public final class TrackStream {
     loader.onStreamClosed(this);
   }
 
-  /** Whether {@link #close()} was called. */
+  /** Returns whether {@link #close()} was called. */
   public boolean isClosed() {
     lock.lock();
     try {
@@ -298,7 +298,7 @@ public final class TrackStream {
     }
   }
 
-  /** Registers the request in flight; returns false when the stream is closed. */
+  /** Registers the request in flight, or returns false when the stream is closed. */
   boolean setInFlight(Call call) {
     lock.lock();
     try {
@@ -332,7 +332,7 @@ public final class TrackStream {
     listener.onChunkLoaded(this, index);
   }
 
-  /** Marks the stream failed because chunk {@code index} failed; the first failure wins. */
+  /** Marks the stream failed because chunk {@code index} failed. The first failure wins. */
   void fail(int index, PlaybackException error) {
     lock.lock();
     try {
@@ -347,7 +347,7 @@ public final class TrackStream {
     listener.onLoadFailed(this, error);
   }
 
-  // Helpers; callers hold the lock where the name says so.
+  // Helpers. Methods named ...Locked require the caller to hold the lock.
 
   private int chunkIndexOf(long byteOffset) {
     return (int) (byteOffset / rendition.chunkSizeBytes());
@@ -430,11 +430,13 @@ public final class TrackStream {
       if (length == 0) {
         return 0;
       }
+
       int index = chunkIndexOf(position);
       byte[] chunk = awaitChunk(index);
       int inChunk = (int) (position - rendition.chunkStartBytes(index));
       int count = Math.min(length, chunk.length - inChunk);
       System.arraycopy(chunk, inChunk, buffer, offset, count);
+
       lock.lock();
       try {
         readPosition = position + count;

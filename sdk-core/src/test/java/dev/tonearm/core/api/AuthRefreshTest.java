@@ -64,7 +64,7 @@ class AuthRefreshTest {
   }
 
   @Test
-  void secondUnauthorized_failsWithAuthReason_afterExactlyOneRefresh() throws Exception {
+  void secondUnauthorized_failsAfterOneRefresh() throws Exception {
     server.stubFor(
         get("/v1/tracks").willReturn(json(401, error("UNAUTHORIZED", "no access"))));
     stubRefresh("r-old", "a-new", "r-new");
@@ -83,7 +83,7 @@ class AuthRefreshTest {
   }
 
   @Test
-  void refreshRejected_failsWithAuthReason_andClearsSession() {
+  void refreshRejected_clearsSession() {
     server.stubFor(
         get("/v1/tracks").willReturn(json(401, error("TOKEN_EXPIRED", "access token expired"))));
     server.stubFor(

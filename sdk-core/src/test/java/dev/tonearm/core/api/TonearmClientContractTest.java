@@ -74,7 +74,7 @@ class TonearmClientContractTest {
   }
 
   @Test
-  void login_contractExample_mapsEveryFieldAndStoresSession() throws Exception {
+  void login_contractExample_mapsFields() throws Exception {
     server.stubFor(post("/v1/auth/login").willReturn(json(200, LOGIN_EXAMPLE)));
 
     AuthTokens tokens = client.login("premium@demo.tonearm.dev", "demo-premium");
@@ -93,7 +93,7 @@ class TonearmClientContractTest {
   }
 
   @Test
-  void login_rejected_failsWithAuthReasonAndServerCode() {
+  void login_rejected_failsWithAuthReason() {
     server.stubFor(
         post("/v1/auth/login")
             .willReturn(json(401, error("UNAUTHORIZED", "invalid username or password"))));
@@ -111,7 +111,7 @@ class TonearmClientContractTest {
   }
 
   @Test
-  void tracks_contractExample_mapsEveryFieldWithBearerToken() throws Exception {
+  void tracks_contractExample_mapsFields() throws Exception {
     loginAs("a-1", "r-1");
     server.stubFor(
         get("/v1/tracks")
@@ -307,7 +307,7 @@ class TonearmClientContractTest {
   }
 
   @Test
-  void authTokens_toStringAndErrors_neverShowTokens() throws Exception {
+  void tokens_neverInMessages() throws Exception {
     server.stubFor(
         post("/v1/auth/login")
             .willReturn(

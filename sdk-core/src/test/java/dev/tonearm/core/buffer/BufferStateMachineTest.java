@@ -46,7 +46,7 @@ class BufferStateMachineTest {
   }
 
   @Test
-  void buffering_restOfTrackLoaded_becomesStableBelowFiveSeconds() {
+  void buffering_loadedToEnd_becomesStable() {
     assertThat(machine.update(1_200, true)).isEqualTo(BufferState.STABLE);
   }
 
@@ -83,13 +83,13 @@ class BufferStateMachineTest {
   }
 
   @Test
-  void stable_lowLevelButLoadedToEnd_staysStable() {
+  void stable_loadedToEnd_staysStable() {
     machine.update(20_000, false);
     assertThat(machine.update(500, true)).isEqualTo(BufferState.STABLE);
   }
 
   @Test
-  void underrun_fromPlayingOrStable_entersBufferingAndCounts() {
+  void underrun_whilePlaying_entersBuffering() {
     machine.update(6_000, false);
     machine.onUnderrun();
     assertThat(machine.state()).isEqualTo(BufferState.BUFFERING);
@@ -110,7 +110,7 @@ class BufferStateMachineTest {
   }
 
   @Test
-  void startBuffering_fromStable_entersBuffering_timeInStateFromClock() {
+  void startBuffering_fromStable_resetsTimeInState() {
     machine.update(20_000, false);
     clock.advanceMs(250);
     machine.startBuffering();

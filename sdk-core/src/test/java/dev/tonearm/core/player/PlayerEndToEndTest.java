@@ -70,7 +70,7 @@ class PlayerEndToEndTest {
   }
 
   @Test
-  void twoTracks_playBackToBack_outputIsExactConcatenation() throws Exception {
+  void queue_twoTracks_joinSampleExact() throws Exception {
     CapturingSink sink = CapturingSink.immediate();
     RecordingListener listener = new RecordingListener();
     // Hold the sink shortly before track A ends until the loader has gone idle after starting
@@ -192,7 +192,7 @@ class PlayerEndToEndTest {
   }
 
   @Test
-  void seek_insideBufferCostsNoRequest_beyondStartsAtSeekIndexChunk() throws Exception {
+  void seek_insideAndBeyondBuffer_requestsOnlyBeyond() throws Exception {
     CapturingSink sink = CapturingSink.gated();
     RecordingListener listener = new RecordingListener();
     Player player = newPlayer(sink, listener, null, new BandwidthMeter());
@@ -256,7 +256,7 @@ class PlayerEndToEndTest {
   }
 
   @Test
-  void accessTokenExpiresMidTrack_refreshedOnce_playbackCompletes() throws Exception {
+  void expiredToken_refreshedOnce_playbackCompletes() throws Exception {
     origin.expireAccessTokenAfterObjectRequests(2);
     CapturingSink sink = CapturingSink.immediate();
     RecordingListener listener = new RecordingListener();
@@ -289,7 +289,7 @@ class PlayerEndToEndTest {
   }
 
   @Test
-  void secondPlay_servedFromCacheAfterRestart_sendsNoObjectRequest(@TempDir Path dir)
+  void secondPlay_afterRestart_servedFromCache(@TempDir Path dir)
       throws Exception {
     Path cacheDir = dir.resolve("stream-cache");
     StreamCache firstCache = StreamCache.open(cacheDir, 8L * 1024 * 1024);
@@ -365,7 +365,7 @@ class PlayerEndToEndTest {
   }
 
   @Test
-  void skipToNext_startsNextTrackFromItsStart() throws Exception {
+  void skipToNext_startsNextTrack() throws Exception {
     CapturingSink sink = CapturingSink.gated();
     RecordingListener listener = new RecordingListener();
     Player player = newPlayer(sink, listener, null, new BandwidthMeter());
@@ -392,7 +392,7 @@ class PlayerEndToEndTest {
     sink.awaitBlockedAfter(1);
 
     player.pause();
-    sink.permitWrites(1); // The held write completes; then the loop sees the pause.
+    sink.permitWrites(1); // The held write completes, and then the loop handles the pause.
     listener.await("state PAUSED");
     sink.permitWrites(5);
     assertThat(sink.writeCount()).isEqualTo(2);

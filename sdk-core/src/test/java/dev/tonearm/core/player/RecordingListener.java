@@ -64,7 +64,7 @@ final class RecordingListener implements Player.Listener {
     return new ArrayList<>(errors);
   }
 
-  /** The last event starting with {@code prefix}, or null. */
+  /** Returns the last event starting with {@code prefix}, or null. */
   synchronized String last(String prefix) {
     for (int i = events.size() - 1; i >= 0; i--) {
       if (events.get(i).startsWith(prefix)) {

@@ -101,7 +101,7 @@ class ChunkLoaderTest {
   }
 
   @Test
-  void seek_insideLoadedRangeSendsNothing_beyondLoadsThatChunkFirst() throws Exception {
+  void seek_insideAndBeyond_loadsOnlyBeyond() throws Exception {
     TrackStream stream = currentStream(newLoader(null, ChunkLoader.DEFAULT_MAX_RETAINED_BYTES));
     ByteSource source = stream.source();
     readFully(source, new byte[100_000]);
@@ -130,7 +130,7 @@ class ChunkLoaderTest {
   }
 
   @Test
-  void corruptChunk_failsWithReason_andNoByteOfItIsReadable() throws Exception {
+  void corruptChunk_neverReadable() throws Exception {
     origin.corruptChunk(TRACK, RENDITION, 2);
     TrackStream stream = currentStream(newLoader(null, ChunkLoader.DEFAULT_MAX_RETAINED_BYTES));
     ByteSource source = stream.source();
@@ -162,7 +162,7 @@ class ChunkLoaderTest {
   }
 
   @Test
-  void edgeSendsWrongContentRange_failsWithBadResponse() throws Exception {
+  void wrongContentRange_failsBadResponse() throws Exception {
     origin.setEdgeMode(TestOrigin.EdgeMode.WRONG_CONTENT_RANGE);
     assertFirstReadFails(PlaybackException.ERROR_BAD_RESPONSE, "Content-Range");
   }
@@ -190,7 +190,7 @@ class ChunkLoaderTest {
   }
 
   @Test
-  void retainedBytesLimit_dropsChunksBehindReader_andRefetchesOnSeekBack() throws Exception {
+  void retainedLimit_dropsOldChunks_refetches() throws Exception {
     TrackStream stream = currentStream(newLoader(null, 2L * CHUNK_BYTES));
     ByteSource source = stream.source();
     readAll(source, 8192);
