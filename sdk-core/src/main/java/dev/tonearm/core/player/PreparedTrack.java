@@ -10,20 +10,21 @@ import dev.tonearm.core.source.TrackStream;
 /**
  * A queue entry on its way to playback: manifest, chosen rendition, stream and decoder.
  *
- * <p>Threading: a loader thread fills {@link #manifest}, {@link #rendition}, {@link #stream} or
- * {@link #error} and then hands the instance to the playback thread through the command queue,
- * whose lock orders those writes before the playback thread's reads. {@link #decoder} and {@link
- * #format} belong to the playback thread.
+ * <p>Threading: a loader thread fills {@link #manifest}, {@link #rendition} and then {@link
+ * #stream}, or {@link #error}. These fields are volatile because the playback thread may poll them
+ * before the loader thread's completion command arrives, and {@link #stream} is written last, so a
+ * reader that sees it also sees the manifest and rendition. {@link #decoder} and {@link #format}
+ * belong to the playback thread.
  */
 final class PreparedTrack {
   final String trackId;
   final int queueIndex;
   final int generation;
 
-  Manifest manifest;
-  Rendition rendition;
-  TrackStream stream;
-  PlaybackException error;
+  volatile Manifest manifest;
+  volatile Rendition rendition;
+  volatile TrackStream stream;
+  volatile PlaybackException error;
 
   Decoder decoder;
   PcmFormat format;
