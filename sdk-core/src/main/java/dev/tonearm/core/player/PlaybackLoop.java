@@ -1,0 +1,703 @@
+package dev.tonearm.core.player;
+
+import dev.tonearm.core.PlaybackException;
+import dev.tonearm.core.api.Manifest;
+import dev.tonearm.core.api.TonearmClient;
+import dev.tonearm.core.buffer.BufferPolicy;
+import dev.tonearm.core.buffer.BufferState;
+import dev.tonearm.core.buffer.BufferStateMachine;
+import dev.tonearm.core.decode.Decoder;
+import dev.tonearm.core.decode.DecoderException;
+import dev.tonearm.core.decode.PcmBuffer;
+import dev.tonearm.core.decode.PcmFormat;
+import dev.tonearm.core.quality.BandwidthMeter;
+import dev.tonearm.core.quality.Quality;
+import dev.tonearm.core.quality.QualitySelector;
+import dev.tonearm.core.sink.AudioSink;
+import dev.tonearm.core.source.ChunkLoader;
+import dev.tonearm.core.source.TrackStream;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The body of the player's playback thread: command handling, track preparation, the decode and
+ * write loop, prefetch and track transitions.
+ *
+ * <p>Threading: {@link #post}, {@link #release} and the getters may be called from any thread;
+ * every other method runs on the playback thread, which owns all fields not marked otherwise.
+ */
+final class PlaybackLoop implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(PlaybackLoop.class);
+
+  private final TonearmClient client;
+  private final AudioSink sink;
+  private final DecoderFactory decoderFactory;
+  private final Quality quality;
+  private final double normalizationTargetLufs;
+  private final PcmProcessor processor;
+  private final Executor loaderExecutor;
+  private final BufferPolicy policy;
+  private final BufferStateMachine machine;
+  private final BandwidthMeter bandwidthMeter;
+  private final QualitySelector qualitySelector;
+  private final ChunkLoader loader;
+  private final EventDispatcher events;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition wakeUp = lock.newCondition();
+  private final ArrayDeque<Runnable> commands = new ArrayDeque<>(); // Guarded by lock.
+  private boolean signalled; // Guarded by lock.
+  private boolean released; // Guarded by lock.
+
+  private final TrackStream.Listener currentStreamListener =
+      new TrackStream.Listener() {
+        @Override
+        public void onUnderrun(TrackStream stream) {
+          // Runs on the playback thread inside a decoder read, before the read blocks.
+          machine.onUnderrun();
+          publishBufferAndState(stream);
+        }
+
+        @Override
+        public void onChunkLoaded(TrackStream stream, int chunkIndex) {
+          signal();
+        }
+
+        @Override
+        public void onLoadFailed(TrackStream stream, PlaybackException error) {
+          signal();
+        }
+      };
+
+  private final TrackStream.Listener nextStreamListener =
+      new TrackStream.Listener() {
+        @Override
+        public void onChunkLoaded(TrackStream stream, int chunkIndex) {
+          signal();
+        }
+      };
+
+  private final PcmBuffer pcm = new PcmBuffer();
+
+  private List<String> queue = Collections.emptyList();
+  /** Incremented by the playback thread whenever the queue or current track is discarded. */
+  private volatile int generation;
+  private PreparedTrack current;
+  private PreparedTrack next;
+  private boolean prefetchRequested;
+  private boolean paused;
+  private boolean ended;
+  private boolean blockPending;
+  private PcmFormat sinkFormat;
+  private long reportedBufferMs = Long.MIN_VALUE;
+  private BufferState reportedBufferState;
+
+  private volatile Player.State state = Player.State.IDLE;
+  private volatile String currentTrackId;
+  private volatile long positionMs;
+
+  PlaybackLoop(Player.Builder builder, Executor loaderExecutor, EventDispatcher events) {
+    this.client = builder.client;
+    this.sink = builder.sink;
+    this.decoderFactory = builder.decoderFactory;
+    this.quality = builder.quality;
+    this.normalizationTargetLufs = builder.normalizationTargetLufs;
+    this.processor = builder.pcmProcessor;
+    this.loaderExecutor = loaderExecutor;
+    this.policy = builder.bufferPolicy;
+    this.machine = new BufferStateMachine(policy, builder.clock);
+    this.bandwidthMeter =
+        builder.bandwidthMeter != null ? builder.bandwidthMeter : new BandwidthMeter();
+    this.qualitySelector = builder.qualitySelector;
+    this.events = events;
+    ChunkLoader.Builder loaderBuilder =
+        ChunkLoader.builder()
+            .setHttpClient(client.httpClient())
+            .setExecutor(loaderExecutor)
+            .setBufferPolicy(policy)
+            .setBandwidthMeter(bandwidthMeter)
+            .setCache(builder.cache)
+            .setClock(builder.clock)
+            .setMaxRetainedBytes(builder.maxRetainedBytes)
+            .setListener(
+                new ChunkLoader.Listener() {
+                  @Override
+                  public void onLoadingChanged(boolean loading) {
+                    events.post(listener -> listener.onLoadingChanged(loading));
+                  }
+
+                  @Override
+                  public void onEdgeSelected(String trackId, String edgeBaseUrl) {
+                    events.post(listener -> listener.onEdgeChanged(trackId, edgeBaseUrl));
+                  }
+                });
+    if (builder.edgeSelector != null) {
+      loaderBuilder.setEdgeSelector(builder.edgeSelector);
+    }
+    this.loader = loaderBuilder.build();
+  }
+
+  // Any thread.
+
+  void post(Runnable command) {
+    lock.lock();
+    try {
+      if (released) {
+        LOG.debug("Ignoring a command after release");
+        return;
+      }
+      commands.add(command);
+      signalled = true;
+      wakeUp.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void release() {
+    lock.lock();
+    try {
+      released = true;
+      signalled = true;
+      wakeUp.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  Player.State state() {
+    return state;
+  }
+
+  String currentTrackId() {
+    return currentTrackId;
+  }
+
+  long positionMs() {
+    return positionMs;
+  }
+
+  private void signal() {
+    lock.lock();
+    try {
+      signalled = true;
+      wakeUp.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // Playback thread.
+
+  @Override
+  public void run() {
+    try {
+      while (runCommands()) {
+        if (current == null || paused) {
+          awaitSignal();
+          continue;
+        }
+        if (refreshBuffer() == BufferState.BUFFERING) {
+          awaitSignal();
+          continue;
+        }
+        step();
+      }
+    } catch (RuntimeException e) {
+      LOG.error("Playback thread failed", e);
+      fail(e);
+    } finally {
+      closeTrack(current);
+      closeTrack(next);
+      current = null;
+      next = null;
+      loader.close();
+      try {
+        sink.close();
+      } catch (IOException e) {
+        LOG.warn("Closing the audio sink failed", e);
+      }
+      setState(Player.State.IDLE);
+    }
+  }
+
+  /** Runs queued commands, and returns false once the player is released. */
+  private boolean runCommands() {
+    while (true) {
+      Runnable command;
+      lock.lock();
+      try {
+        if (released) {
+          return false;
+        }
+        command = commands.poll();
+      } finally {
+        lock.unlock();
+      }
+      if (command == null) {
+        return true;
+      }
+      command.run();
+    }
+  }
+
+  private void awaitSignal() {
+    lock.lock();
+    try {
+      while (!signalled && !released) {
+        wakeUp.await();
+      }
+      signalled = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      released = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void playQueue(List<String> trackIds) {
+    discardTracks();
+    queue = trackIds;
+    paused = false;
+    ended = false;
+    if (queue.isEmpty()) {
+      setState(Player.State.IDLE);
+      return;
+    }
+    startTrackNow(0, Player.TransitionReason.PLAY);
+  }
+
+  void setPaused(boolean paused) {
+    this.paused = paused;
+    updateState();
+  }
+
+  void stopPlayback() {
+    discardTracks();
+    ended = false;
+    setState(Player.State.IDLE);
+  }
+
+  void skipToNext() {
+    if (current == null) {
+      return;
+    }
+    if (current.queueIndex + 1 < queue.size()) {
+      advanceTo(current.queueIndex + 1, Player.TransitionReason.SKIP);
+    } else {
+      endQueue();
+    }
+  }
+
+  void seek(long requestedMs) {
+    PreparedTrack track = current;
+    if (track == null || track.decoder == null) {
+      LOG.debug("Ignoring seek to {} ms: no current track", requestedMs);
+      return;
+    }
+    Decoder decoder = track.decoder;
+    if (!decoder.isSeekable()) {
+      reportSeekError(PlaybackException.ERROR_SEEK_UNSUPPORTED, track, requestedMs, null);
+      return;
+    }
+
+    long targetMs = Math.max(0, Math.min(requestedMs, track.manifest.durationMs()));
+    long frame = track.format.usToFrames(targetMs * 1000);
+    long hint = track.stream.seekIndexOffsetFor(frame);
+    if (hint >= 0) {
+      track.stream.prepareSeek(hint);
+    }
+    machine.startBuffering();
+    publishBufferAndState(track.stream);
+
+    try {
+      decoder.seekToFrame(frame);
+    } catch (DecoderException e) {
+      if (e.reason() == DecoderException.Reason.SEEK_UNSUPPORTED) {
+        reportSeekError(PlaybackException.ERROR_SEEK_UNSUPPORTED, track, targetMs, e);
+      } else if (e.reason() == DecoderException.Reason.SEEK_OUT_OF_RANGE) {
+        reportSeekError(PlaybackException.ERROR_OUT_OF_RANGE, track, targetMs, e);
+      } else {
+        fail(e);
+      }
+      return;
+    } catch (IOException | RuntimeException e) {
+      fail(e);
+      return;
+    }
+    blockPending = false;
+    positionMs = targetMs;
+  }
+
+  /** Reports a seek that could not be carried out. Playback goes on where it was. */
+  private void reportSeekError(
+      String reason, PreparedTrack track, long positionMs, DecoderException cause) {
+    PlaybackException error =
+        new PlaybackException(
+            reason, "seek to " + positionMs + " ms in track " + track.trackId + " failed", cause);
+    events.post(listener -> listener.onPlayerError(error));
+  }
+
+  /** Decodes one block, or writes the block that waited for the buffer. */
+  private void step() {
+    PreparedTrack track = current;
+    if (!blockPending) {
+      int frames;
+      try {
+        frames = track.decoder.read(pcm);
+      } catch (IOException | RuntimeException e) {
+        fail(e);
+        return;
+      }
+      if (frames < 0) {
+        onTrackEnded();
+        return;
+      }
+      blockPending = true;
+      positionMs = track.format.framesToUs(track.decoder.positionFrames()) / 1000;
+      if (!machine.canPlay()) {
+        return; // An underrun happened during the read, so the loop waits before writing.
+      }
+    }
+    try {
+      writePendingBlock();
+    } catch (IOException | RuntimeException e) {
+      fail(sinkFailure(e));
+      return;
+    }
+    maybePrefetchNext(track);
+    maybeOpenNextDecoder();
+  }
+
+  private void writePendingBlock() throws IOException {
+    int frames = pcm.frames;
+    processor.process(pcm);
+    if (pcm.frames != frames) {
+      throw new IllegalStateException(
+          "PcmProcessor changed the frame count from " + frames + " to " + pcm.frames);
+    }
+    if (sinkFormat == null || !sinkFormat.equals(pcm.format)) {
+      if (sinkFormat != null) {
+        sink.drain();
+      }
+      sink.open(pcm.format);
+      sinkFormat = pcm.format;
+    }
+    sink.write(pcm.samples, pcm.frames);
+    blockPending = false;
+  }
+
+  private void onTrackEnded() {
+    if (current.queueIndex + 1 < queue.size()) {
+      advanceTo(current.queueIndex + 1, Player.TransitionReason.AUTO);
+    } else {
+      endQueue();
+    }
+  }
+
+  private void endQueue() {
+    try {
+      if (sinkFormat != null) {
+        sink.drain();
+      }
+    } catch (IOException e) {
+      fail(sinkFailure(e));
+      return;
+    }
+    discardTracks();
+    ended = true;
+    setState(Player.State.ENDED);
+  }
+
+  /** Starts queue entry {@code index}, using the prefetched track when it is ready. */
+  private void advanceTo(int index, Player.TransitionReason reason) {
+    PreparedTrack candidate = next;
+    next = null;
+    closeTrack(current);
+    current = null;
+    if (candidate != null
+        && candidate.queueIndex == index
+        && candidate.generation == generation
+        && candidate.error == null
+        && candidate.hasStream()) {
+      startTrack(candidate, reason);
+      return;
+    }
+    if (candidate != null && candidate.error != null && candidate.queueIndex == index) {
+      fail(candidate.error);
+      return;
+    }
+    closeTrack(candidate);
+    generation++; // Makes an unfinished prefetch stale, so its result is discarded.
+    startTrackNow(index, reason);
+  }
+
+  /** Prepares queue entry {@code index} on this thread and starts it. */
+  private void startTrackNow(int index, Player.TransitionReason reason) {
+    PreparedTrack track = new PreparedTrack(queue.get(index), index, generation);
+    currentTrackId = track.trackId;
+    positionMs = 0;
+    machine.startBuffering();
+    setState(Player.State.BUFFERING);
+    try {
+      prepare(track);
+    } catch (PlaybackException e) {
+      fail(e);
+      return;
+    }
+    startTrack(track, reason);
+  }
+
+  private void startTrack(PreparedTrack track, Player.TransitionReason reason) {
+    current = track;
+    currentTrackId = track.trackId;
+    positionMs = 0;
+    blockPending = false;
+    prefetchRequested = false;
+    events.post(listener -> listener.onTrackChanged(track.trackId, track.queueIndex, reason));
+    events.post(listener -> listener.onRenditionSelected(track.trackId, track.rendition));
+    track.stream.setListener(currentStreamListener);
+    loader.setCurrent(track.stream);
+    machine.startBuffering();
+    reportedBufferMs = Long.MIN_VALUE;
+    publishBufferAndState(track.stream);
+    try {
+      if (track.decoder == null) {
+        openDecoder(track);
+      }
+      processor.startTrack(track.format, track.manifest.loudness(), normalizationTargetLufs);
+    } catch (IOException | RuntimeException e) {
+      fail(e);
+    }
+  }
+
+  /** Fetches the manifest, chooses the rendition and opens its stream. Any thread. */
+  private void prepare(PreparedTrack track) throws PlaybackException {
+    Manifest manifest = client.manifest(track.trackId);
+    track.manifest = manifest;
+    track.rendition =
+        qualitySelector.select(manifest, quality, bandwidthMeter.estimateBps());
+    track.stream = loader.openStream(manifest, track.rendition);
+  }
+
+  private void openDecoder(PreparedTrack track) throws IOException {
+    Decoder decoder = decoderFactory.open(track.rendition.codec(), track.stream.source());
+    try {
+      track.format = decoder.format();
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(decoder);
+      throw e;
+    }
+    track.decoder = decoder;
+  }
+
+  private void maybePrefetchNext(PreparedTrack track) {
+    if (prefetchRequested || track.queueIndex + 1 >= queue.size()) {
+      return;
+    }
+    if (!policy.shouldPrefetchNext(track.manifest.durationMs() - positionMs)) {
+      return;
+    }
+    prefetchRequested = true;
+    PreparedTrack upcoming =
+        new PreparedTrack(queue.get(track.queueIndex + 1), track.queueIndex + 1, generation);
+    next = upcoming;
+    try {
+      loaderExecutor.execute(() -> prefetch(upcoming));
+    } catch (RejectedExecutionException e) {
+      upcoming.error =
+          new PlaybackException(
+              PlaybackException.ERROR_CANCELLED, "loader executor rejected the prefetch", e);
+    }
+  }
+
+  /** Runs on a loader thread. */
+  private void prefetch(PreparedTrack upcoming) {
+    try {
+      prepare(upcoming);
+    } catch (PlaybackException e) {
+      LOG.warn("Prefetch of track {} failed: {}", upcoming.trackId, e.reason());
+      upcoming.error = e;
+    } catch (RuntimeException e) {
+      LOG.error("Prefetch of track {} failed unexpectedly", upcoming.trackId, e);
+      upcoming.error =
+          new PlaybackException(
+              PlaybackException.ERROR_NETWORK, "prefetch of " + upcoming.trackId + " failed", e);
+    }
+    if (upcoming.hasStream() && upcoming.generation == generation) {
+      // Loading starts here rather than on the playback thread, which may be blocked in a
+      // real-time sink's write. A stream that turns out to be stale loads at most its first
+      // seconds before onPrefetched closes it.
+      upcoming.stream.setListener(nextStreamListener);
+      loader.setNext(upcoming.stream);
+    }
+    post(() -> onPrefetched(upcoming));
+  }
+
+  private void onPrefetched(PreparedTrack upcoming) {
+    if (next != upcoming || upcoming.generation != generation) {
+      closeTrack(upcoming);
+    }
+  }
+
+  /**
+   * Opens the next track's decoder and reads its headers once its first seconds are loaded, so
+   * that it is ready before the current track ends.
+   */
+  private void maybeOpenNextDecoder() {
+    PreparedTrack upcoming = next;
+    if (upcoming == null
+        || !upcoming.hasStream()
+        || upcoming.decoder != null
+        || upcoming.error != null) {
+      return;
+    }
+    TrackStream stream = upcoming.stream;
+    if (stream.failure() == null
+        && !stream.isLoadedToEnd()
+        && stream.bufferedAheadMs() < policy.prefetchBufferMs()) {
+      return;
+    }
+    try {
+      openDecoder(upcoming);
+    } catch (IOException | RuntimeException e) {
+      upcoming.error = toPlaybackException(e);
+    }
+  }
+
+  private BufferState refreshBuffer() {
+    TrackStream stream = current.stream;
+    boolean nothingMoreToCome = stream.isLoadedToEnd() || stream.failure() != null;
+    machine.update(stream.bufferedAheadMs(), nothingMoreToCome);
+    publishBufferAndState(stream);
+    return machine.state();
+  }
+
+  private void publishBufferAndState(TrackStream stream) {
+    BufferState bufferState = machine.state();
+    long bufferedMs = stream.bufferedAheadMs();
+    if (bufferState != reportedBufferState
+        || Math.abs(bufferedMs - reportedBufferMs) >= Player.BUFFER_REPORT_STEP_MS) {
+      reportedBufferState = bufferState;
+      reportedBufferMs = bufferedMs;
+      events.post(listener -> listener.onBufferChanged(bufferState, bufferedMs));
+    }
+    updateState();
+  }
+
+  private void updateState() {
+    Player.State derived;
+    if (current == null) {
+      derived = ended ? Player.State.ENDED : Player.State.IDLE;
+    } else if (paused) {
+      derived = Player.State.PAUSED;
+    } else if (machine.state() == BufferState.BUFFERING) {
+      derived = Player.State.BUFFERING;
+    } else {
+      derived = Player.State.PLAYING;
+    }
+    setState(derived);
+  }
+
+  private void setState(Player.State newState) {
+    if (state != newState) {
+      state = newState;
+      events.post(listener -> listener.onStateChanged(newState));
+    }
+  }
+
+  private void fail(Throwable error) {
+    PlaybackException playbackError = toPlaybackException(error);
+    discardTracks();
+    ended = false;
+    if (isReleased()) {
+      // release() interrupts blocked reads, so this ERROR_CANCELLED is not a failure.
+      LOG.debug("Playback ended by release: {}", playbackError.reason());
+      return;
+    }
+    LOG.warn("Playback stopped: {} {}", playbackError.reason(), playbackError.getMessage());
+    events.post(listener -> listener.onPlayerError(playbackError));
+    setState(Player.State.IDLE);
+  }
+
+  private boolean isReleased() {
+    lock.lock();
+    try {
+      return released;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void discardTracks() {
+    generation++;
+    closeTrack(current);
+    closeTrack(next);
+    current = null;
+    next = null;
+    currentTrackId = null;
+    blockPending = false;
+    prefetchRequested = false;
+    loader.setCurrent(null);
+    loader.setNext(null);
+  }
+
+  private void closeTrack(PreparedTrack track) {
+    if (track == null) {
+      return;
+    }
+    if (track.decoder != null) {
+      closeQuietly(track.decoder);
+      track.decoder = null;
+    }
+    if (track.stream != null) {
+      track.stream.close();
+    }
+  }
+
+  private static void closeQuietly(Decoder decoder) {
+    try {
+      decoder.close();
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("Closing a decoder failed", e);
+    }
+  }
+
+  private static PlaybackException sinkFailure(Throwable error) {
+    PlaybackException inChain = PlaybackException.findInChain(error);
+    if (inChain != null) {
+      return inChain;
+    }
+    return new PlaybackException(
+        PlaybackException.ERROR_SINK, "audio sink failed: " + error, error);
+  }
+
+  static PlaybackException toPlaybackException(Throwable error) {
+    PlaybackException inChain = PlaybackException.findInChain(error);
+    if (inChain != null) {
+      return inChain;
+    }
+    if (error instanceof DecoderException) {
+      DecoderException decoderError = (DecoderException) error;
+      return new PlaybackException(
+          PlaybackException.ERROR_DECODER,
+          "decoding failed (" + decoderError.reason() + "): " + error.getMessage(),
+          error);
+    }
+    if (error instanceof IOException) {
+      return new PlaybackException(
+          PlaybackException.ERROR_NETWORK, "playback failed: " + error, error);
+    }
+    return new PlaybackException(
+        PlaybackException.ERROR_DECODER, "playback failed unexpectedly: " + error, error);
+  }
+}
