@@ -27,7 +27,7 @@ public record ChunkDigests(long sizeBytes, String sha256, List<String> chunkSha2
     if (chunkSizeBytes <= 0) {
       throw new IllegalArgumentException("chunkSizeBytes must be > 0: " + chunkSizeBytes);
     }
-    MessageDigest whole = sha256();
+    MessageDigest whole = newSha256();
     List<String> chunks = new ArrayList<>();
     byte[] buffer = new byte[chunkSizeBytes];
     long size = 0;
@@ -38,7 +38,7 @@ public record ChunkDigests(long sizeBytes, String sha256, List<String> chunkSha2
           break;
         }
         whole.update(buffer, 0, read);
-        MessageDigest chunk = sha256();
+        MessageDigest chunk = newSha256();
         chunk.update(buffer, 0, read);
         chunks.add(HexFormat.of().formatHex(chunk.digest()));
         size += read;
@@ -52,7 +52,7 @@ public record ChunkDigests(long sizeBytes, String sha256, List<String> chunkSha2
 
   /** Returns the lower-case hex SHA-256 of {@code file}. */
   public static String sha256Of(Path file) throws IOException {
-    MessageDigest digest = sha256();
+    MessageDigest digest = newSha256();
     byte[] buffer = new byte[1 << 16];
     try (InputStream in = Files.newInputStream(file)) {
       for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
@@ -62,7 +62,7 @@ public record ChunkDigests(long sizeBytes, String sha256, List<String> chunkSha2
     return HexFormat.of().formatHex(digest.digest());
   }
 
-  private static MessageDigest sha256() {
+  private static MessageDigest newSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
