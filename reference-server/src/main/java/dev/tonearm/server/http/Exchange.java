@@ -31,18 +31,21 @@ public final class Exchange {
 
   private final ChannelHandlerContext ctx;
   private final HttpRequestData request;
-  private final boolean keepAlive;
+  private final InFlightTracker tracker;
   private final DoneListener doneListener;
+  /** Set on the event loop when the response head is written; read there afterwards. */
+  private boolean keepAlive;
   private final AtomicBoolean finished = new AtomicBoolean();
 
   Exchange(
       ChannelHandlerContext ctx,
       HttpRequestData request,
-      boolean keepAlive,
+      InFlightTracker tracker,
       DoneListener doneListener) {
     this.ctx = ctx;
     this.request = request;
-    this.keepAlive = keepAlive;
+    this.tracker = tracker;
+    this.keepAlive = request.keepAlive();
     this.doneListener = doneListener;
   }
 
@@ -54,11 +57,6 @@ public final class Exchange {
   /** The channel's event loop. */
   public EventExecutor executor() {
     return ctx.executor();
-  }
-
-  /** Whether the connection stays open after this response. */
-  public boolean keepAlive() {
-    return keepAlive;
   }
 
   /** Sends {@code response} as the complete answer; takes ownership of its buffer. */
@@ -132,6 +130,10 @@ public final class Exchange {
   }
 
   private void applyConnectionHeader(HttpResponse response) {
+    // A response that starts while the server drains closes its connection.
+    if (tracker.isDraining()) {
+      keepAlive = false;
+    }
     if (!keepAlive) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     } else if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {

@@ -80,8 +80,7 @@ public abstract class SerialHttpHandler extends ChannelInboundHandlerAdapter {
     busy = true;
     ctx.channel().config().setAutoRead(false);
     tracker.begin();
-    boolean keepAlive = request.keepAlive() && !tracker.isDraining();
-    Exchange exchange = new Exchange(ctx, request, keepAlive, this::onExchangeDone);
+    Exchange exchange = new Exchange(ctx, request, tracker, this::onExchangeDone);
     if (request.failure() != null) {
       exchange.sendError(request.failure());
       return;
