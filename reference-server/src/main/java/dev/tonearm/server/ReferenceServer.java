@@ -95,7 +95,11 @@ public final class ReferenceServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ReferenceServer.class);
 
+  /** The builder, whose scalar settings are read at {@link #start()}. */
   private final Builder config;
+
+  private final List<Consumer<Router.Builder>> routeExtensions;
+  private final List<EdgeRequestHook> edgeHooks;
   private final InFlightTracker tracker = new InFlightTracker();
   private final CompletableFuture<Void> drainStarted = new CompletableFuture<>();
 
@@ -115,6 +119,8 @@ public final class ReferenceServer implements AutoCloseable {
 
   private ReferenceServer(Builder config) {
     this.config = config;
+    this.routeExtensions = List.copyOf(config.routeExtensions);
+    this.edgeHooks = List.copyOf(config.edgeHooks);
   }
 
   /** Creates a builder. */
@@ -191,14 +197,14 @@ public final class ReferenceServer implements AutoCloseable {
               config.bindAddress,
               config.edgePorts.get(i),
               EDGE_MAX_REQUEST_BODY_BYTES,
-              () -> new EdgeHandler(edge, authService, config.edgeHooks, tracker)));
+              () -> new EdgeHandler(edge, authService, edgeHooks, tracker)));
     }
     List<String> edgeUrls = edgeListeners.stream().map(HttpListener::baseUrl).toList();
 
     Router.Builder routes = Router.builder();
     AuthRoutes.register(routes, authService);
     CatalogRoutes.register(routes, catalog, () -> edgeUrls);
-    for (Consumer<Router.Builder> extension : config.routeExtensions) {
+    for (Consumer<Router.Builder> extension : routeExtensions) {
       extension.accept(routes);
     }
     ApiDispatcher dispatcher = new ApiDispatcher(routes.build(), authService);

@@ -12,7 +12,8 @@ import java.util.concurrent.RejectedExecutionException;
  * Netty handler of the API listener: hands each request to the {@link ApiDispatcher} on the
  * handler pool, so password hashing and file reads never block an event loop.
  *
- * <p>Pipeline position: last, after {@code HttpServerCodec} and {@code RequestCollector}.
+ * <p>Pipeline position: last, after {@code IdleStateHandler}, {@code HttpServerCodec} and {@code
+ * RequestCollector}.
  *
  * <p>Threading: one instance per connection, called on its event loop.
  */

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * cached chunk at a time; the next chunk is written when the previous write has completed, so a
  * slow client holds at most one chunk in the outbound buffer.
  *
- * <p>Pipeline position: last, after {@code HttpServerCodec} and {@code RequestCollector}.
+ * <p>Pipeline position: last, after {@code IdleStateHandler}, {@code HttpServerCodec} and {@code
+ * RequestCollector}.
  *
  * <p>Threading: one instance per connection, called on its event loop; chunk loads complete on
  * I/O threads and hop back to the event loop before writing.

@@ -11,14 +11,15 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 
 /**
- * One bound HTTP/1.1 listener. Each accepted connection gets the pipeline {@code HttpServerCodec
- * -> RequestCollector -> handler}, where the handler comes from a supplier. Open connections are
+ * One bound HTTP/1.1 listener. Each accepted connection gets the pipeline {@code IdleStateHandler
+ * -> HttpServerCodec -> RequestCollector -> handler}, where the handler comes from a supplier. Open connections are
  * tracked so {@link #closeConnections()} can end them at shutdown.
  *
  * <p>Threading: created and closed by the server's lifecycle thread; the pipeline runs on the
@@ -30,6 +31,9 @@ public final class HttpListener {
 
   /** Maximum size of all request headers together; larger headers get 400 BAD_REQUEST. */
   public static final int MAX_HEADER_BYTES = 8192;
+
+  /** A connection with no traffic for this long and no request in progress is closed. */
+  public static final int IDLE_TIMEOUT_S = 60;
 
   private final String name;
   private final Channel serverChannel;
@@ -73,6 +77,7 @@ public final class HttpListener {
                     connections.add(channel);
                     channel
                         .pipeline()
+                        .addLast("idle", new IdleStateHandler(0, 0, IDLE_TIMEOUT_S))
                         .addLast("codec", new HttpServerCodec(decoderConfig))
                         .addLast("collector", new RequestCollector(maxBodyBytes))
                         .addLast("handler", handlerFactory.get());

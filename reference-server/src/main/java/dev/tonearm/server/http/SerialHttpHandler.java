@@ -2,6 +2,7 @@ package dev.tonearm.server.http;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * so responses leave in request order. While an exchange runs, the channel stops reading, which
  * bounds the memory that one client can tie up.
  *
- * <p>Pipeline position: last, after {@code HttpServerCodec} and {@link RequestCollector}.
+ * <p>Pipeline position: last, after {@code IdleStateHandler}, {@code HttpServerCodec} and {@link
+ * RequestCollector}. An idle event closes the connection unless a request is being served.
  *
  * <p>Threading: one instance per channel. Netty calls it on the channel's event loop; an {@link
  * Exchange} may be completed from any thread.
@@ -68,6 +70,17 @@ public abstract class SerialHttpHandler extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) {
     queued.clear();
     ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof IdleStateEvent && !busy) {
+      log.debug("closing idle connection {}", ctx.channel().remoteAddress());
+      closing = true;
+      ctx.close();
+      return;
+    }
+    ctx.fireUserEventTriggered(event);
   }
 
   @Override

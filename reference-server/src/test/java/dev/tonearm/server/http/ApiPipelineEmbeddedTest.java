@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -139,6 +140,16 @@ class ApiPipelineEmbeddedTest {
 
     assertThat(response.status().code()).isEqualTo(413);
     assertThat(bodyOf(response).at("/error/code").asText()).isEqualTo("PAYLOAD_TOO_LARGE");
+    assertThat(server.isOpen()).isFalse();
+    server.finishAndReleaseAll();
+  }
+
+  @Test
+  void idleEvent_withoutRequestInProgress_closesConnection() {
+    EmbeddedChannel server = serverChannel(1024);
+
+    server.pipeline().fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
+
     assertThat(server.isOpen()).isFalse();
     server.finishAndReleaseAll();
   }
