@@ -235,22 +235,22 @@ public final class ReferenceServer implements AutoCloseable {
     return edgeListeners.stream().map(HttpListener::baseUrl).toList();
   }
 
-  /** The edges, for their cache counters. */
+  /** Returns the edges, for their cache counters. */
   public List<CdnEdge> edges() {
     return Collections.unmodifiableList(edges);
   }
 
-  /** The origin shield shared by the edges. */
+  /** Returns the origin shield that the edges share. */
   public OriginShield shield() {
     return shield;
   }
 
-  /** The catalog. */
+  /** Returns the catalog. */
   public CatalogRepository catalog() {
     return catalog;
   }
 
-  /** The auth service that the API and the edges share. */
+  /** Returns the auth service that the API and the edges share. */
   public AuthService auth() {
     return authService;
   }
@@ -274,6 +274,7 @@ public final class ReferenceServer implements AutoCloseable {
     for (HttpListener listener : listeners) {
       listener.stopAccepting();
     }
+
     tracker.startDraining();
     drainStarted.complete(null);
     try {
@@ -286,6 +287,7 @@ public final class ReferenceServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+
     for (HttpListener listener : listeners) {
       listener.closeConnections();
     }
@@ -455,19 +457,19 @@ public final class ReferenceServer implements AutoCloseable {
       return this;
     }
 
-    /** Whether to ingest the demo catalog on the first start; default true. */
+    /** Sets whether to ingest the demo catalog on the first start; default true. */
     public Builder seedDemo(boolean seedDemo) {
       this.seedDemo = seedDemo;
       return this;
     }
 
-    /** How long {@link #close()} waits for requests in flight; default 10 s. */
+    /** Sets how long {@link #close()} waits for requests in flight; default 10 s. */
     public Builder shutdownTimeout(Duration shutdownTimeout) {
       this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
       return this;
     }
 
-    /** Where ingest finds oggdec, oggenc and flac; default the process's {@code PATH}. */
+    /** Sets where ingest finds oggdec, oggenc and flac; default the process's {@code PATH}. */
     public Builder tools(ExternalTools tools) {
       this.tools = Objects.requireNonNull(tools, "tools");
       return this;

@@ -36,7 +36,7 @@ class GracefulShutdownTest {
                         "/v1/test/slow",
                         request -> {
                           handlerEntered.countDown();
-                          // Answer only once close() has begun, so the request is in flight
+                          // Respond only once close() has begun, so the request is in flight
                           // during shutdown.
                           holder.get().drainStarted().copy().orTimeout(10, TimeUnit.SECONDS).join();
                           return ApiResponse.ok(Map.of("done", true));

@@ -100,7 +100,7 @@ public final class RawHttp implements Closeable {
     out.flush();
   }
 
-  /** Reads one response; {@code headRequest} means it has no body whatever its headers say. */
+  /** Reads one response; for a {@code headRequest} it reads no body, whatever the headers declare. */
   public Response readResponse(boolean headRequest) throws IOException {
     String statusLine = readLine();
     if (statusLine == null) {
@@ -123,7 +123,7 @@ public final class RawHttp implements Closeable {
     return new Response(status, headers, body);
   }
 
-  /** Whether the server has closed the connection (reads end of stream). */
+  /** Returns whether the server has closed the connection (reads end of stream). */
   public boolean isClosedByServer() throws IOException {
     try {
       return in.read() < 0;

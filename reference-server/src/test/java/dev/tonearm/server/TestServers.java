@@ -12,8 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * Starts reference servers for tests. The demo catalog is ingested once per test JVM into a
- * template data directory; each server gets its own copy, so tests do not pay for ingest again
- * and cannot see each other's changes. Thread-safe.
+ * template data directory. Each server gets its own copy of it, so tests do not pay for ingest
+ * again and cannot see each other's changes. Thread-safe.
  */
 public final class TestServers {
   /** PBKDF2 iterations in tests: the minimum, so each login costs about a millisecond. */

@@ -35,7 +35,7 @@ public record Tokens(String accessToken, String refreshToken) {
     }
   }
 
-  /** The {@code Authorization} header value for the access token. */
+  /** Returns the {@code Authorization} header value for the access token. */
   public String bearer() {
     return "Bearer " + accessToken;
   }

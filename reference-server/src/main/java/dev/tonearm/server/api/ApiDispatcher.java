@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns one API request into one response: routes it (404, 405), checks the bearer token on
- * authenticated routes (401), runs the handler and maps failures to the error shape. Never throws.
+ * authenticated routes (401), runs the handler and maps every exception to the error shape, so it
+ * returns a response for every request.
  *
  * <p>Thread-safe; runs on the API handler pool.
  */

@@ -20,7 +20,7 @@ import java.util.Set;
  * <p>Immutable once built and thread-safe.
  */
 public final class Router {
-  /** Whether a route needs a bearer token. */
+  /** Returns whether a route needs a bearer token. */
   public enum Access {
     /** No token needed (login and refresh). */
     PUBLIC,

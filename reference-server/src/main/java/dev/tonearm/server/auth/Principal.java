@@ -7,7 +7,7 @@ package dev.tonearm.server.auth;
  * @param tier the account's tier when the token was issued
  */
 public record Principal(String accountId, Tier tier) {
-  /** Whether the account has the premium tier. */
+  /** Returns whether the account has the premium tier. */
   public boolean isPremium() {
     return tier == Tier.PREMIUM;
   }

@@ -52,7 +52,7 @@ public final class FileCatalogRepository implements CatalogRepository {
     }
   }
 
-  /** Whether {@code id} is a valid track, rendition or playlist id. */
+  /** Returns whether {@code id} is a valid track, rendition or playlist id. */
   public static boolean isValidId(String id) {
     return id != null && ID_PATTERN.matcher(id).matches();
   }

@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * Origin store over the catalog and the {@code objects/} folder of the data directory. Every
- * read opens the file, so replaced files are picked up; the shield and edge caches key chunks by
+ * read opens the file, so replaced files are picked up. The shield and edge caches key chunks by
  * ETag, so a replaced file never mixes with cached chunks of the old one.
  *
  * <p>Thread-safe.

@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Order of checks: path (404), method (405), bearer token (401), object lookup (404), tier
  * (403 PREMIUM_REQUIRED), {@link EdgeRequestHook}s, then the range (416). The body is written one
- * cached chunk at a time; the next chunk is written when the previous write has completed, so a
- * slow client holds at most one chunk in the outbound buffer.
+ * cached chunk at a time; the next chunk is written when the previous write has completed, so at
+ * most one chunk per slow client waits in the outbound buffer.
  *
  * <p>Pipeline position: last, after {@code IdleStateHandler}, {@code HttpServerCodec} and {@code
  * RequestCollector}.
@@ -86,6 +86,7 @@ public final class EdgeHandler extends SerialHttpHandler {
           ErrorCode.METHOD_NOT_ALLOWED, "method " + request.method() + " is not allowed on objects");
     }
     Principal principal = auth.authenticate(request.header(HttpHeaderNames.AUTHORIZATION));
+
     ObjectInfo object =
         edge.shield()
             .origin()
@@ -100,6 +101,7 @@ public final class EdgeHandler extends SerialHttpHandler {
     for (EdgeRequestHook hook : hooks) {
       hook.beforeServe(edgeRequest);
     }
+
     ByteRange range =
         ByteRange.evaluate(
             request.header(HttpHeaderNames.RANGE),
@@ -117,6 +119,7 @@ public final class EdgeHandler extends SerialHttpHandler {
       exchange.send(response);
       return;
     }
+
     HttpResponse responseHead = responseHead(object, range, head);
     if (head || range.length() == 0) {
       FullHttpResponse response =

@@ -7,7 +7,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The mid-tier cache that every edge fetches through, so the origin store sees at most one read
+ * The mid-tier cache that every edge fetches through, so the origin store gets at most one read
  * per chunk while the chunk stays cached here, however many edges miss on it at once. Reads run
  * on the blocking I/O executor, never on an event loop.
  *

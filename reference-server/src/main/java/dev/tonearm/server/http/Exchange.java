@@ -16,7 +16,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One request and the means to answer it. A response is either one {@link FullHttpResponse}
+ * One request and the means to respond to it. A response is either one {@link FullHttpResponse}
  * ({@link #send}) or a head followed by body parts ({@link #writeHead}, {@link #writeContent},
  * {@link #finish}). Finishing twice has no effect, and the buffers of a late write are released.
  *
@@ -49,17 +49,17 @@ public final class Exchange {
     this.doneListener = doneListener;
   }
 
-  /** The request being served. */
+  /** Returns the request being served. */
   public HttpRequestData request() {
     return request;
   }
 
-  /** The channel's event loop. */
+  /** Returns the channel's event loop. */
   public EventExecutor executor() {
     return ctx.executor();
   }
 
-  /** Sends {@code response} as the complete answer; takes ownership of its buffer. */
+  /** Sends {@code response} as the complete response and takes ownership of its buffer. */
   public void send(FullHttpResponse response) {
     if (!ctx.executor().inEventLoop()) {
       ctx.executor().execute(() -> send(response));

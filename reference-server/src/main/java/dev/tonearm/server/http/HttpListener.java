@@ -92,7 +92,7 @@ public final class HttpListener {
     return name;
   }
 
-  /** The bound address and port. */
+  /** Returns the bound address and port. */
   public InetSocketAddress localAddress() {
     return (InetSocketAddress) serverChannel.localAddress();
   }

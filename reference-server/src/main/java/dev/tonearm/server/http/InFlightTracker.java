@@ -6,7 +6,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Counts requests whose response has not been fully written, so a shutdown can wait for them.
- * Once {@link #startDraining()} is called, {@link #isDraining()} tells handlers to close each
+ * Once {@link #startDraining()} is called, {@link #isDraining()} returns true, and handlers close each
  * connection after its current response. Thread-safe.
  */
 public final class InFlightTracker {
@@ -56,7 +56,7 @@ public final class InFlightTracker {
     draining = true;
   }
 
-  /** Whether the server is shutting down. */
+  /** Returns whether the server is shutting down. */
   public boolean isDraining() {
     return draining;
   }

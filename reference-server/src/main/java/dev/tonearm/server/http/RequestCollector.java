@@ -24,7 +24,7 @@ import java.io.ByteArrayOutputStream;
  * SerialHttpHandler}. A body over {@code maxBodyBytes}, either declared by {@code Content-Length}
  * or counted while it arrives, yields a request marked {@link ErrorCode#PAYLOAD_TOO_LARGE}, and the
  * rest of that body is discarded. A request that the codec failed to parse yields one marked
- * {@link ErrorCode#BAD_REQUEST}. Either way the next handler answers and closes the connection.
+ * {@link ErrorCode#BAD_REQUEST}. Either way the next handler sends the error and closes the connection.
  *
  * <p>Threading: one instance per channel, called on its event loop only.
  */

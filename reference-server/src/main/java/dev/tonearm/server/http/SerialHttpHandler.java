@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Base of the API and edge handlers: passes one {@link HttpRequestData} at a time to {@link
- * #handle(Exchange)} and holds pipelined requests until the previous response is fully written,
+ * #handle(Exchange)} and queues pipelined requests until the previous response is fully written,
  * so responses leave in request order. While an exchange runs, the channel stops reading, which
  * bounds the memory that one client can tie up.
  *

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * killed. Immutable and thread-safe.
  */
 public final class ExternalTools {
-  /** Longest run of one tool before it is killed. */
+  /** Maximum run time of one tool before it is killed. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
 
   private static final int MAX_ERROR_CHARS = 2000;
@@ -56,7 +56,7 @@ public final class ExternalTools {
     return Optional.empty();
   }
 
-  /** Whether {@code name} is on the search path. */
+  /** Returns whether {@code name} is on the search path. */
   public boolean has(String name) {
     return find(name).isPresent();
   }

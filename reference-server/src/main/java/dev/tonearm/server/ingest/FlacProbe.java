@@ -15,7 +15,7 @@ import java.util.Map;
  * into memory. Stateless and thread-safe.
  */
 final class FlacProbe {
-  /** What the metadata says, plus where the first audio frame starts. */
+  /** Stream facts from the metadata, and the offset where the first audio frame starts. */
   record FlacHeader(ProbeResult probe, long audioOffset, int minBlockSize, int maxBlockSize) {}
 
   private static final int STREAMINFO = 0;

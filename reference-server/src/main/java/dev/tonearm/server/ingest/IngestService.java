@@ -426,7 +426,7 @@ public final class IngestService implements AutoCloseable {
       return this;
     }
 
-    /** Where to find oggdec, oggenc and flac; default the process's {@code PATH}. */
+    /** Sets where to find oggdec, oggenc and flac; default the process's {@code PATH}. */
     public Builder tools(ExternalTools tools) {
       this.tools = Objects.requireNonNull(tools, "tools");
       return this;

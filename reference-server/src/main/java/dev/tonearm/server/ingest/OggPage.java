@@ -22,17 +22,17 @@ public record OggPage(
     byte[] body,
     int sizeBytes) {
 
-  /** Whether the first packet on the page continues one from the previous page. */
+  /** Returns whether the first packet on the page continues one from the previous page. */
   public boolean continuesPacket() {
     return (headerType & 0x01) != 0;
   }
 
-  /** Whether this is the first page of its logical stream. */
+  /** Returns whether this is the first page of its logical stream. */
   public boolean beginsStream() {
     return (headerType & 0x02) != 0;
   }
 
-  /** Whether this is the last page of its logical stream. */
+  /** Returns whether this is the last page of its logical stream. */
   public boolean endsStream() {
     return (headerType & 0x04) != 0;
   }

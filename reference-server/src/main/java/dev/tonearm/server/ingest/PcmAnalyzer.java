@@ -24,6 +24,7 @@ public final class PcmAnalyzer {
     int bits = format.bitsPerSample();
     int bytesPerSample = bits / 8;
     double fullScale = layout.floatSamples() ? 1.0 : (Math.pow(2, bits - 1) - 1) / Math.pow(2, bits - 1);
+
     Bs1770Meter meter = new Bs1770Meter(format.sampleRateHz(), channels);
     int[] runLengths = new int[channels];
     long clippedRuns = 0;
@@ -52,6 +53,7 @@ public final class PcmAnalyzer {
             runLengths[channel] = 0;
           }
         }
+
         meter.accept(samples, blockFrames);
         frames += blockFrames;
         remaining -= (long) blockFrames * layout.blockAlign();

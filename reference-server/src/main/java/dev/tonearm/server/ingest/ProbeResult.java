@@ -3,7 +3,7 @@ package dev.tonearm.server.ingest;
 import java.util.Map;
 
 /**
- * What a file's headers declare, before any decoding. Immutable.
+ * Stream facts that a file's headers declare, read before any decoding. Immutable.
  *
  * @param format detected format
  * @param sampleRateHz sample rate

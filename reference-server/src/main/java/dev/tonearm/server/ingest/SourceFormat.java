@@ -19,7 +19,7 @@ public enum SourceFormat {
     return id;
   }
 
-  /** Whether the audio is stored without lossy coding. */
+  /** Returns whether the audio is stored without lossy coding. */
   public boolean lossless() {
     return lossless;
   }

@@ -28,12 +28,12 @@ public final class ToolEncoders {
     this.tools = tools;
   }
 
-  /** Whether Vorbis encoding is available. */
+  /** Returns whether Vorbis encoding is available. */
   public boolean canEncodeVorbis() {
     return tools.has("oggenc");
   }
 
-  /** Whether FLAC encoding is available. */
+  /** Returns whether FLAC encoding is available. */
   public boolean canEncodeFlac() {
     return tools.has("flac");
   }

@@ -7,9 +7,9 @@ import dev.tonearm.server.catalog.Loudness;
 import org.junit.jupiter.api.Test;
 
 /**
- * Checks the meter against signals with known BS.1770 results: a 1 kHz sine at -23 dBFS in both
- * channels reads -23.0 LUFS (EBU Tech 3341 test case 1; K-weighting adds about +0.7 dB at 1 kHz,
- * which the -0.691 offset cancels).
+ * Checks the meter against signals with known BS.1770 results. A 1 kHz sine at -23 dBFS in both
+ * channels reads -23.0 LUFS, as in EBU Tech 3341 test case 1. At 1 kHz the K-weighting adds about
+ * +0.7 dB, which the -0.691 offset of the loudness formula cancels.
  */
 class Bs1770MeterTest {
   private static Loudness measure(long rateHz, int channels, double seconds, double amplitude, double frequencyHz) {

@@ -16,7 +16,7 @@ final class TestAudio {
 
   private TestAudio() {}
 
-  /** A sine of {@code frequencyHz} at {@code amplitude} in every channel. */
+  /** Returns a sine of {@code frequencyHz} at {@code amplitude} in every channel. */
   static Signal sine(long rateHz, double frequencyHz, double amplitude) {
     return (frame, channel) -> amplitude * Math.sin(2 * Math.PI * frequencyHz * frame / rateHz);
   }
