@@ -95,7 +95,7 @@ public final class ReferenceServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ReferenceServer.class);
 
-  /** The builder, whose scalar settings are read at {@link #start()}. */
+  /** A private copy of the builder's settings. */
   private final Builder config;
 
   private final List<Consumer<Router.Builder>> routeExtensions;
@@ -496,12 +496,38 @@ public final class ReferenceServer implements AutoCloseable {
       return this;
     }
 
-    /** Builds an unstarted server. */
+    /** Builds an unstarted server; later changes to this builder do not affect it. */
     public ReferenceServer build() {
       if (dataDir == null) {
         throw new IllegalStateException("dataDir is required");
       }
-      return new ReferenceServer(this);
+      return new ReferenceServer(copy());
+    }
+
+    private Builder copy() {
+      Builder copy = new Builder();
+      copy.dataDir = dataDir;
+      copy.bindAddress = bindAddress;
+      copy.apiPort = apiPort;
+      copy.edgePorts = edgePorts;
+      copy.clock = clock;
+      copy.accessTokenTtl = accessTokenTtl;
+      copy.refreshTokenTtl = refreshTokenTtl;
+      copy.passwordHashIterations = passwordHashIterations;
+      copy.chunkSizeBytes = chunkSizeBytes;
+      copy.demoVorbisLadderKbps = demoVorbisLadderKbps;
+      copy.edgeCacheBytes = edgeCacheBytes;
+      copy.shieldCacheBytes = shieldCacheBytes;
+      copy.maxRequestBodyBytes = maxRequestBodyBytes;
+      copy.seedDemo = seedDemo;
+      copy.shutdownTimeout = shutdownTimeout;
+      copy.tools = tools;
+      copy.workerThreads = workerThreads;
+      copy.handlerThreads = handlerThreads;
+      copy.originThreads = originThreads;
+      copy.routeExtensions.addAll(routeExtensions);
+      copy.edgeHooks.addAll(edgeHooks);
+      return copy;
     }
 
     private static int checkPort(int port) {

@@ -331,6 +331,36 @@ class EdgeServingTest {
     }
   }
 
+  @Test
+  void freeAccount_seesOnlyFreeRenditions() throws Exception {
+    Tokens free = Tokens.free(server.apiUrl());
+    JsonNode manifest;
+    try (RawHttp http = new RawHttp(server.apiUrl())) {
+      manifest =
+          http.get("/v1/tracks/" + TRACK + "/manifest", Map.of("Authorization", free.bearer()))
+              .json();
+    }
+    List<String> ids = new ArrayList<>();
+    manifest.get("renditions").forEach(rendition -> ids.add(rendition.get("id").asText()));
+
+    assertThat(ids).containsExactly("vorbis-24", "vorbis-96", "vorbis-160");
+    try (RawHttp http = new RawHttp(server.edgeUrls().get(0))) {
+      RawHttp.Response allowed =
+          http.get(
+              "/objects/" + TRACK + "/vorbis-160",
+              Map.of("Authorization", free.bearer(), "Range", "bytes=0-3"));
+      RawHttp.Response premiumOnly =
+          http.get(
+              "/objects/" + TRACK + "/vorbis-320",
+              Map.of("Authorization", free.bearer(), "Range", "bytes=0-3"));
+
+      assertThat(allowed.status()).isEqualTo(206);
+      assertThat(allowed.text()).isEqualTo("OggS");
+      assertThat(premiumOnly.status()).isEqualTo(403);
+      assertThat(premiumOnly.json().at("/error/code").asText()).isEqualTo("PREMIUM_REQUIRED");
+    }
+  }
+
   static String sha256(byte[] bytes) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
   }
