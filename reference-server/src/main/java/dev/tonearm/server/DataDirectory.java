@@ -14,7 +14,7 @@ import java.nio.file.Path;
  *   catalog/playlists/PLAYLIST.json  playlists
  *   objects/TRACK_ID/RENDITION.EXT   rendition files that the edges serve (EXT: ogg or flac)
  *   sources/TRACK_ID/FILE_NAME       the file as delivered to ingest
- *   tmp/                             ingest work space, emptied at start
+ *   tmp/                             ingest work space; each ingest deletes its folder
  *   demo-seeded                      marker: the demo catalog was ingested once
  * </pre>
  */
@@ -26,7 +26,7 @@ public final class DataDirectory {
     this.root = root.toAbsolutePath().normalize();
   }
 
-  /** Creates the folders that do not exist yet and empties {@code tmp/}. */
+  /** Creates the folders that do not exist yet. */
   public DataDirectory create() throws IOException {
     Files.createDirectories(tracksDir());
     Files.createDirectories(playlistsDir());
