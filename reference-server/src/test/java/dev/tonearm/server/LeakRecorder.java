@@ -56,6 +56,7 @@ public final class LeakRecorder implements LauncherSessionListener {
   }
 
   private static final class RecordingFactory extends ResourceLeakDetectorFactory {
+    @Deprecated
     @Override
     public <T> ResourceLeakDetector<T> newResourceLeakDetector(
         Class<T> resource, int samplingInterval, long maxActive) {
