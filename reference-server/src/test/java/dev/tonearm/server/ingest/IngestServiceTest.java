@@ -270,6 +270,72 @@ class IngestServiceTest {
   }
 
   @Test
+  void flacSources_getVorbisAndFlacRenditions() throws Exception {
+    requireTools("flac", "oggenc");
+    // Rate, channels and STREAMINFO total samples from the corpus manifest.
+    Object[][] cases = {
+      {"flac-test-files/subset/01 - blocksize 4096.flac", 44_100L, 2, 308_700L},
+      {"flac-test-files/subset/28 - high resolution audio, default settings.flac", 96_000L, 2, 838_036L},
+      {"flac-test-files/subset/60 - mono audio.flac", 44_100L, 1, 227_247L}
+    };
+    for (Object[] testCase : cases) {
+      Path file = Corpus.require((String) testCase[0]);
+
+      IngestResult result = ingest.ingest(file, Map.of());
+      Track track = result.track();
+
+      Rendition flac = track.rendition("flac").orElseThrow();
+      assertThat(result.warnings()).as(file.toString()).isEmpty();
+      assertThat(track.sourceFormat()).isEqualTo("flac");
+      assertThat(track.durationMs()).isEqualTo((long) testCase[3] * 1000 / (long) testCase[1]);
+      assertThat(flac.sampleRateHz()).isEqualTo((long) testCase[1]);
+      assertThat(flac.channels()).isEqualTo((int) testCase[2]);
+      assertThat(flac.totalFrames()).isEqualTo((long) testCase[3]);
+      Rendition vorbis = track.rendition("vorbis-96").orElseThrow();
+      assertThat(vorbis.sampleRateHz()).isEqualTo(Math.min(48_000L, (long) testCase[1]));
+    }
+  }
+
+  @Test
+  void bitrateRejectedByEncoder_isSkippedWithWarning() throws Exception {
+    requireTools("flac", "oggenc");
+    Path file = Corpus.require("flac-test-files/subset/60 - mono audio.flac");
+
+    try (IngestService withHighRate = service(tools, List.of(96, 320))) {
+      IngestResult result = withHighRate.ingest(file, Map.of());
+
+      assertThat(result.warnings()).anyMatch(w -> w.startsWith("RENDITION_SKIPPED: vorbis-320: "));
+      assertThat(result.track().renditions())
+          .extracting(Rendition::id)
+          .containsExactly("vorbis-96", "flac");
+    }
+  }
+
+  @Test
+  void flacWithThreeChannels_isRejectedAsUnsupportedChannels() {
+    Path file = Corpus.require("flac-test-files/subset/38 - 3 channels (3.0).flac");
+
+    assertThat(rejection(file)).isEqualTo(IngestException.Reason.UNSUPPORTED_CHANNELS);
+  }
+
+  @Test
+  void flacWithWrongChannelCount_isRejected() {
+    // STREAMINFO declares 5 channels while the frames are mono.
+    Path file = Corpus.require("flac-test-files/faulty/04 - wrong number of channels.flac");
+
+    assertThat(rejection(file)).isEqualTo(IngestException.Reason.UNSUPPORTED_CHANNELS);
+  }
+
+  @Test
+  void flacWithWrongBitDepth_isRejectedAsCorrupt() {
+    requireTools("flac");
+    // STREAMINFO declares 24 bits while the frames are 16-bit; libFLAC rejects it.
+    Path file = Corpus.require("flac-test-files/faulty/03 - wrong bit depth.flac");
+
+    assertThat(rejection(file)).isEqualTo(IngestException.Reason.CORRUPT);
+  }
+
+  @Test
   void rejectedFile_leavesNoObjectsOrWorkFiles() throws Exception {
     Path file = Files.write(tempDir.resolve("junk.wav"), "RIFF....WAVEjunk".getBytes(StandardCharsets.US_ASCII));
 
