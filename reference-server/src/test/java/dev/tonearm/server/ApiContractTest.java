@@ -68,6 +68,27 @@ class ApiContractTest {
         .anyMatch(line -> line.startsWith("HEAD /objects/"));
   }
 
+  @Test
+  void compare_reportsEachDifference() throws IOException {
+    JsonNode expected =
+        Json.MAPPER.readTree(
+            "{\"id\":\"t-<id>\",\"n\":1,\"list\":[{\"x\":1},\"...\"],\"pair\":[1,2],\"v\":2}");
+    JsonNode actual =
+        Json.MAPPER.readTree(
+            "{\"id\":\"u-1\",\"n\":2,\"list\":[{\"x\":\"s\"}],\"pair\":[1],\"v\":3,\"extra\":0}");
+    List<String> errors = new ArrayList<>();
+
+    compare(expected, actual, "", true, Set.of("v"), errors);
+
+    assertThat(errors)
+        .containsExactlyInAnyOrder(
+            "(root): expected fields [id, n, list, pair, v], got [id, n, list, pair, v, extra]",
+            "id: expected t-<id>, got u-1",
+            "n: expected 1, got 2",
+            "list[].x: expected a number like 1, got \"s\"",
+            "pair: expected 2 elements, got 1");
+  }
+
   @TestFactory
   Stream<DynamicTest> apiDocExample_replayedAgainstServer_matchesDocumentedResponse()
       throws IOException {
