@@ -1,0 +1,540 @@
+package dev.tonearm.server;
+
+import dev.tonearm.server.api.ApiDispatcher;
+import dev.tonearm.server.api.ApiHandler;
+import dev.tonearm.server.api.AuthRoutes;
+import dev.tonearm.server.api.CatalogRoutes;
+import dev.tonearm.server.api.Router;
+import dev.tonearm.server.auth.AuthService;
+import dev.tonearm.server.auth.JsonFileAccountRepository;
+import dev.tonearm.server.auth.PasswordHasher;
+import dev.tonearm.server.auth.Tier;
+import dev.tonearm.server.catalog.CatalogRepository;
+import dev.tonearm.server.catalog.FileCatalogRepository;
+import dev.tonearm.server.cdn.CatalogOriginStore;
+import dev.tonearm.server.cdn.CdnEdge;
+import dev.tonearm.server.cdn.EdgeHandler;
+import dev.tonearm.server.cdn.EdgeRequestHook;
+import dev.tonearm.server.cdn.OriginShield;
+import dev.tonearm.server.http.HttpListener;
+import dev.tonearm.server.http.InFlightTracker;
+import dev.tonearm.server.ingest.ExternalTools;
+import dev.tonearm.server.ingest.IngestService;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Tonearm reference server: the HTTP API and the CDN edges in one process, over one data
+ * directory (layout in {@link DataDirectory}).
+ *
+ * <pre>{@code
+ * try (ReferenceServer server =
+ *     ReferenceServer.builder().dataDir(dir).apiPort(0).edgeCount(2).build().start()) {
+ *   String api = server.apiUrl();          // http://127.0.0.1:PORT
+ *   List<String> edges = server.edgeUrls();
+ * }
+ * }</pre>
+ *
+ * <p>{@link #start()} seeds the demo accounts (idempotent) and, on the first start of a data
+ * directory, the demo catalog; then it binds the edges and the API. {@link #close()} stops
+ * accepting connections, lets requests in flight finish for up to the shutdown timeout (their
+ * responses carry {@code Connection: close}), closes all connections and releases the event loops
+ * and thread pools.
+ *
+ * <p>Threading: {@code start} and {@code close} are called by one lifecycle thread; the getters are
+ * thread-safe after {@code start} returns.
+ */
+public final class ReferenceServer implements AutoCloseable {
+  /** Demo account with the premium tier. */
+  public static final String DEMO_PREMIUM_USERNAME = "premium@demo.tonearm.dev";
+
+  /** Password of {@link #DEMO_PREMIUM_USERNAME}. */
+  public static final String DEMO_PREMIUM_PASSWORD = "demo-premium";
+
+  /** Demo account with the free tier. */
+  public static final String DEMO_FREE_USERNAME = "free@demo.tonearm.dev";
+
+  /** Password of {@link #DEMO_FREE_USERNAME}. */
+  public static final String DEMO_FREE_PASSWORD = "demo-free";
+
+  /** Default request body limit of the API listener: 16 KiB. */
+  public static final int DEFAULT_MAX_REQUEST_BODY_BYTES = 16 * 1024;
+
+  /** Default chunk cache of each edge: 64 MiB. */
+  public static final long DEFAULT_EDGE_CACHE_BYTES = 64L * 1024 * 1024;
+
+  /** Default chunk cache of the origin shield: 256 MiB. */
+  public static final long DEFAULT_SHIELD_CACHE_BYTES = 256L * 1024 * 1024;
+
+  /** Default time that {@link #close()} waits for requests in flight. */
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Request body limit of the edges, which accept only GET and HEAD. */
+  static final int EDGE_MAX_REQUEST_BODY_BYTES = 1024;
+
+  private static final Logger log = LoggerFactory.getLogger(ReferenceServer.class);
+
+  /** A private copy of the builder's settings. */
+  private final Builder config;
+
+  private final List<Consumer<Router.Builder>> routeExtensions;
+  private final List<EdgeRequestHook> edgeHooks;
+  private final InFlightTracker tracker = new InFlightTracker();
+  private final CompletableFuture<Void> drainStarted = new CompletableFuture<>();
+
+  private EventLoopGroup bossGroup;
+  private EventLoopGroup workerGroup;
+  private ExecutorService handlerExecutor;
+  private ExecutorService originExecutor;
+  private IngestService ingestService;
+  private AuthService authService;
+  private CatalogRepository catalog;
+  private final List<CdnEdge> edges = new ArrayList<>();
+  private final List<HttpListener> edgeListeners = new ArrayList<>();
+  private HttpListener apiListener;
+  private OriginShield shield;
+  private boolean started;
+  private boolean closed;
+
+  private ReferenceServer(Builder config) {
+    this.config = config;
+    this.routeExtensions = List.copyOf(config.routeExtensions);
+    this.edgeHooks = List.copyOf(config.edgeHooks);
+  }
+
+  /** Creates a builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Opens the data directory, seeds demo data where missing and binds all listeners.
+   *
+   * @return this server, started
+   */
+  public ReferenceServer start() throws IOException, InterruptedException {
+    if (started) {
+      throw new IllegalStateException("server already started");
+    }
+    started = true;
+    try {
+      startUnchecked();
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      close();
+      throw e;
+    }
+    return this;
+  }
+
+  private void startUnchecked() throws IOException, InterruptedException {
+    DataDirectory dataDirectory = new DataDirectory(config.dataDir).create();
+    authService =
+        new AuthService(
+            new JsonFileAccountRepository(dataDirectory.accountsFile()),
+            new PasswordHasher(config.passwordHashIterations, new SecureRandom()),
+            config.clock,
+            config.accessTokenTtl,
+            config.refreshTokenTtl,
+            new SecureRandom());
+    authService.ensureAccount("u-premium", DEMO_PREMIUM_USERNAME, DEMO_PREMIUM_PASSWORD, Tier.PREMIUM);
+    authService.ensureAccount("u-free", DEMO_FREE_USERNAME, DEMO_FREE_PASSWORD, Tier.FREE);
+    catalog = new FileCatalogRepository(dataDirectory.tracksDir(), dataDirectory.playlistsDir());
+    ingestService =
+        IngestService.builder()
+            .dataDirectory(dataDirectory)
+            .catalog(catalog)
+            .clock(config.clock)
+            .tools(config.tools)
+            .chunkSizeBytes(config.chunkSizeBytes)
+            .vorbisLadderKbps(config.demoVorbisLadderKbps)
+            .build();
+    if (config.seedDemo && !Files.exists(dataDirectory.demoSeededMarker())) {
+      DemoCatalog.seed(ingestService, catalog, dataDirectory);
+      Files.writeString(dataDirectory.demoSeededMarker(), "demo catalog ingested\n");
+    }
+
+    bossGroup = new MultiThreadIoEventLoopGroup(1, threads("netty-accept"), NioIoHandler.newFactory());
+    workerGroup =
+        new MultiThreadIoEventLoopGroup(
+            config.workerThreads, threads("netty-io"), NioIoHandler.newFactory());
+    handlerExecutor = Executors.newFixedThreadPool(config.handlerThreads, threads("api-handler"));
+    originExecutor = Executors.newFixedThreadPool(config.originThreads, threads("origin-io"));
+    shield =
+        new OriginShield(
+            new CatalogOriginStore(catalog, dataDirectory.objectsDir()),
+            config.shieldCacheBytes,
+            originExecutor);
+
+    for (int i = 0; i < config.edgePorts.size(); i++) {
+      CdnEdge edge = new CdnEdge("edge-" + i, config.edgeCacheBytes, shield);
+      edges.add(edge);
+      edgeListeners.add(
+          HttpListener.bind(
+              edge.name(),
+              bossGroup,
+              workerGroup,
+              config.bindAddress,
+              config.edgePorts.get(i),
+              EDGE_MAX_REQUEST_BODY_BYTES,
+              () -> new EdgeHandler(edge, authService, edgeHooks, tracker)));
+    }
+    List<String> edgeUrls = edgeListeners.stream().map(HttpListener::baseUrl).toList();
+
+    Router.Builder routes = Router.builder();
+    AuthRoutes.register(routes, authService);
+    CatalogRoutes.register(routes, catalog, () -> edgeUrls);
+    for (Consumer<Router.Builder> extension : routeExtensions) {
+      extension.accept(routes);
+    }
+    ApiDispatcher dispatcher = new ApiDispatcher(routes.build(), authService);
+    apiListener =
+        HttpListener.bind(
+            "api",
+            bossGroup,
+            workerGroup,
+            config.bindAddress,
+            config.apiPort,
+            config.maxRequestBodyBytes,
+            () -> new ApiHandler(dispatcher, handlerExecutor, tracker));
+    log.info("API listening on {}", apiListener.baseUrl());
+    for (HttpListener listener : edgeListeners) {
+      log.info("{} listening on {}", listener.name(), listener.baseUrl());
+    }
+  }
+
+  /** Base URL of the API listener, such as {@code http://127.0.0.1:41000}. */
+  public String apiUrl() {
+    requireStarted();
+    return apiListener.baseUrl();
+  }
+
+  /** Base URLs of the edges, in edge order ({@code edge-0} first). */
+  public List<String> edgeUrls() {
+    requireStarted();
+    return edgeListeners.stream().map(HttpListener::baseUrl).toList();
+  }
+
+  /** Returns the edges, for their cache counters. */
+  public List<CdnEdge> edges() {
+    return Collections.unmodifiableList(edges);
+  }
+
+  /** Returns the origin shield that the edges share. */
+  public OriginShield shield() {
+    return shield;
+  }
+
+  /** Returns the catalog. */
+  public CatalogRepository catalog() {
+    return catalog;
+  }
+
+  /** Returns the auth service that the API and the edges share. */
+  public AuthService auth() {
+    return authService;
+  }
+
+  /** Completes when {@link #close()} starts waiting for requests in flight. */
+  CompletableFuture<Void> drainStarted() {
+    return drainStarted;
+  }
+
+  /** Shuts down gracefully; see the class documentation. Safe to call twice. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    List<HttpListener> listeners = new ArrayList<>(edgeListeners);
+    if (apiListener != null) {
+      listeners.add(apiListener);
+    }
+    for (HttpListener listener : listeners) {
+      listener.stopAccepting();
+    }
+
+    tracker.startDraining();
+    drainStarted.complete(null);
+    try {
+      if (!tracker.awaitIdle(config.shutdownTimeout)) {
+        log.warn(
+            "{} requests still in flight after {}; closing their connections",
+            tracker.inFlight(),
+            config.shutdownTimeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+
+    for (HttpListener listener : listeners) {
+      listener.closeConnections();
+    }
+    shutdownGroup(workerGroup);
+    shutdownGroup(bossGroup);
+    shutdownExecutor(handlerExecutor);
+    shutdownExecutor(originExecutor);
+    if (ingestService != null) {
+      ingestService.close();
+    }
+    log.info("server stopped");
+  }
+
+  private static void shutdownGroup(EventLoopGroup group) {
+    if (group != null) {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
+  private static void shutdownExecutor(ExecutorService executor) {
+    if (executor == null) {
+      return;
+    }
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void requireStarted() {
+    if (apiListener == null) {
+      throw new IllegalStateException("server is not started");
+    }
+  }
+
+  private static ThreadFactory threads(String prefix) {
+    AtomicInteger counter = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /** Configures a {@link ReferenceServer}. Not thread-safe. */
+  public static final class Builder {
+    private Path dataDir;
+    private InetAddress bindAddress = InetAddress.getLoopbackAddress();
+    private int apiPort;
+    private List<Integer> edgePorts = List.of(0, 0);
+    private Clock clock = Clock.systemUTC();
+    private Duration accessTokenTtl = AuthService.DEFAULT_ACCESS_TOKEN_TTL;
+    private Duration refreshTokenTtl = AuthService.DEFAULT_REFRESH_TOKEN_TTL;
+    private int passwordHashIterations = PasswordHasher.DEFAULT_ITERATIONS;
+    private int chunkSizeBytes = IngestService.DEFAULT_CHUNK_SIZE_BYTES;
+    private List<Integer> demoVorbisLadderKbps = IngestService.DEFAULT_VORBIS_LADDER_KBPS;
+    private long edgeCacheBytes = DEFAULT_EDGE_CACHE_BYTES;
+    private long shieldCacheBytes = DEFAULT_SHIELD_CACHE_BYTES;
+    private int maxRequestBodyBytes = DEFAULT_MAX_REQUEST_BODY_BYTES;
+    private boolean seedDemo = true;
+    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+    private ExternalTools tools = ExternalTools.fromEnvironment();
+    private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    private int handlerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    private int originThreads = 4;
+    private final List<Consumer<Router.Builder>> routeExtensions = new ArrayList<>();
+    private final List<EdgeRequestHook> edgeHooks = new ArrayList<>();
+
+    private Builder() {}
+
+    /** Data directory; required. Created if missing. */
+    public Builder dataDir(Path dataDir) {
+      this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+      return this;
+    }
+
+    /** Address of all listeners; default the loopback address. */
+    public Builder bindAddress(InetAddress bindAddress) {
+      this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+      return this;
+    }
+
+    /** API port; default 0, a free port. */
+    public Builder apiPort(int apiPort) {
+      this.apiPort = checkPort(apiPort);
+      return this;
+    }
+
+    /** Number of edges, each on a free port; default 2. */
+    public Builder edgeCount(int edgeCount) {
+      if (edgeCount < 1 || edgeCount > 16) {
+        throw new IllegalArgumentException("edgeCount must be in [1, 16]: " + edgeCount);
+      }
+      this.edgePorts = Collections.nCopies(edgeCount, 0);
+      return this;
+    }
+
+    /** Edge ports, one edge per port (0 picks a free port); replaces {@link #edgeCount}. */
+    public Builder edgePorts(List<Integer> edgePorts) {
+      if (edgePorts.isEmpty() || edgePorts.size() > 16) {
+        throw new IllegalArgumentException("edgePorts must list 1 to 16 ports: " + edgePorts);
+      }
+      edgePorts.forEach(Builder::checkPort);
+      this.edgePorts = List.copyOf(edgePorts);
+      return this;
+    }
+
+    /** Clock for token expiry and record times; default the system UTC clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Access-token lifetime; default {@link AuthService#DEFAULT_ACCESS_TOKEN_TTL}. */
+    public Builder accessTokenTtl(Duration accessTokenTtl) {
+      this.accessTokenTtl = Objects.requireNonNull(accessTokenTtl, "accessTokenTtl");
+      return this;
+    }
+
+    /** Refresh-token lifetime; default {@link AuthService#DEFAULT_REFRESH_TOKEN_TTL}. */
+    public Builder refreshTokenTtl(Duration refreshTokenTtl) {
+      this.refreshTokenTtl = Objects.requireNonNull(refreshTokenTtl, "refreshTokenTtl");
+      return this;
+    }
+
+    /**
+     * PBKDF2 iterations for new password hashes; default {@link
+     * PasswordHasher#DEFAULT_ITERATIONS}. Tests lower it to keep logins fast.
+     */
+    public Builder passwordHashIterations(int passwordHashIterations) {
+      this.passwordHashIterations = passwordHashIterations;
+      return this;
+    }
+
+    /** Chunk size of newly ingested renditions; default 256 KiB. */
+    public Builder chunkSizeBytes(int chunkSizeBytes) {
+      this.chunkSizeBytes = chunkSizeBytes;
+      return this;
+    }
+
+    /** Vorbis bitrates for the demo catalog; default {@link IngestService#DEFAULT_VORBIS_LADDER_KBPS}. */
+    public Builder demoVorbisLadderKbps(List<Integer> demoVorbisLadderKbps) {
+      this.demoVorbisLadderKbps = List.copyOf(demoVorbisLadderKbps);
+      return this;
+    }
+
+    /** Chunk cache size of each edge; default {@link #DEFAULT_EDGE_CACHE_BYTES}. */
+    public Builder edgeCacheBytes(long edgeCacheBytes) {
+      this.edgeCacheBytes = edgeCacheBytes;
+      return this;
+    }
+
+    /** Chunk cache size of the origin shield; default {@link #DEFAULT_SHIELD_CACHE_BYTES}. */
+    public Builder shieldCacheBytes(long shieldCacheBytes) {
+      this.shieldCacheBytes = shieldCacheBytes;
+      return this;
+    }
+
+    /** API request body limit; default {@link #DEFAULT_MAX_REQUEST_BODY_BYTES}. */
+    public Builder maxRequestBodyBytes(int maxRequestBodyBytes) {
+      this.maxRequestBodyBytes = maxRequestBodyBytes;
+      return this;
+    }
+
+    /** Sets whether to ingest the demo catalog on the first start; default true. */
+    public Builder seedDemo(boolean seedDemo) {
+      this.seedDemo = seedDemo;
+      return this;
+    }
+
+    /** Sets how long {@link #close()} waits for requests in flight; default 10 s. */
+    public Builder shutdownTimeout(Duration shutdownTimeout) {
+      this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+      return this;
+    }
+
+    /** Sets where ingest finds oggdec, oggenc and flac; default the process's {@code PATH}. */
+    public Builder tools(ExternalTools tools) {
+      this.tools = Objects.requireNonNull(tools, "tools");
+      return this;
+    }
+
+    /** Netty I/O threads shared by all listeners; default the processor count, at least 2. */
+    public Builder workerThreads(int workerThreads) {
+      this.workerThreads = workerThreads;
+      return this;
+    }
+
+    /**
+     * Adds API routes; {@code extension} receives the route table after the built-in routes, so
+     * its routes never shadow them.
+     */
+    public Builder routes(Consumer<Router.Builder> extension) {
+      routeExtensions.add(Objects.requireNonNull(extension, "extension"));
+      return this;
+    }
+
+    /** Adds a hook that every edge runs for each object request; see {@link EdgeRequestHook}. */
+    public Builder edgeHook(EdgeRequestHook hook) {
+      edgeHooks.add(Objects.requireNonNull(hook, "hook"));
+      return this;
+    }
+
+    /** Builds an unstarted server; later changes to this builder do not affect it. */
+    public ReferenceServer build() {
+      if (dataDir == null) {
+        throw new IllegalStateException("dataDir is required");
+      }
+      return new ReferenceServer(copy());
+    }
+
+    private Builder copy() {
+      Builder copy = new Builder();
+      copy.dataDir = dataDir;
+      copy.bindAddress = bindAddress;
+      copy.apiPort = apiPort;
+      copy.edgePorts = edgePorts;
+      copy.clock = clock;
+      copy.accessTokenTtl = accessTokenTtl;
+      copy.refreshTokenTtl = refreshTokenTtl;
+      copy.passwordHashIterations = passwordHashIterations;
+      copy.chunkSizeBytes = chunkSizeBytes;
+      copy.demoVorbisLadderKbps = demoVorbisLadderKbps;
+      copy.edgeCacheBytes = edgeCacheBytes;
+      copy.shieldCacheBytes = shieldCacheBytes;
+      copy.maxRequestBodyBytes = maxRequestBodyBytes;
+      copy.seedDemo = seedDemo;
+      copy.shutdownTimeout = shutdownTimeout;
+      copy.tools = tools;
+      copy.workerThreads = workerThreads;
+      copy.handlerThreads = handlerThreads;
+      copy.originThreads = originThreads;
+      copy.routeExtensions.addAll(routeExtensions);
+      copy.edgeHooks.addAll(edgeHooks);
+      return copy;
+    }
+
+    private static int checkPort(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be in [0, 65535]: " + port);
+      }
+      return port;
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package dev.tonearm.server;
+
+import dev.tonearm.server.catalog.FileCatalogRepository;
+import dev.tonearm.server.ingest.IngestException;
+import dev.tonearm.server.ingest.IngestResult;
+import dev.tonearm.server.ingest.IngestService;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * Command-line entry point of the reference server jar.
+ *
+ * <pre>
+ * java -jar reference-server.jar serve --data-dir DIR --port 8080 [--edge-ports 8081,8082]
+ * java -jar reference-server.jar ingest --data-dir DIR FILE...
+ * </pre>
+ *
+ * <p>Exit codes: 0 success, 1 an input file was rejected or the server failed, 2 usage error.
+ */
+@Command(
+    name = "reference-server",
+    mixinStandardHelpOptions = true,
+    description = "Tonearm reference server: HTTP API, CDN edges and catalog ingest.",
+    subcommands = {ServerMain.Serve.class, ServerMain.Ingest.class})
+public final class ServerMain implements Runnable {
+  /** Exit code when an input file was rejected. */
+  public static final int EXIT_REJECTED = 1;
+
+  @Spec private CommandSpec spec;
+
+  /** Runs the command line and exits the JVM with its exit code. */
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line with the given streams and returns the exit code. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    return new CommandLine(new ServerMain()).setOut(out).setErr(err).execute(args);
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: serve or ingest");
+  }
+
+  /** {@code serve}: runs the API and the edges until the process is stopped. */
+  @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the server.")
+  static final class Serve implements Callable<Integer> {
+    @Spec private CommandSpec spec;
+
+    @Option(names = "--data-dir", required = true, description = "Data directory; created if missing.")
+    private Path dataDir;
+
+    @Option(names = "--port", defaultValue = "8080", description = "API port (default: ${DEFAULT-VALUE}; 0 picks a free port).")
+    private int port;
+
+    @Option(
+        names = "--edge-ports",
+        split = ",",
+        description = "Comma-separated CDN edge ports, one edge each (default: the two ports after --port).")
+    private List<Integer> edgePorts;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+      List<Integer> ports = edgePorts;
+      if (ports == null || ports.isEmpty()) {
+        ports = port == 0 ? List.of(0, 0) : List.of(port + 1, port + 2);
+      }
+      ReferenceServer server =
+          ReferenceServer.builder().dataDir(dataDir).apiPort(port).edgePorts(ports).build().start();
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    server.close();
+                    stopped.countDown();
+                  },
+                  "shutdown"));
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("api " + server.apiUrl());
+      for (int i = 0; i < server.edgeUrls().size(); i++) {
+        out.println("edge-" + i + " " + server.edgeUrls().get(i));
+      }
+      out.flush();
+      stopped.await();
+      return 0;
+    }
+  }
+
+  /** {@code ingest}: adds files to the catalog and prints their track ids. */
+  @Command(
+      name = "ingest",
+      mixinStandardHelpOptions = true,
+      description = "Ingest Ogg Vorbis, FLAC or WAV files; prints one track id per accepted file.")
+  static final class Ingest implements Callable<Integer> {
+    @Spec private CommandSpec spec;
+
+    @Option(names = "--data-dir", required = true, description = "Data directory; created if missing.")
+    private Path dataDir;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Audio files to ingest.")
+    private List<Path> files = new ArrayList<>();
+
+    @Override
+    public Integer call() throws IOException {
+      DataDirectory dataDirectory = new DataDirectory(dataDir).create();
+      FileCatalogRepository catalog =
+          new FileCatalogRepository(dataDirectory.tracksDir(), dataDirectory.playlistsDir());
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      int exitCode = 0;
+      try (IngestService ingest =
+          IngestService.builder().dataDirectory(dataDirectory).catalog(catalog).build()) {
+        for (Path file : files) {
+          try {
+            IngestResult result = ingest.ingest(file, Map.of());
+            for (String warning : result.warnings()) {
+              err.println("warning: " + file + ": " + warning);
+            }
+            out.println(result.track().id());
+          } catch (IngestException e) {
+            err.println("error: " + e.reason() + ": " + file + ": " + e.getMessage());
+            exitCode = EXIT_REJECTED;
+          }
+        }
+      }
+      out.flush();
+      err.flush();
+      return exitCode;
+    }
+  }
+}

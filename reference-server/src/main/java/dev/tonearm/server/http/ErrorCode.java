@@ -1,0 +1,43 @@
+package dev.tonearm.server.http;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * Stable error codes of the HTTP API, each with the status that carries it. The names appear in
+ * the {@code error.code} field of every error response and are part of the API contract.
+ */
+public enum ErrorCode {
+  /** The request is well-formed HTTP and JSON but a field is missing or invalid. */
+  BAD_REQUEST(HttpResponseStatus.BAD_REQUEST),
+  /** The request body is not valid JSON. */
+  INVALID_JSON(HttpResponseStatus.BAD_REQUEST),
+  /** The bearer token or the credentials are missing or invalid. */
+  UNAUTHORIZED(HttpResponseStatus.UNAUTHORIZED),
+  /** The bearer token or refresh token was valid but has expired. */
+  TOKEN_EXPIRED(HttpResponseStatus.UNAUTHORIZED),
+  /** The account may not access this resource. */
+  FORBIDDEN(HttpResponseStatus.FORBIDDEN),
+  /** The resource needs a premium account. */
+  PREMIUM_REQUIRED(HttpResponseStatus.FORBIDDEN),
+  /** No route or resource matches the path. */
+  NOT_FOUND(HttpResponseStatus.NOT_FOUND),
+  /** The path exists but does not accept the request method. */
+  METHOD_NOT_ALLOWED(HttpResponseStatus.METHOD_NOT_ALLOWED),
+  /** The request body exceeds the configured limit. */
+  PAYLOAD_TOO_LARGE(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE),
+  /** The Range header names no byte inside the object. */
+  RANGE_NOT_SATISFIABLE(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE),
+  /** The server failed; the log has the cause. */
+  INTERNAL(HttpResponseStatus.INTERNAL_SERVER_ERROR);
+
+  private final HttpResponseStatus status;
+
+  ErrorCode(HttpResponseStatus status) {
+    this.status = status;
+  }
+
+  /** HTTP status that responses with this code carry. */
+  public HttpResponseStatus status() {
+    return status;
+  }
+}
