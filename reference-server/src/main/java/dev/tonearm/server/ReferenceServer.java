@@ -16,6 +16,8 @@ import dev.tonearm.server.cdn.CdnEdge;
 import dev.tonearm.server.cdn.EdgeHandler;
 import dev.tonearm.server.cdn.EdgeRequestHook;
 import dev.tonearm.server.cdn.OriginShield;
+import dev.tonearm.server.fault.FaultAdminRoutes;
+import dev.tonearm.server.fault.FaultInjector;
 import dev.tonearm.server.http.HttpListener;
 import dev.tonearm.server.http.InFlightTracker;
 import dev.tonearm.server.ingest.ExternalTools;
@@ -100,6 +102,7 @@ public final class ReferenceServer implements AutoCloseable {
 
   private final List<Consumer<Router.Builder>> routeExtensions;
   private final List<EdgeRequestHook> edgeHooks;
+  private final FaultInjector faultInjector;
   private final InFlightTracker tracker = new InFlightTracker();
   private final CompletableFuture<Void> drainStarted = new CompletableFuture<>();
 
@@ -120,7 +123,12 @@ public final class ReferenceServer implements AutoCloseable {
   private ReferenceServer(Builder config) {
     this.config = config;
     this.routeExtensions = List.copyOf(config.routeExtensions);
-    this.edgeHooks = List.copyOf(config.edgeHooks);
+    this.faultInjector = config.adminToken != null ? new FaultInjector() : null;
+    List<EdgeRequestHook> hooks = new ArrayList<>(config.edgeHooks);
+    if (faultInjector != null) {
+      hooks.add(faultInjector);
+    }
+    this.edgeHooks = List.copyOf(hooks);
   }
 
   /** Creates a builder. */
@@ -204,6 +212,10 @@ public final class ReferenceServer implements AutoCloseable {
     Router.Builder routes = Router.builder();
     AuthRoutes.register(routes, authService);
     CatalogRoutes.register(routes, catalog, () -> edgeUrls);
+    if (faultInjector != null) {
+      FaultAdminRoutes.register(routes, faultInjector, config.adminToken);
+      log.warn("fault injection is enabled: the admin API can make the edges fail");
+    }
     for (Consumer<Router.Builder> extension : routeExtensions) {
       extension.accept(routes);
     }
@@ -248,6 +260,19 @@ public final class ReferenceServer implements AutoCloseable {
   /** Returns the catalog. */
   public CatalogRepository catalog() {
     return catalog;
+  }
+
+  /**
+   * Returns the fault injector of the edges.
+   *
+   * @throws IllegalStateException when the server was built without {@link
+   *     Builder#faultInjection(String)}
+   */
+  public FaultInjector faultInjector() {
+    if (faultInjector == null) {
+      throw new IllegalStateException("fault injection is not enabled on this server");
+    }
+    return faultInjector;
   }
 
   /** Returns the auth service that the API and the edges share. */
@@ -353,6 +378,7 @@ public final class ReferenceServer implements AutoCloseable {
     private long shieldCacheBytes = DEFAULT_SHIELD_CACHE_BYTES;
     private int maxRequestBodyBytes = DEFAULT_MAX_REQUEST_BODY_BYTES;
     private boolean seedDemo = true;
+    private String adminToken;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private ExternalTools tools = ExternalTools.fromEnvironment();
     private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -463,6 +489,25 @@ public final class ReferenceServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Enables fault injection on the edges and its admin API ({@code /v1/admin/faults}, see
+     * {@code docs/api.md}), guarded by {@code adminToken}, which must have at least {@value
+     * FaultAdminRoutes#MIN_ADMIN_TOKEN_LENGTH} characters. Default: disabled, and the admin routes
+     * do not exist. Never enable it on a server that real listeners use.
+     */
+    public Builder faultInjection(String adminToken) {
+      Objects.requireNonNull(adminToken, "adminToken");
+      if (adminToken.length() < FaultAdminRoutes.MIN_ADMIN_TOKEN_LENGTH) {
+        throw new IllegalArgumentException(
+            "adminToken must have at least "
+                + FaultAdminRoutes.MIN_ADMIN_TOKEN_LENGTH
+                + " characters: "
+                + adminToken.length());
+      }
+      this.adminToken = adminToken;
+      return this;
+    }
+
     /** Sets how long {@link #close()} waits for requests in flight; default 10 s. */
     public Builder shutdownTimeout(Duration shutdownTimeout) {
       this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
@@ -520,6 +565,7 @@ public final class ReferenceServer implements AutoCloseable {
       copy.shieldCacheBytes = shieldCacheBytes;
       copy.maxRequestBodyBytes = maxRequestBodyBytes;
       copy.seedDemo = seedDemo;
+      copy.adminToken = adminToken;
       copy.shutdownTimeout = shutdownTimeout;
       copy.tools = tools;
       copy.workerThreads = workerThreads;

@@ -6,10 +6,16 @@ import dev.tonearm.server.ingest.IngestResult;
 import dev.tonearm.server.ingest.IngestService;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -24,6 +30,7 @@ import picocli.CommandLine.Spec;
  *
  * <pre>
  * java -jar reference-server.jar serve --data-dir DIR --port 8080 [--edge-ports 8081,8082]
+ *     [--enable-fault-injection]
  * java -jar reference-server.jar ingest --data-dir DIR FILE...
  * </pre>
  *
@@ -37,6 +44,12 @@ import picocli.CommandLine.Spec;
 public final class ServerMain implements Runnable {
   /** Exit code when an input file was rejected. */
   public static final int EXIT_REJECTED = 1;
+
+  /** Environment variable that sets the admin token of {@code serve --enable-fault-injection}. */
+  public static final String ADMIN_TOKEN_ENV = "TONEARM_ADMIN_TOKEN";
+
+  /** File in the data directory that receives a generated admin token. */
+  public static final String ADMIN_TOKEN_FILE = "admin-token";
 
   @Spec private CommandSpec spec;
 
@@ -72,14 +85,30 @@ public final class ServerMain implements Runnable {
         description = "Comma-separated CDN edge ports, one edge each (default: the two ports after --port).")
     private List<Integer> edgePorts;
 
+    @Option(
+        names = "--enable-fault-injection",
+        description =
+            "Enable the fault injection admin API (/v1/admin/faults). Its token is read from the"
+                + " environment variable "
+                + ADMIN_TOKEN_ENV
+                + ", or generated and written to DATA/"
+                + ADMIN_TOKEN_FILE
+                + ".")
+    private boolean enableFaultInjection;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
       List<Integer> ports = edgePorts;
       if (ports == null || ports.isEmpty()) {
         ports = port == 0 ? List.of(0, 0) : List.of(port + 1, port + 2);
       }
-      ReferenceServer server =
-          ReferenceServer.builder().dataDir(dataDir).apiPort(port).edgePorts(ports).build().start();
+      PrintWriter out = spec.commandLine().getOut();
+      ReferenceServer.Builder builder =
+          ReferenceServer.builder().dataDir(dataDir).apiPort(port).edgePorts(ports);
+      if (enableFaultInjection) {
+        builder.faultInjection(adminToken(dataDir, out));
+      }
+      ReferenceServer server = builder.build().start();
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()
           .addShutdownHook(
@@ -89,7 +118,6 @@ public final class ServerMain implements Runnable {
                     stopped.countDown();
                   },
                   "shutdown"));
-      PrintWriter out = spec.commandLine().getOut();
       out.println("api " + server.apiUrl());
       for (int i = 0; i < server.edgeUrls().size(); i++) {
         out.println("edge-" + i + " " + server.edgeUrls().get(i));
@@ -98,6 +126,33 @@ public final class ServerMain implements Runnable {
       stopped.await();
       return 0;
     }
+  }
+
+  /**
+   * Returns the admin token from {@link #ADMIN_TOKEN_ENV}, or generates one and writes it to
+   * {@code dataDir/admin-token}, readable by the owner only. Never prints the token itself.
+   */
+  static String adminToken(Path dataDir, PrintWriter out) throws IOException {
+    String fromEnvironment = System.getenv(ADMIN_TOKEN_ENV);
+    if (fromEnvironment != null && !fromEnvironment.isEmpty()) {
+      out.println("fault injection enabled; admin token from " + ADMIN_TOKEN_ENV);
+      return fromEnvironment;
+    }
+    byte[] random = new byte[32];
+    new SecureRandom().nextBytes(random);
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    Files.createDirectories(dataDir);
+    Path file = dataDir.resolve(ADMIN_TOKEN_FILE);
+    Files.deleteIfExists(file);
+    Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
+    try {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(ownerOnly));
+    } catch (UnsupportedOperationException notPosix) {
+      Files.createFile(file);
+    }
+    Files.writeString(file, token + "\n");
+    out.println("fault injection enabled; admin token in " + file);
+    return token;
   }
 
   /** {@code ingest}: adds files to the catalog and prints their track ids. */
