@@ -123,7 +123,11 @@ public final class ReferenceServer implements AutoCloseable {
   private ReferenceServer(Builder config) {
     this.config = config;
     this.routeExtensions = List.copyOf(config.routeExtensions);
-    this.faultInjector = config.adminToken != null ? new FaultInjector() : null;
+    List<String> edgeNames = new ArrayList<>();
+    for (int i = 0; i < config.edgePorts.size(); i++) {
+      edgeNames.add(edgeName(i));
+    }
+    this.faultInjector = config.adminToken != null ? new FaultInjector(edgeNames) : null;
     List<EdgeRequestHook> hooks = new ArrayList<>(config.edgeHooks);
     if (faultInjector != null) {
       hooks.add(faultInjector);
@@ -195,7 +199,7 @@ public final class ReferenceServer implements AutoCloseable {
             originExecutor);
 
     for (int i = 0; i < config.edgePorts.size(); i++) {
-      CdnEdge edge = new CdnEdge("edge-" + i, config.edgeCacheBytes, shield);
+      CdnEdge edge = new CdnEdge(edgeName(i), config.edgeCacheBytes, shield);
       edges.add(edge);
       edgeListeners.add(
           HttpListener.bind(
@@ -351,6 +355,10 @@ public final class ReferenceServer implements AutoCloseable {
     if (apiListener == null) {
       throw new IllegalStateException("server is not started");
     }
+  }
+
+  private static String edgeName(int index) {
+    return "edge-" + index;
   }
 
   private static ThreadFactory threads(String prefix) {

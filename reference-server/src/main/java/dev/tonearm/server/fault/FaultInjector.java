@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -60,6 +61,13 @@ public final class FaultInjector implements EdgeRequestHook {
   private final Set<String> acceptedTokens = new HashSet<>();
   private final Map<String, long[]> injectedPerEdge = new TreeMap<>();
   private long nextRuleNumber = 1;
+
+  /** Creates an injector whose counters list {@code edgeNames} from the start. */
+  public FaultInjector(List<String> edgeNames) {
+    for (String edgeName : edgeNames) {
+      injectedPerEdge.put(edgeName, new long[FaultKind.values().length]);
+    }
+  }
 
   /**
    * Adds a rule parsed from an admin request body and returns it with its assigned id.
@@ -150,7 +158,9 @@ public final class FaultInjector implements EdgeRequestHook {
       schedule = null;
       requestsPerRange.clear();
       acceptedTokens.clear();
-      injectedPerEdge.clear();
+      for (long[] counts : injectedPerEdge.values()) {
+        Arrays.fill(counts, 0);
+      }
       log.info("all faults cleared ({} rules)", removed);
       return removed;
     }
@@ -158,7 +168,7 @@ public final class FaultInjector implements EdgeRequestHook {
 
   /**
    * Returns, per edge name, how many requests got each fault kind (by API name) since the start
-   * or the last {@link #clear()}. Kinds never injected on an edge are listed with 0.
+   * or the last {@link #clear()}. Every edge and kind is listed, with 0 when nothing was injected.
    */
   public Map<String, Map<String, Long>> injectedCounts() {
     synchronized (lock) {
