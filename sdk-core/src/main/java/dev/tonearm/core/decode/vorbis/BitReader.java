@@ -74,8 +74,18 @@ final class BitReader {
     return bufferedBits + 8L * (limit - bytePosition);
   }
 
-  /** Loads bytes until at least 57 bits are buffered or the packet ends. */
+  /** Loads at least 32 bits, or what is left of the packet, unless 57 bits are buffered. */
   void refill() {
+    if (bufferedBits <= 32 && limit - bytePosition >= 4) {
+      byte[] d = data;
+      int p = bytePosition;
+      long word = (d[p] & 0xFFL) | (d[p + 1] & 0xFFL) << 8 | (d[p + 2] & 0xFFL) << 16
+          | (d[p + 3] & 0xFFL) << 24;
+      accumulator |= word << bufferedBits;
+      bufferedBits += 32;
+      bytePosition = p + 4;
+      return;
+    }
     while (bufferedBits <= 56 && bytePosition < limit) {
       accumulator |= (data[bytePosition++] & 0xFFL) << bufferedBits;
       bufferedBits += 8;

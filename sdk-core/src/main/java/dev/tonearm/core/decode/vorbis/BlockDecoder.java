@@ -34,6 +34,8 @@ final class BlockDecoder {
   private final boolean[] previousSilent;
   private final boolean[] currentSilent;
   private final float[][] output;
+  /** Stands in for the DCT-IV output of a silent block. */
+  private final float[] zeros;
 
   private final boolean[] floorUsed;
   private final boolean[] nonzero;
@@ -58,6 +60,7 @@ final class BlockDecoder {
     this.previousSilent = new boolean[channels];
     this.currentSilent = new boolean[channels];
     this.output = new float[channels][maxHalf];
+    this.zeros = new float[maxHalf];
     this.floorUsed = new boolean[channels];
     this.nonzero = new boolean[channels];
     int intScratch = 0;
@@ -171,71 +174,62 @@ final class BlockDecoder {
     return setup.readMode(in);
   }
 
+  /** Inverse square polar coupling (specification, section 4.3.5), branch-light. */
   private static void uncouple(float[] magnitudes, float[] angles, int n) {
     for (int i = 0; i < n; i++) {
       float m = magnitudes[i];
       float a = angles[i];
-      if (m > 0) {
-        if (a > 0) {
-          angles[i] = m - a;
-        } else {
-          angles[i] = m;
-          magnitudes[i] = m + a;
-        }
-      } else {
-        if (a > 0) {
-          angles[i] = m + a;
-        } else {
-          angles[i] = m;
-          magnitudes[i] = m - a;
-        }
-      }
+      float signedAngle = m > 0 ? a : -a;
+      boolean positiveAngle = a > 0;
+      // Unconditional stores of selected values let the JIT use conditional moves.
+      magnitudes[i] = positiveAngle ? m : m + signedAngle;
+      angles[i] = positiveAngle ? m - signedAngle : m;
     }
   }
 
   /**
    * Overlap-adds the right half of the previous block and the left half of the current one into
    * {@link #output}; returns the frame count, {@code prevN/4 + curN/4}.
+   *
+   * <p>Both halves are read from DCT-IV outputs through the inverse MDCT symmetry (see {@link
+   * Imdct}): with {@code M} the half block size, the right half of a block is {@code -u[M/2-1-t]}
+   * then {@code -u[t-M/2]}, and the left half is {@code u[t+M/2]} then {@code -u[3M/2-1-t]}. The
+   * window slope of length {@code W = min(prevM, curM)} is centred on output index {@code
+   * prevM/2}; before it only the previous block contributes, after it only the current one.
    */
   private int overlap(int blockSize) {
     int prevHalf = previousBlockSize / 2;
     int curHalf = blockSize / 2;
-    int overlapLength = Math.min(prevHalf, curHalf);
-    float[] window = windows[overlapLength == blockSizes[0] / 2 ? 0 : 1];
+    int slope = Math.min(prevHalf, curHalf);
+    int halfSlope = slope / 2;
+    float[] window = windows[slope == blockSizes[0] / 2 ? 0 : 1];
     int frames = prevHalf / 2 + curHalf / 2;
-    int overlapStart = prevHalf / 2 - overlapLength / 2;
-    int overlapEnd = overlapStart + overlapLength;
-    // Output index t maps to index t - leftShift of the current block's left half.
-    int leftShift = prevHalf / 2 - curHalf / 2;
+    int slopeStart = prevHalf / 2 - halfSlope;
+    int slopeEnd = prevHalf / 2 + halfSlope;
     for (int ch = 0; ch < channels; ch++) {
       float[] out = output[ch];
-      float[] prev = previous[ch];
-      float[] cur = current[ch];
-      boolean prevSilent = previousSilent[ch];
-      boolean curSilent = currentSilent[ch];
-      for (int t = 0; t < overlapStart; t++) {
-        out[t] = prevSilent ? 0f : rightHalf(prev, prevHalf, t);
+      float[] prev = previousSilent[ch] ? zeros : previous[ch];
+      float[] cur = currentSilent[ch] ? zeros : current[ch];
+      // Previous block alone (previous long, current short).
+      for (int t = 0, p = prevHalf / 2 - 1; t < slopeStart; t++, p--) {
+        out[t] = -prev[p];
       }
-      for (int t = overlapStart, i = 0; t < overlapEnd; t++, i++) {
-        float right = prevSilent ? 0f : rightHalf(prev, prevHalf, t);
-        float left = curSilent ? 0f : leftHalf(cur, curHalf, t - leftShift);
-        out[t] = right * window[overlapLength - 1 - i] + left * window[i];
+      // First half of the slope: previous -u[M/2-1-t], current u[t'+M/2].
+      for (int j = 0, t = slopeStart, p = halfSlope - 1, c = curHalf - halfSlope; j < halfSlope;
+          j++, t++, p--, c++) {
+        out[t] = -prev[p] * window[slope - 1 - j] + cur[c] * window[j];
       }
-      for (int t = overlapEnd; t < frames; t++) {
-        out[t] = curSilent ? 0f : leftHalf(cur, curHalf, t - leftShift);
+      // Second half of the slope: previous -u[t-M/2], current -u[3M/2-1-t'].
+      for (int j = halfSlope, t = prevHalf / 2, p = 0, c = curHalf - 1; j < slope;
+          j++, t++, p++, c--) {
+        out[t] = -prev[p] * window[slope - 1 - j] - cur[c] * window[j];
+      }
+      // Current block alone (previous short, current long).
+      for (int t = slopeEnd, c = curHalf - 1 - halfSlope; t < frames; t++, c--) {
+        out[t] = -cur[c];
       }
     }
     return frames;
-  }
-
-  /** Sample {@code t} of the right half of an inverse MDCT whose DCT-IV output is {@code u}. */
-  private static float rightHalf(float[] u, int m, int t) {
-    return t < m / 2 ? -u[m / 2 - 1 - t] : -u[t - m / 2];
-  }
-
-  /** Sample {@code t} of the left half of an inverse MDCT whose DCT-IV output is {@code u}. */
-  private static float leftHalf(float[] u, int m, int t) {
-    return t < m / 2 ? u[t + m / 2] : -u[3 * m / 2 - 1 - t];
   }
 
   /** The Vorbis window slope of {@code length} samples (specification, section 4.3.1). */

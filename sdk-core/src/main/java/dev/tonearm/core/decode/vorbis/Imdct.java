@@ -17,8 +17,9 @@ final class Imdct {
   private final int[] bitReverse;
   private final float[] twiddleCos;
   private final float[] twiddleSin;
-  private final float[] fftCos;
-  private final float[] fftSin;
+  /** Twiddles of the stages from size 8 up, stage after stage: cos, then -sin. */
+  private final float[] stageCos;
+  private final float[] stageSin;
   private final float[] real;
   private final float[] imag;
 
@@ -38,12 +39,20 @@ final class Imdct {
       twiddleCos[i] = (float) Math.cos(angle);
       twiddleSin[i] = (float) Math.sin(angle);
     }
-    this.fftCos = new float[Math.max(1, quarter / 2)];
-    this.fftSin = new float[Math.max(1, quarter / 2)];
-    for (int i = 0; i < quarter / 2; i++) {
-      double angle = 2 * Math.PI * i / quarter;
-      fftCos[i] = (float) Math.cos(angle);
-      fftSin[i] = (float) Math.sin(angle);
+    int twiddles = 0;
+    for (int size = 8; size <= quarter; size <<= 1) {
+      twiddles += size / 2;
+    }
+    this.stageCos = new float[Math.max(twiddles, 1)];
+    this.stageSin = new float[Math.max(twiddles, 1)];
+    int offset = 0;
+    for (int size = 8; size <= quarter; size <<= 1) {
+      for (int k = 0; k < size / 2; k++) {
+        double angle = 2 * Math.PI * k / size;
+        stageCos[offset + k] = (float) Math.cos(angle);
+        stageSin[offset + k] = (float) -Math.sin(angle);
+      }
+      offset += size / 2;
     }
     this.real = new float[quarter];
     this.imag = new float[quarter];
@@ -74,25 +83,50 @@ final class Imdct {
     }
   }
 
-  /** In-place forward FFT (kernel e^{-2 pi i jk / n}) of bit-reversed input. */
+  /** In-place forward FFT (kernel e^{-2 pi i jk / n}) of bit-reversed input, n >= 16. */
   private void fft(float[] re, float[] im) {
     int n = quarter;
-    for (int size = 2; size <= n; size <<= 1) {
+    // Stages of size 2 and 4 together: their twiddles are 1 and -i, so no multiplications.
+    for (int i = 0; i < n; i += 4) {
+      float a0r = re[i] + re[i + 1];
+      float a0i = im[i] + im[i + 1];
+      float a1r = re[i] - re[i + 1];
+      float a1i = im[i] - im[i + 1];
+      float a2r = re[i + 2] + re[i + 3];
+      float a2i = im[i + 2] + im[i + 3];
+      float a3r = re[i + 2] - re[i + 3];
+      float a3i = im[i + 2] - im[i + 3];
+      re[i] = a0r + a2r;
+      im[i] = a0i + a2i;
+      re[i + 2] = a0r - a2r;
+      im[i + 2] = a0i - a2i;
+      re[i + 1] = a1r + a3i;
+      im[i + 1] = a1i - a3r;
+      re[i + 3] = a1r - a3i;
+      im[i + 3] = a1i + a3r;
+    }
+    int twiddleOffset = 0;
+    for (int size = 8; size <= n; size <<= 1) {
       int halfSize = size >>> 1;
-      int tableStep = n / size;
-      for (int k = 0; k < halfSize; k++) {
-        float wr = fftCos[k * tableStep];
-        float wi = -fftSin[k * tableStep];
-        for (int start = k; start < n; start += size) {
-          int j = start + halfSize;
-          float tr = re[j] * wr - im[j] * wi;
-          float ti = re[j] * wi + im[j] * wr;
-          re[j] = re[start] - tr;
-          im[j] = im[start] - ti;
-          re[start] += tr;
-          im[start] += ti;
+      for (int start = 0; start < n; start += size) {
+        for (int k = 0; k < halfSize; k++) {
+          int i = start + k;
+          int j = i + halfSize;
+          float wr = stageCos[twiddleOffset + k];
+          float wi = stageSin[twiddleOffset + k];
+          float xr = re[j];
+          float xi = im[j];
+          float tr = xr * wr - xi * wi;
+          float ti = xr * wi + xi * wr;
+          float yr = re[i];
+          float yi = im[i];
+          re[j] = yr - tr;
+          im[j] = yi - ti;
+          re[i] = yr + tr;
+          im[i] = yi + ti;
         }
       }
+      twiddleOffset += halfSize;
     }
   }
 }
