@@ -57,6 +57,7 @@ public final class OggPacketReader {
   private int linksStarted;
   private boolean warnedIgnoredStream;
   private boolean warnedStrayPage;
+  private boolean sawPage;
 
   private byte[] partial = new byte[4096];
   private int partialLength;
@@ -176,6 +177,10 @@ public final class OggPacketReader {
       next = page;
     } else {
       if (!pages.nextPage(page)) {
+        if (linksStarted == 0 && sawPage) {
+          throw new DecoderException(Reason.UNSUPPORTED_FORMAT,
+              "the Ogg stream holds no logical stream of a supported codec");
+        }
         if (inPacket) {
           warn(Reason.TRUNCATED, "the source ends inside a packet; the unfinished packet of "
               + partialLength + " bytes was dropped");
@@ -185,6 +190,7 @@ public final class OggPacketReader {
       }
       next = page;
     }
+    sawPage = true;
     if (!locked) {
       return selectStream(next) ? acceptPage(next) : null;
     }
@@ -247,6 +253,8 @@ public final class OggPacketReader {
   private Result acceptPage(OggPage accepted) {
     long sequence = accepted.sequenceNumber();
     if (expectedSequence >= 0 && sequence != expectedSequence) {
+      // One warning covers the gap; the fragment that continues a lost packet goes quietly.
+      quietFragmentSkip = true;
       if (inPacket) {
         warn(Reason.CORRUPT_DATA, "Ogg page sequence jumps from " + (expectedSequence - 1)
             + " to " + sequence + " at offset " + accepted.offset()
