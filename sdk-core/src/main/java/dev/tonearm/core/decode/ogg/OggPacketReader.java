@@ -151,7 +151,7 @@ public final class OggPacketReader {
   }
 
   /**
-   * Repositions at source offset {@code offset}, the first page of a link, and forgets the
+   * Repositions at source offset {@code offset}, the first page of a link, and drops the
    * followed stream: the next packet is the first packet of the stream that the selector accepts
    * there.
    */
@@ -161,7 +161,7 @@ public final class OggPacketReader {
     quietFragmentSkip = false;
   }
 
-  /** Whether the followed stream's EOS page has been read. */
+  /** Returns whether the followed stream's EOS page has been read. */
   public boolean isStreamEnded() {
     return streamEnded;
   }

@@ -63,7 +63,7 @@ public final class OggPageReader {
    * @return false at the end of the source
    * @throws DecoderException with {@link Reason#UNSUPPORTED_FORMAT} when no page starts within
    *     the first {@link #MAX_BYTES_BEFORE_FIRST_PAGE} bytes, or {@link Reason#CORRUPT_DATA} when
-   *     the source holds too many damaged candidate pages
+   *     the source contains too many damaged candidate pages
    */
   public boolean nextPage(OggPage page) throws IOException {
     while (true) {
@@ -150,7 +150,7 @@ public final class OggPageReader {
     return bufferOffset + start;
   }
 
-  /** Whether the source ended inside a page. */
+  /** Returns whether the source ended inside a page. */
   public boolean isTruncated() {
     return truncated;
   }

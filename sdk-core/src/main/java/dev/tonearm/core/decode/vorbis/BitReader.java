@@ -64,7 +64,7 @@ final class BitReader {
     return readBits(1) == 1;
   }
 
-  /** Whether a read went past the end of the packet. */
+  /** Returns whether a read went past the end of the packet. */
   boolean isEndOfPacket() {
     return endOfPacket;
   }

@@ -232,7 +232,7 @@ final class BlockDecoder {
     return frames;
   }
 
-  /** The Vorbis window slope of {@code length} samples (specification, section 4.3.1). */
+  /** Computes the Vorbis window slope of {@code length} samples (specification, 4.3.1). */
   private static float[] slope(int length) {
     float[] w = new float[length];
     for (int i = 0; i < length; i++) {

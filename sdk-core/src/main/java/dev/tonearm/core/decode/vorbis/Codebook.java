@@ -268,7 +268,7 @@ final class Codebook {
     return entry;
   }
 
-  /** Whether the codebook has any used entry; residue decoding skips codebooks without one. */
+  /** Returns whether the codebook has a used entry; residue decoding skips codebooks without. */
   boolean hasUsedEntries() {
     return usedEntries > 0;
   }
@@ -333,7 +333,7 @@ final class Codebook {
     return (float) (mantissa * Math.pow(2, exponent));
   }
 
-  /** The greatest integer v with v^dimensions <= entries (specification, section 9.2.3). */
+  /** Returns the greatest integer v with v^dimensions <= entries (specification, 9.2.3). */
   static long lookup1Values(int entries, int dimensions) {
     if (entries < 1 || dimensions < 1) {
       return 0;

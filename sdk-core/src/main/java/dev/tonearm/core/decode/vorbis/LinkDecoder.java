@@ -199,7 +199,7 @@ final class LinkDecoder {
   }
 
   /**
-   * Prepares decoding from a page inside the link after the packet reader moved there: forgets
+   * Prepares decoding from a page inside the link after the packet reader moved there. Drops
    * the previous block and waits for the first granule position to anchor the timeline.
    *
    * @param startGranule timeline position of the link's first frame

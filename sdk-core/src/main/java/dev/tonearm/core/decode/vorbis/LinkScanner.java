@@ -28,7 +28,7 @@ final class LinkScanner {
   /** Maximum links in a chained file. */
   static final int MAX_LINKS = 65_536;
 
-  /** What the scan learned about one link. */
+  /** Facts the scan found about one link. */
   static final class LinkInfo {
     long startOffset;
     long endOffset;
@@ -58,7 +58,7 @@ final class LinkScanner {
     OggPageReader reader = new OggPageReader(source, ignoredWarnings);
     reader.seek(0);
     if (!reader.nextPage(page)) {
-      throw new DecoderException(Reason.UNSUPPORTED_FORMAT, "the source holds no Ogg page");
+      throw new DecoderException(Reason.UNSUPPORTED_FORMAT, "no Ogg page found in the source");
     }
     LinkInfo first = analyzeLink(page.offset(), 0);
     List<LinkInfo> links = new ArrayList<>();
@@ -140,11 +140,11 @@ final class LinkScanner {
     long chunkEnd = length;
     while (chunkEnd > 0) {
       long chunkStart = Math.max(0, chunkEnd - TAIL_CHUNK_BYTES);
-      int wanted = (int) Math.min(chunk.length, length - chunkStart);
+      int chunkBytes = (int) Math.min(chunk.length, length - chunkStart);
       source.seek(chunkStart);
       int filled = 0;
-      while (filled < wanted) {
-        int read = source.read(chunk, filled, wanted - filled);
+      while (filled < chunkBytes) {
+        int read = source.read(chunk, filled, chunkBytes - filled);
         if (read < 0) {
           break;
         }

@@ -58,8 +58,8 @@ final class PcmConverter {
       return -32768;
     }
     // Adding and subtracting 1.5 * 2^23 rounds a float below 2^22 in magnitude to an integer with
-    // IEEE round-to-nearest-even, the mode that libvorbis's cvtsd2si conversion uses; it is much
-    // faster than Math.rint on JVMs that do not inline that method.
+    // IEEE round-to-nearest-even, the mode of libvorbis's cvtsd2si conversion. It is much faster
+    // than Math.rint, which OpenJDK 17 does not inline here.
     return (int) ((scaled + ROUNDING_BIAS) - ROUNDING_BIAS);
   }
 

@@ -286,7 +286,7 @@ final class Residue {
     int dimensions = book.dimensions;
     float[] values = book.values;
     // NOTE: like libvorbis 1.3.7, a partition that does not start on a frame boundary is decoded
-    // from channel 0 of its first frame; encoders always align partitions to frames.
+    // from channel 0 of its first frame. Encoders align partitions to frames.
     int frame = offset / channels;
     int channel = 0;
     int endFrame = (offset + partitionSize) / channels;

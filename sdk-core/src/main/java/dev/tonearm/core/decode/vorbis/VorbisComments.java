@@ -66,24 +66,24 @@ public final class VorbisComments {
     return new VorbisComments(vendor, comments);
   }
 
-  /** The encoder's vendor string, possibly empty. */
+  /** Returns the encoder's vendor string, possibly empty. */
   public String vendor() {
     return vendor;
   }
 
-  /** All user comments in stream order, as stored ({@code FIELD=value}). */
+  /** Returns all user comments in stream order, as stored ({@code FIELD=value}). */
   public List<String> comments() {
     return comments;
   }
 
   /** Values of field {@code name} (case-insensitive) in stream order; empty when absent. */
   public List<String> values(String name) {
-    String wanted = name.toUpperCase(Locale.ROOT);
+    String expected = name.toUpperCase(Locale.ROOT);
     List<String> result = new ArrayList<>();
     for (String comment : comments) {
       int separator = comment.indexOf('=');
       if (separator > 0 && comment.substring(0, separator).toUpperCase(Locale.ROOT)
-          .equals(wanted)) {
+          .equals(expected)) {
         result.add(comment.substring(separator + 1));
       }
     }

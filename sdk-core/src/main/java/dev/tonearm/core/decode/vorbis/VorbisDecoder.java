@@ -137,9 +137,9 @@ public final class VorbisDecoder implements Decoder {
   }
 
   /**
-   * Describes the links: on a seekable source all of them, with frame counts from the last
-   * granule position of each; otherwise the links decoded so far, with frame counts once each
-   * link has ended.
+   * Describes the links. On a seekable source the list has all of them, with frame counts from
+   * the last granule position of each. Otherwise it has the links decoded so far, with frame
+   * counts once each link has ended.
    */
   public List<VorbisLink> links() throws IOException {
     return guard(() -> {
@@ -226,7 +226,7 @@ public final class VorbisDecoder implements Decoder {
     }
     if (link == null) {
       if (nextLinkIndex == 0) {
-        throw new DecoderException(Reason.UNSUPPORTED_FORMAT, "the source holds no Ogg page");
+        throw new DecoderException(Reason.UNSUPPORTED_FORMAT, "no Ogg page found in the source");
       }
       ended = true;
       return;

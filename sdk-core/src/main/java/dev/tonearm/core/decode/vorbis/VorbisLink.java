@@ -66,7 +66,7 @@ public final class VorbisLink {
     return bitrateNominal;
   }
 
-  /** The link's comment header. */
+  /** Returns the link's comment header. */
   public VorbisComments comments() {
     return comments;
   }
