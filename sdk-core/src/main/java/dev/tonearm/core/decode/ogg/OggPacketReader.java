@@ -161,11 +161,6 @@ public final class OggPacketReader {
     quietFragmentSkip = false;
   }
 
-  /** Returns whether the followed stream's EOS page has been read. */
-  public boolean isStreamEnded() {
-    return streamEnded;
-  }
-
   /** Loads the next page of the followed stream; returns a result when the link or source ends. */
   private Result loadPage() throws IOException {
     OggPage next;

@@ -99,14 +99,4 @@ public final class OggPage {
   public int pageBytes() {
     return pageBytes;
   }
-
-  /** Whether at least one packet completes on this page (a lacing value below 255). */
-  public boolean completesPacket() {
-    for (int i = 0; i < segmentCount; i++) {
-      if (lacing[i] < 255) {
-        return true;
-      }
-    }
-    return false;
-  }
 }

@@ -25,6 +25,10 @@ final class LinkScanner {
   private static final int TAIL_CHUNK_BYTES = 64 * 1024;
   /** Byte range below which bisection switches to a linear page scan. */
   private static final long LINEAR_SCAN_BYTES = 16 * 1024;
+  /** Bytes from the end searched for the last page before falling back to a full scan. */
+  private static final long MAX_TAIL_SEARCH_BYTES = 4L * 1024 * 1024;
+  /** Upper bound on bytes checksummed while searching the tail for the last page. */
+  private static final long MAX_TAIL_CHECKSUM_BYTES = 64L * 1024 * 1024;
   /** Maximum links in a chained file. */
   static final int MAX_LINKS = 65_536;
 
@@ -137,8 +141,10 @@ final class LinkScanner {
   /** Finds the last valid page with a granule position; false when there is none. */
   private boolean findLastGranulePage(long length, OggPage out) throws IOException {
     byte[] chunk = new byte[TAIL_CHUNK_BYTES + OggPage.MAX_PAGE_BYTES];
+    long checksummedBytes = 0;
     long chunkEnd = length;
-    while (chunkEnd > 0) {
+    long searchStart = Math.max(0, length - MAX_TAIL_SEARCH_BYTES);
+    while (chunkEnd > searchStart) {
       long chunkStart = Math.max(0, chunkEnd - TAIL_CHUNK_BYTES);
       int chunkBytes = (int) Math.min(chunk.length, length - chunkStart);
       source.seek(chunkStart);
@@ -153,10 +159,16 @@ final class LinkScanner {
       int lastFound = -1;
       int scanEnd = (int) Math.min(filled, chunkEnd - chunkStart);
       for (int i = 0; i < scanEnd; i++) {
-        if (chunk[i] != 'O') {
+        if (chunk[i] != 'O' || i + 4 >= filled || chunk[i + 1] != 'g' || chunk[i + 2] != 'g'
+            || chunk[i + 3] != 'S' || chunk[i + 4] != 0) {
           continue;
         }
         int pageBytes = OggPageReader.parsePage(chunk, i, filled, chunkStart + i, page);
+        checksummedBytes += pageBytes > 0 ? pageBytes : OggPage.MAX_PAGE_BYTES;
+        if (checksummedBytes > MAX_TAIL_CHECKSUM_BYTES) {
+          // Too many damaged candidates: let the full scan, which has its own cap, decide.
+          return false;
+        }
         if (pageBytes > 0 && page.granulePosition() != -1) {
           lastFound = i;
         }

@@ -65,7 +65,8 @@ final class Residue {
   }
 
   /** Reads a residue configuration of {@code type} (0, 1 or 2) from the setup header. */
-  static Residue read(BitReader in, int type, Codebook[] codebooks) throws DecoderException {
+  static Residue read(BitReader in, int type, Codebook[] codebooks, SetupBudget budget)
+      throws DecoderException {
     int begin = in.readBits(24);
     int end = in.readBits(24);
     int partitionSize = in.readBits(24) + 1;
@@ -114,6 +115,7 @@ final class Residue {
         throw badResidue("classification codebook " + classbook + " has too few entries");
       }
     }
+    budget.addClassificationValues(combinations * phrasebook.dimensions);
     return new Residue(type, begin, end, partitionSize, classifications, classbook, cascade,
         books, codebooks);
   }

@@ -15,8 +15,12 @@ final class SetupBudget {
   /** Maximum lookup vector values (entries times dimensions) summed over all codebooks. */
   static final long MAX_TOTAL_LOOKUP_VALUES = 1L << 22;
 
+  /** Maximum residue classification table values summed over all residues. */
+  static final long MAX_TOTAL_CLASSIFICATION_VALUES = 1L << 22;
+
   private long entries;
   private long lookupValues;
+  private long classificationValues;
 
   void addEntries(long count) throws DecoderException {
     entries += count;
@@ -35,6 +39,17 @@ final class SetupBudget {
           "Vorbis setup header declares more than "
               + MAX_TOTAL_LOOKUP_VALUES
               + " codebook lookup values");
+    }
+  }
+
+  void addClassificationValues(long count) throws DecoderException {
+    classificationValues += count;
+    if (classificationValues > MAX_TOTAL_CLASSIFICATION_VALUES) {
+      throw new DecoderException(
+          Reason.LIMIT_EXCEEDED,
+          "Vorbis setup header declares more than "
+              + MAX_TOTAL_CLASSIFICATION_VALUES
+              + " residue classification values");
     }
   }
 }

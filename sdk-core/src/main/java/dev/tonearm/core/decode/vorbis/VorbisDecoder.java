@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
 public final class VorbisDecoder implements Decoder {
   /** Maximum length of a header packet; larger comment headers (huge cover art) are rejected. */
   public static final int MAX_HEADER_PACKET_BYTES = 16 * 1024 * 1024;
-  /** Maximum warnings kept; later ones are counted in a final summary warning. */
+  /**
+   * Maximum entries of {@link #warnings()}: the first warnings, then one that counts the rest.
+   */
   public static final int MAX_WARNINGS = 100;
 
   private static final Logger LOG = LoggerFactory.getLogger(VorbisDecoder.class);
@@ -133,7 +135,12 @@ public final class VorbisDecoder implements Decoder {
 
   @Override
   public List<DecoderException> warnings() {
-    return Collections.unmodifiableList(new ArrayList<>(warnings));
+    List<DecoderException> result = new ArrayList<>(warnings);
+    if (suppressedWarnings > 0) {
+      result.add(new DecoderException(Reason.CORRUPT_DATA, suppressedWarnings
+          + " further warnings were not kept; the first " + (MAX_WARNINGS - 1) + " are listed"));
+    }
+    return Collections.unmodifiableList(result);
   }
 
   /**
@@ -359,8 +366,6 @@ public final class VorbisDecoder implements Decoder {
   private void warn(DecoderException warning) {
     LOG.debug("Vorbis decoding recovered: {}", warning.getMessage());
     if (warnings.size() < MAX_WARNINGS - 1) {
-      warnings.add(warning);
-    } else if (warnings.size() == MAX_WARNINGS - 1) {
       warnings.add(warning);
     } else {
       suppressedWarnings++;

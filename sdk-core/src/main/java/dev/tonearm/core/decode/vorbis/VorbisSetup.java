@@ -96,7 +96,7 @@ final class VorbisSetup {
       if (type < 0 || type > 2) {
         throw bad("residue type must be 0, 1 or 2: " + type);
       }
-      residues[i] = Residue.read(in, type, codebooks);
+      residues[i] = Residue.read(in, type, codebooks, budget);
     }
 
     Mapping[] mappings = new Mapping[in.readBits(6) + 1];

@@ -12,6 +12,7 @@ import dev.tonearm.core.decode.PcmBuffer;
 import dev.tonearm.core.decode.PcmFormat;
 import dev.tonearm.testing.Corpus;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,6 +126,33 @@ class VorbisDecoderTest {
       assertThat(decoder.warnings()).hasSize(1);
       assertThat(decoder.warnings().get(0).reason()).isEqualTo(Reason.CORRUPT_DATA);
       assertThat(decoder.warnings().get(0).getMessage()).contains("skipped 4 bytes");
+    }
+  }
+
+  @Test
+  void manyWarnings_areCappedWithSummary() throws IOException {
+    byte[] original = Files.readAllBytes(Corpus.require(LIBNOGG + "thingy.ogg"));
+    // Three junk bytes before every page but the first: 121 resynchronisations.
+    ByteArrayOutputStream junked = new ByteArrayOutputStream();
+    for (int offset = 0; offset < original.length; ) {
+      int segments = original[offset + 26] & 0xFF;
+      int length = 27 + segments;
+      for (int i = 0; i < segments; i++) {
+        length += original[offset + 27 + i] & 0xFF;
+      }
+      if (offset > 0) {
+        junked.write(new byte[] {1, 2, 3}, 0, 3);
+      }
+      junked.write(original, offset, length);
+      offset += length;
+    }
+    try (VorbisDecoder decoder = new VorbisDecoder(
+        new VorbisRobustnessTest.ByteArraySource(junked.toByteArray()))) {
+      assertThat(drain(decoder)).isEqualTo(6_602_752);
+      List<DecoderException> warnings = decoder.warnings();
+      assertThat(warnings).hasSize(VorbisDecoder.MAX_WARNINGS);
+      assertThat(warnings.get(VorbisDecoder.MAX_WARNINGS - 1).getMessage())
+          .startsWith("22 further warnings were not kept");
     }
   }
 
