@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.tonearm.core.decode.DecoderException;
 import dev.tonearm.core.decode.DecoderException.Reason;
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -104,5 +106,82 @@ class CodecPartsTest {
         () -> Codebook.assignCodewords(new byte[] {1, 2}, 2));
     assertThat(error).isNotNull();
     assertThat(error.reason()).isEqualTo(Reason.BAD_HEADER);
+  }
+
+  @Test
+  void codebookOverEntryBudget_isRejectedBeforeAllocating() {
+    BitWriter header = new BitWriter();
+    header.write(0x564342, 24);
+    header.write(1, 16);
+    header.write((1 << 20) + 1, 24);
+    header.write(1, 1); // Ordered lengths: a few bits could describe all entries.
+    BitReader in = header.toReader();
+    DecoderException error = catchThrowableOfType(DecoderException.class,
+        () -> Codebook.read(in, new SetupBudget()));
+    assertThat(error).isNotNull();
+    assertThat(error.reason()).isEqualTo(Reason.LIMIT_EXCEEDED);
+  }
+
+  @Test
+  void codebookTooLargeForFormat_isRejected() {
+    BitWriter header = new BitWriter();
+    header.write(0x564342, 24);
+    header.write(1 << 15, 16);
+    header.write(1 << 10, 24);
+    header.write(0, 8);
+    DecoderException error = catchThrowableOfType(DecoderException.class,
+        () -> Codebook.read(header.toReader(), new SetupBudget()));
+    assertThat(error).isNotNull();
+    assertThat(error.reason()).isEqualTo(Reason.BAD_HEADER);
+  }
+
+  @Test
+  void singleEntryCodebook_decodesItsEntryForAnyBits() throws DecoderException {
+    BitWriter header = new BitWriter();
+    header.write(0x564342, 24);
+    header.write(1, 16);
+    header.write(4, 24);
+    header.write(0, 1); // Not ordered.
+    header.write(1, 1); // Sparse.
+    header.write(0, 1);
+    header.write(0, 1);
+    header.write(1, 1);
+    header.write(0, 5); // Entry 2 has length 1.
+    header.write(0, 1);
+    header.write(0, 4); // No lookup.
+    Codebook book = Codebook.read(header.toReader(), new SetupBudget());
+    BitReader bits = new BitReader();
+    bits.reset(new byte[] {(byte) 0b10}, 0, 1);
+    assertThat(book.decode(bits)).isEqualTo(2);
+    assertThat(book.decode(bits)).isEqualTo(2);
+  }
+
+  /** Writes bits least significant first, as Vorbis packets store them. */
+  private static final class BitWriter {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private long pending;
+    private int pendingBits;
+
+    void write(long value, int count) {
+      for (int i = 0; i < count; i++) {
+        pending |= ((value >>> i) & 1) << pendingBits;
+        if (++pendingBits == 8) {
+          bytes.write((int) pending);
+          pending = 0;
+          pendingBits = 0;
+        }
+      }
+    }
+
+    BitReader toReader() {
+      byte[] data = bytes.toByteArray();
+      if (pendingBits > 0) {
+        data = Arrays.copyOf(data, data.length + 1);
+        data[data.length - 1] = (byte) pending;
+      }
+      BitReader reader = new BitReader();
+      reader.reset(data, 0, data.length);
+      return reader;
+    }
   }
 }
