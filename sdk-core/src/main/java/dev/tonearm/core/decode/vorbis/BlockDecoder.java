@@ -214,15 +214,16 @@ final class BlockDecoder {
       for (int t = 0, p = prevHalf / 2 - 1; t < slopeStart; t++, p--) {
         out[t] = -prev[p];
       }
-      // First half of the slope: previous -u[M/2-1-t], current u[t'+M/2].
-      for (int j = 0, t = slopeStart, p = halfSlope - 1, c = curHalf - halfSlope; j < halfSlope;
-          j++, t++, p--, c++) {
-        out[t] = -prev[p] * window[slope - 1 - j] + cur[c] * window[j];
-      }
-      // Second half of the slope: previous -u[t-M/2], current -u[3M/2-1-t'].
-      for (int j = halfSlope, t = prevHalf / 2, p = 0, c = curHalf - 1; j < slope;
-          j++, t++, p++, c--) {
-        out[t] = -prev[p] * window[slope - 1 - j] - cur[c] * window[j];
+      // The slope in mirrored pairs: index slopeStart + j reads previous -u[W/2-1-j] and current
+      // u[curM-W/2+j]; its mirror slopeStart + W-1-j reads the same two values with the window
+      // weights swapped and the current value negated.
+      for (int j = 0, p = halfSlope - 1, c = curHalf - halfSlope; j < halfSlope; j++, p--, c++) {
+        float a = prev[p];
+        float b = cur[c];
+        float rising = window[j];
+        float falling = window[slope - 1 - j];
+        out[slopeStart + j] = b * rising - a * falling;
+        out[slopeEnd - 1 - j] = -a * rising - b * falling;
       }
       // Current block alone (previous short, current long).
       for (int t = slopeEnd, c = curHalf - 1 - halfSlope; t < frames; t++, c--) {

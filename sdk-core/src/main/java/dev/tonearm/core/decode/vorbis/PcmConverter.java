@@ -26,6 +26,9 @@ final class PcmConverter {
     {0, 2, 1, 7, 5, 6, 3, 4},
   };
 
+  /** 1.5 * 2^23: see {@link #toPcm16(float)}. */
+  private static final float ROUNDING_BIAS = 12_582_912f;
+
   private PcmConverter() {}
 
   /** Returns, for each output channel, the Vorbis channel that feeds it. */
@@ -62,6 +65,4 @@ final class PcmConverter {
     // than Math.rint, which OpenJDK 17 does not inline here.
     return (int) ((scaled + ROUNDING_BIAS) - ROUNDING_BIAS);
   }
-
-  private static final float ROUNDING_BIAS = 12_582_912f;
 }
