@@ -17,9 +17,13 @@ final class Imdct {
   private final int[] bitReverse;
   private final float[] twiddleCos;
   private final float[] twiddleSin;
-  /** Twiddles of the stages from size 8 up, stage after stage: cos, then -sin. */
-  private final float[] stageCos;
-  private final float[] stageSin;
+  /** Whether the FFT size is 2 times a power of 4, which needs one radix-2 pass first. */
+  private final boolean oddPower;
+  /**
+   * Twiddles of the radix-4 passes, pass after pass; for each k six floats: cos and -sin of
+   * k, 2k and 3k times 2 pi / (pass size).
+   */
+  private final float[] twiddles4;
   private final float[] real;
   private final float[] imag;
 
@@ -39,20 +43,21 @@ final class Imdct {
       twiddleCos[i] = (float) Math.cos(angle);
       twiddleSin[i] = (float) Math.sin(angle);
     }
-    int twiddles = 0;
-    for (int size = 8; size <= quarter; size <<= 1) {
-      twiddles += size / 2;
+    this.oddPower = (bits & 1) == 1;
+    int count = 0;
+    for (int size = oddPower ? 2 : 4; size < quarter; size *= 4) {
+      count += 6 * size;
     }
-    this.stageCos = new float[Math.max(twiddles, 1)];
-    this.stageSin = new float[Math.max(twiddles, 1)];
+    this.twiddles4 = new float[Math.max(count, 1)];
     int offset = 0;
-    for (int size = 8; size <= quarter; size <<= 1) {
-      for (int k = 0; k < size / 2; k++) {
-        double angle = 2 * Math.PI * k / size;
-        stageCos[offset + k] = (float) Math.cos(angle);
-        stageSin[offset + k] = (float) -Math.sin(angle);
+    for (int size = oddPower ? 2 : 4; size < quarter; size *= 4) {
+      for (int k = 0; k < size; k++) {
+        for (int multiple = 1; multiple <= 3; multiple++) {
+          double angle = 2 * Math.PI * k * multiple / (4.0 * size);
+          twiddles4[offset++] = (float) Math.cos(angle);
+          twiddles4[offset++] = (float) -Math.sin(angle);
+        }
       }
-      offset += size / 2;
     }
     this.real = new float[quarter];
     this.imag = new float[quarter];
@@ -83,50 +88,91 @@ final class Imdct {
     }
   }
 
-  /** In-place forward FFT (kernel e^{-2 pi i jk / n}) of bit-reversed input, n >= 16. */
+  /**
+   * In-place forward FFT (kernel e^{-2 pi i jk / n}) of bit-reversed input, n >= 16: a first
+   * pass of size 2 or 4, which needs no multiplications, then radix-4 passes. In bit-reversed
+   * order the four quarters of each block hold the sub-transforms of the indices 0, 2, 1 and 3
+   * modulo 4.
+   */
   private void fft(float[] re, float[] im) {
     int n = quarter;
-    // Stages of size 2 and 4 together: their twiddles are 1 and -i, so no multiplications.
-    for (int i = 0; i < n; i += 4) {
-      float a0r = re[i] + re[i + 1];
-      float a0i = im[i] + im[i + 1];
-      float a1r = re[i] - re[i + 1];
-      float a1i = im[i] - im[i + 1];
-      float a2r = re[i + 2] + re[i + 3];
-      float a2i = im[i + 2] + im[i + 3];
-      float a3r = re[i + 2] - re[i + 3];
-      float a3i = im[i + 2] - im[i + 3];
-      re[i] = a0r + a2r;
-      im[i] = a0i + a2i;
-      re[i + 2] = a0r - a2r;
-      im[i + 2] = a0i - a2i;
-      re[i + 1] = a1r + a3i;
-      im[i + 1] = a1i - a3r;
-      re[i + 3] = a1r - a3i;
-      im[i + 3] = a1i + a3r;
+    int size;
+    if (oddPower) {
+      for (int i = 0; i < n; i += 2) {
+        float ar = re[i];
+        float ai = im[i];
+        re[i] = ar + re[i + 1];
+        im[i] = ai + im[i + 1];
+        re[i + 1] = ar - re[i + 1];
+        im[i + 1] = ai - im[i + 1];
+      }
+      size = 2;
+    } else {
+      for (int i = 0; i < n; i += 4) {
+        float a0r = re[i] + re[i + 1];
+        float a0i = im[i] + im[i + 1];
+        float a1r = re[i] - re[i + 1];
+        float a1i = im[i] - im[i + 1];
+        float a2r = re[i + 2] + re[i + 3];
+        float a2i = im[i + 2] + im[i + 3];
+        float a3r = re[i + 2] - re[i + 3];
+        float a3i = im[i + 2] - im[i + 3];
+        re[i] = a0r + a2r;
+        im[i] = a0i + a2i;
+        re[i + 2] = a0r - a2r;
+        im[i + 2] = a0i - a2i;
+        re[i + 1] = a1r + a3i;
+        im[i + 1] = a1i - a3r;
+        re[i + 3] = a1r - a3i;
+        im[i + 3] = a1i + a3r;
+      }
+      size = 4;
     }
-    int twiddleOffset = 0;
-    for (int size = 8; size <= n; size <<= 1) {
-      int halfSize = size >>> 1;
-      for (int start = 0; start < n; start += size) {
-        for (int k = 0; k < halfSize; k++) {
-          int i = start + k;
-          int j = i + halfSize;
-          float wr = stageCos[twiddleOffset + k];
-          float wi = stageSin[twiddleOffset + k];
-          float xr = re[j];
-          float xi = im[j];
-          float tr = xr * wr - xi * wi;
-          float ti = xr * wi + xi * wr;
-          float yr = re[i];
-          float yi = im[i];
-          re[j] = yr - tr;
-          im[j] = yi - ti;
-          re[i] = yr + tr;
-          im[i] = yi + ti;
+    float[] w = twiddles4;
+    int offset = 0;
+    for (; size < n; size *= 4) {
+      int block = 4 * size;
+      for (int start = 0; start < n; start += block) {
+        for (int k = 0, t = offset; k < size; k++, t += 6) {
+          int i0 = start + k;
+          int i1 = i0 + size;
+          int i2 = i1 + size;
+          int i3 = i2 + size;
+          float c1 = w[t];
+          float s1 = w[t + 1];
+          float c2 = w[t + 2];
+          float s2 = w[t + 3];
+          float c3 = w[t + 4];
+          float s3 = w[t + 5];
+          // Quarter 1 holds the sub-transform of indices 2 mod 4 (twiddle 2k), quarter 2 that
+          // of 1 mod 4 (twiddle k), quarter 3 that of 3 mod 4 (twiddle 3k).
+          float br = re[i1] * c2 - im[i1] * s2;
+          float bi = re[i1] * s2 + im[i1] * c2;
+          float cr = re[i2] * c1 - im[i2] * s1;
+          float ci = re[i2] * s1 + im[i2] * c1;
+          float dr = re[i3] * c3 - im[i3] * s3;
+          float di = re[i3] * s3 + im[i3] * c3;
+          float ar = re[i0];
+          float ai = im[i0];
+          float sumEvenR = ar + br;
+          float sumEvenI = ai + bi;
+          float diffEvenR = ar - br;
+          float diffEvenI = ai - bi;
+          float sumOddR = cr + dr;
+          float sumOddI = ci + di;
+          float diffOddR = cr - dr;
+          float diffOddI = ci - di;
+          re[i0] = sumEvenR + sumOddR;
+          im[i0] = sumEvenI + sumOddI;
+          re[i2] = sumEvenR - sumOddR;
+          im[i2] = sumEvenI - sumOddI;
+          re[i1] = diffEvenR + diffOddI;
+          im[i1] = diffEvenI - diffOddR;
+          re[i3] = diffEvenR - diffOddI;
+          im[i3] = diffEvenI + diffOddR;
         }
       }
-      twiddleOffset += halfSize;
+      offset += 6 * size;
     }
   }
 }
