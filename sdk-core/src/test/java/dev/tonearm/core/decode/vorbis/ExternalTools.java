@@ -6,7 +6,7 @@ import java.io.File;
 final class ExternalTools {
   private ExternalTools() {}
 
-  /** Whether an executable named {@code name} is on the PATH. */
+  /** Returns whether an executable named {@code name} is on the PATH. */
   static boolean isAvailable(String name) {
     String path = System.getenv("PATH");
     if (path == null) {

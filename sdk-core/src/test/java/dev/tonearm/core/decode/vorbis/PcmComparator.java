@@ -70,7 +70,7 @@ final class PcmComparator {
     comparedSamples += (long) availableFrames * channels;
   }
 
-  /** Whether the reference has data left after the compared frames. */
+  /** Returns whether the reference has data left after the compared frames. */
   boolean referenceHasMore() throws IOException {
     return reference.read() >= 0;
   }

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Start and end trimming from granule positions, on copies of a corpus file whose granule
- * positions are shifted: a stream that starts later than 0, and one whose first page's granule
- * position is smaller than the samples on that page (leading samples to discard).
+ * Start and end trimming from granule positions, on copies of a corpus file with shifted granule
+ * positions. One copy starts later than 0. In another, the first page's granule position is
+ * smaller than the samples on that page, so leading samples must be discarded.
  */
 class VorbisTimelineTest {
   private static final String SOURCE = "ogg-vorbis/xiph-test-vectors/48k-mono.ogg";
@@ -74,7 +74,7 @@ class VorbisTimelineTest {
   void packetsWithUndefinedMode_decodeLikeLibvorbisButTimelineKeepsGranules()
       throws IOException {
     // 34 packets of this stream name mode 3 of 3 modes; libvorbis drops them (515,135 frames),
-    // while the last granule position says 540,991.
+    // while the last granule position gives 540,991.
     Path file = Corpus.require("ogg-vorbis/xiph-test-vectors/unused-mode-test.ogg");
     try (VorbisDecoder decoder = new VorbisDecoder(new FileByteSource(file))) {
       assertThat(decoder.totalFrames()).isEqualTo(540_991);
