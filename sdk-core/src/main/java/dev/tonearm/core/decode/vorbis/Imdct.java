@@ -20,8 +20,8 @@ final class Imdct {
   /** Whether the FFT size is 2 times a power of 4, which needs one radix-2 pass first. */
   private final boolean oddPower;
   /**
-   * Twiddles of the radix-4 passes, pass after pass; for each k six floats: cos and -sin of
-   * k, 2k and 3k times 2 pi / (pass size).
+   * Twiddles of the radix-4 passes, pass after pass. Each k has six floats: cos and -sin of k,
+   * 2k and 3k times 2 pi / (pass size).
    */
   private final float[] twiddles4;
   private final float[] real;
@@ -91,7 +91,7 @@ final class Imdct {
   /**
    * In-place forward FFT (kernel e^{-2 pi i jk / n}) of bit-reversed input, n >= 16: a first
    * pass of size 2 or 4, which needs no multiplications, then radix-4 passes. In bit-reversed
-   * order the four quarters of each block hold the sub-transforms of the indices 0, 2, 1 and 3
+   * order the four quarters of each block contain the sub-transforms of the indices 0, 2, 1 and 3
    * modulo 4.
    */
   private void fft(float[] re, float[] im) {
@@ -144,8 +144,8 @@ final class Imdct {
           float s2 = w[t + 3];
           float c3 = w[t + 4];
           float s3 = w[t + 5];
-          // Quarter 1 holds the sub-transform of indices 2 mod 4 (twiddle 2k), quarter 2 that
-          // of 1 mod 4 (twiddle k), quarter 3 that of 3 mod 4 (twiddle 3k).
+          // Quarter 1 contains the sub-transform of indices 2 mod 4 (twiddle 2k), quarter 2
+          // that of 1 mod 4 (twiddle k), quarter 3 that of 3 mod 4 (twiddle 3k).
           float br = re[i1] * c2 - im[i1] * s2;
           float bi = re[i1] * s2 + im[i1] * c2;
           float cr = re[i2] * c1 - im[i2] * s1;
