@@ -3,6 +3,8 @@ package dev.tonearm.core.decode;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -21,6 +23,7 @@ public final class FileByteSource implements ByteSource {
   public static final int BUFFER_BYTES = 8192;
 
   private final RandomAccessFile file;
+  private final FileChannel channel;
   private final byte[] buffer = new byte[BUFFER_BYTES];
   /** File offset of {@code buffer[0]}. */
   private long bufferStart;
@@ -38,6 +41,7 @@ public final class FileByteSource implements ByteSource {
   public FileByteSource(Path path) throws IOException {
     Objects.requireNonNull(path, "path");
     this.file = new RandomAccessFile(path.toFile(), "r");
+    this.channel = file.getChannel();
   }
 
   @Override
@@ -56,7 +60,9 @@ public final class FileByteSource implements ByteSource {
     }
     long filePosition = bufferStart + bufferLength;
     if (length >= BUFFER_BYTES) {
-      int count = file.read(destination, offset, length);
+      // The channel copies through a cached direct buffer; RandomAccessFile.read would allocate
+      // a native buffer of this size on every call.
+      int count = channel.read(ByteBuffer.wrap(destination, offset, length));
       if (count > 0) {
         bufferStart = filePosition + count;
         bufferLength = 0;

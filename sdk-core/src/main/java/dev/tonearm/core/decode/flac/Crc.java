@@ -4,11 +4,14 @@ package dev.tonearm.core.decode.flac;
  * The two checksums of a FLAC frame (RFC 9639, section 9.1.8 and 9.3): CRC-8 with polynomial
  * x^8 + x^2 + x + 1 over the frame header, and CRC-16 with polynomial x^16 + x^15 + x^2 + 1 over
  * the whole frame up to its footer. Both start at 0, are not reflected and have no final XOR.
+ *
+ * <p>CRC-16 runs over every byte of the stream, so it uses slicing-by-8: {@code CRC16_TABLES[k]}
+ * maps a byte to its contribution when followed by k more bytes, and eight lookups absorb eight
+ * bytes at once.
  */
 final class Crc {
   private static final int[] CRC8_TABLE = new int[256];
-  /** Slicing-by-2 tables: {@code CRC16_TABLES[0]} is the plain byte table. */
-  private static final int[][] CRC16_TABLES = new int[2][256];
+  private static final int[][] CRC16_TABLES = new int[8][256];
 
   static {
     for (int i = 0; i < 256; i++) {
@@ -24,9 +27,11 @@ final class Crc {
       }
       CRC16_TABLES[0][i] = crc16 & 0xFFFF;
     }
-    for (int i = 0; i < 256; i++) {
-      int crc = CRC16_TABLES[0][i];
-      CRC16_TABLES[1][i] = ((crc << 8) ^ CRC16_TABLES[0][crc >>> 8]) & 0xFFFF;
+    for (int k = 1; k < 8; k++) {
+      for (int i = 0; i < 256; i++) {
+        int crc = CRC16_TABLES[k - 1][i];
+        CRC16_TABLES[k][i] = ((crc << 8) ^ CRC16_TABLES[0][crc >>> 8]) & 0xFFFF;
+      }
     }
   }
 
@@ -43,16 +48,28 @@ final class Crc {
 
   /** Continues the CRC-16 {@code crc} over {@code data[from, to)}. */
   static int crc16(int crc, byte[] data, int from, int to) {
-    int[] table0 = CRC16_TABLES[0];
-    int[] table1 = CRC16_TABLES[1];
+    final int[] t0 = CRC16_TABLES[0];
+    final int[] t1 = CRC16_TABLES[1];
+    final int[] t2 = CRC16_TABLES[2];
+    final int[] t3 = CRC16_TABLES[3];
+    final int[] t4 = CRC16_TABLES[4];
+    final int[] t5 = CRC16_TABLES[5];
+    final int[] t6 = CRC16_TABLES[6];
+    final int[] t7 = CRC16_TABLES[7];
     int i = from;
-    // Two bytes per step: the 16-bit register absorbs a 16-bit word whole.
-    for (; i + 1 < to; i += 2) {
-      int word = crc ^ (((data[i] & 0xFF) << 8) | (data[i + 1] & 0xFF));
-      crc = table1[word >>> 8] ^ table0[word & 0xFF];
+    for (; i + 8 <= to; i += 8) {
+      crc =
+          t7[((crc >>> 8) ^ data[i]) & 0xFF]
+              ^ t6[(crc ^ data[i + 1]) & 0xFF]
+              ^ t5[data[i + 2] & 0xFF]
+              ^ t4[data[i + 3] & 0xFF]
+              ^ t3[data[i + 4] & 0xFF]
+              ^ t2[data[i + 5] & 0xFF]
+              ^ t1[data[i + 6] & 0xFF]
+              ^ t0[data[i + 7] & 0xFF];
     }
-    if (i < to) {
-      crc = ((crc << 8) ^ table0[(crc >>> 8) ^ (data[i] & 0xFF)]) & 0xFFFF;
+    for (; i < to; i++) {
+      crc = ((crc << 8) ^ t0[((crc >>> 8) ^ data[i]) & 0xFF]) & 0xFFFF;
     }
     return crc;
   }

@@ -135,30 +135,56 @@ final class FrameDecoder {
       s[i] = in.readSignedBits(bits);
     }
     Residuals.decode(in, s, blockSize, order);
-    int n = blockSize;
+    restoreFixed(s, blockSize, order);
+  }
+
+  /**
+   * Adds the fixed prediction of {@code order} to the residuals in {@code s[order, n)}. The
+   * previous samples ride in locals, newest added last, so that each step depends on the one
+   * before only through an add rather than a store and reload.
+   */
+  private static void restoreFixed(int[] s, int n, int order) {
+    if (order == 0 || n <= order) {
+      return;
+    }
+    int a = s[order - 1];
+    int b = order >= 2 ? s[order - 2] : 0;
+    int c = order >= 3 ? s[order - 3] : 0;
+    int d = order >= 4 ? s[order - 4] : 0;
     switch (order) {
       case 1:
         for (int i = 1; i < n; i++) {
-          s[i] += s[i - 1];
+          a += s[i];
+          s[i] = a;
         }
-        break;
+        return;
       case 2:
         for (int i = 2; i < n; i++) {
-          s[i] += 2 * s[i - 1] - s[i - 2];
+          int v = (s[i] - b) + 2 * a;
+          b = a;
+          a = v;
+          s[i] = v;
         }
-        break;
+        return;
       case 3:
         for (int i = 3; i < n; i++) {
-          s[i] += 3 * (s[i - 1] - s[i - 2]) + s[i - 3];
+          int v = (s[i] + c - 3 * b) + 3 * a;
+          c = b;
+          b = a;
+          a = v;
+          s[i] = v;
         }
-        break;
-      case 4:
-        for (int i = 4; i < n; i++) {
-          s[i] += 4 * (s[i - 1] + s[i - 3]) - 6 * s[i - 2] - s[i - 4];
-        }
-        break;
+        return;
       default:
-        break;
+        for (int i = 4; i < n; i++) {
+          int v = (s[i] - d + 4 * c - 6 * b) + 4 * a;
+          d = c;
+          c = b;
+          b = a;
+          a = v;
+          s[i] = v;
+        }
+        return;
     }
   }
 
