@@ -26,6 +26,10 @@ import java.nio.ByteBuffer;
 final class BitReader {
   /** Window size: large enough that typical frames fit whole, so a failed frame can be re-read. */
   static final int WINDOW_BYTES = 1 << 17;
+  /** Bytes requested from the source per read while decoding. */
+  static final int DECODE_READ_BYTES = 1 << 15;
+  /** Bytes requested per read while probing for a frame header during a seek. */
+  static final int PROBE_READ_BYTES = 1 << 13;
   /** Consecutive zero-byte reads from the source after which it is treated as broken. */
   private static final int MAX_EMPTY_READS = 1000;
 
@@ -39,6 +43,7 @@ final class BitReader {
   /** Index of the next byte to load into the cache (or to read, in byte mode). */
   private int position;
   private boolean sourceEnded;
+  private int readChunkBytes = DECODE_READ_BYTES;
 
   private long cache;
   private int cacheBits;
@@ -179,6 +184,14 @@ final class BitReader {
     limit = 0;
     position = 0;
     sourceEnded = false;
+  }
+
+  /**
+   * Sets how many bytes each source read requests: {@link #DECODE_READ_BYTES} while decoding,
+   * {@link #PROBE_READ_BYTES} while probing, so that a seek does not read far past each probe.
+   */
+  void setReadChunk(int bytes) {
+    readChunkBytes = bytes;
   }
 
   /** Whether the source supports {@link #seek(long)} to offsets outside the window. */
@@ -407,10 +420,32 @@ final class BitReader {
   }
 
   /**
-   * Moves the unread bytes to the front of the window and reads the source until {@code wanted}
-   * bytes are available or the source ends. Bytes that leave the window go into the frame CRC.
+   * Reads the source until {@code wanted} bytes are available or the source ends, first moving
+   * the unread bytes to the front of the window when the free space after them is short. Bytes
+   * that leave the window go into the frame CRC.
    */
   private void compactAndFill(int wanted) throws IOException {
+    if (WINDOW_BYTES - limit < Math.max(wanted, readChunkBytes)) {
+      compact(wanted);
+    }
+    int emptyReads = 0;
+    while (!sourceEnded && limit < WINDOW_BYTES && limit - position < wanted) {
+      int count = source.read(window, limit, Math.min(WINDOW_BYTES - limit, readChunkBytes));
+      if (count < 0) {
+        sourceEnded = true;
+      } else if (count == 0) {
+        if (++emptyReads > MAX_EMPTY_READS) {
+          throw new DecoderException(
+              Reason.IO_ERROR, "source returned no bytes " + MAX_EMPTY_READS + " times in a row");
+        }
+      } else {
+        limit += count;
+        emptyReads = 0;
+      }
+    }
+  }
+
+  private void compact(int wanted) {
     int consumed = position - (cacheBits >> 3);
     if (crcStart >= 0 && crcStart < consumed) {
       crc16 = Crc.crc16(crc16, window, crcStart, consumed);
@@ -418,7 +453,7 @@ final class BitReader {
     }
     int keepFrom = consumed;
     if (mark >= 0 && mark < keepFrom) {
-      if (limit - mark <= WINDOW_BYTES - Math.max(wanted, WINDOW_BYTES / 4)) {
+      if (limit - mark <= WINDOW_BYTES - Math.max(wanted, readChunkBytes)) {
         keepFrom = mark;
       } else {
         mark = -1;
@@ -434,21 +469,6 @@ final class BitReader {
       }
       if (mark >= 0) {
         mark -= keepFrom;
-      }
-    }
-    int emptyReads = 0;
-    while (!sourceEnded && limit < WINDOW_BYTES && limit - position < wanted) {
-      int count = source.read(window, limit, WINDOW_BYTES - limit);
-      if (count < 0) {
-        sourceEnded = true;
-      } else if (count == 0) {
-        if (++emptyReads > MAX_EMPTY_READS) {
-          throw new DecoderException(
-              Reason.IO_ERROR, "source returned no bytes " + MAX_EMPTY_READS + " times in a row");
-        }
-      } else {
-        limit += count;
-        emptyReads = 0;
       }
     }
   }

@@ -181,17 +181,22 @@ final class FrameReader {
   long findHeader(long from, long to, boolean requireConsistent) throws IOException {
     in.seek(from);
     in.setMark(from);
-    while (true) {
-      long offset = findSync();
-      if (offset < 0 || offset >= to) {
-        return -1;
+    in.setReadChunk(BitReader.PROBE_READ_BYTES);
+    try {
+      while (true) {
+        long offset = findSync();
+        if (offset < 0 || offset >= to) {
+          return -1;
+        }
+        int available = in.ensureBytes(FrameHeader.MAX_BYTES);
+        int status = scan.parse(in.window(), in.windowIndex(), available, false);
+        if (status == FrameHeader.VALID && (!requireConsistent || isConsistent())) {
+          return offset;
+        }
+        in.advance(1);
       }
-      int available = in.ensureBytes(FrameHeader.MAX_BYTES);
-      int status = scan.parse(in.window(), in.windowIndex(), available, false);
-      if (status == FrameHeader.VALID && (!requireConsistent || isConsistent())) {
-        return offset;
-      }
-      in.advance(1);
+    } finally {
+      in.setReadChunk(BitReader.DECODE_READ_BYTES);
     }
   }
 
