@@ -14,8 +14,8 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Compares the speed of {@link FlacDecoder} with the reference {@code flac} command-line decoder
- * on corpus files, as multiples of real time (audio seconds decoded per wall-clock second).
+ * Compares the speed of {@link FlacDecoder} with the reference {@code flac} command-line decoder on
+ * corpus files, as multiples of real time (audio seconds decoded per wall-clock second).
  *
  * <p>Four figures per file:
  *
@@ -24,17 +24,18 @@ import java.util.concurrent.TimeUnit;
  *       file alone, so class loading and interpretation are included but JVM start-up is not.
  *   <li>Tonearm warm: the fastest of {@code --runs} decodes after {@code --warmup-ms} of warm-up.
  *   <li>flac cold and warm: {@code flac -d -s -c FILE} with output discarded, first run and the
- *       fastest of {@code --runs} runs. These include process start-up and flac's own MD5 check
- *       of the output, which the Tonearm decoder does not compute.
+ *       fastest of {@code --runs} runs. These include process start-up and flac's own MD5 check of
+ *       the output, which the Tonearm decoder does not compute.
  * </ul>
  *
  * <p>Warm figures are the fastest run, not the median, because the fastest run is the one least
- * disturbed by other processes on a shared machine; both decoders are measured the same way.
+ * disturbed by other processes on a shared machine. Both decoders are measured the same way.
  *
  * <p>Run after {@code mvn -B -pl benchmarks -am package -DskipTests}:
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar dev.tonearm.bench.FlacDecodeBenchmark [options] [FILE...]
+ * java -cp benchmarks/target/benchmarks.jar dev.tonearm.bench.FlacDecodeBenchmark \
+ *     [options] [FILE...]
  *   --runs N        measured runs per decoder and file (default 15)
  *   --warmup-ms N   in-process warm-up per file in milliseconds (default 3000)
  *   --flac PATH     flac executable (default "flac"; its figures are skipped if it is absent)

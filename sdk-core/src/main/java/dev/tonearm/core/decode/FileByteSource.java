@@ -11,10 +11,10 @@ import java.util.Objects;
 /**
  * A seekable {@link ByteSource} over a local file, read through a small buffer.
  *
- * <p>Reads of at least {@link #BUFFER_BYTES} go straight to the file; smaller reads are served
- * from the buffer, so callers that read a few bytes at a time make one system call per buffer.
- * {@link #length()} asks the file each time, so a file that grows while it is read (a download
- * in progress) reports its current length.
+ * <p>Reads of at least {@link #BUFFER_BYTES} go straight to the file; smaller reads are served from
+ * the buffer, so callers that read a few bytes at a time make one system call per buffer. {@link
+ * #length()} queries the file each time, so a file that grows while it is read (a download in
+ * progress) reports its current length.
  *
  * <p>Threading: one thread at a time, like every {@link ByteSource}.
  */
@@ -25,12 +25,16 @@ public final class FileByteSource implements ByteSource {
   private final RandomAccessFile file;
   private final FileChannel channel;
   private final byte[] buffer = new byte[BUFFER_BYTES];
+
   /** File offset of {@code buffer[0]}. */
   private long bufferStart;
+
   /** Valid bytes in {@link #buffer}. */
   private int bufferLength;
+
   /** Index in {@link #buffer} of the next byte to return. */
   private int bufferPosition;
+
   private boolean closed;
 
   /**
@@ -58,6 +62,7 @@ public final class FileByteSource implements ByteSource {
       bufferPosition += count;
       return count;
     }
+
     long filePosition = bufferStart + bufferLength;
     if (length >= BUFFER_BYTES) {
       // The channel copies through a cached direct buffer; RandomAccessFile.read would allocate
@@ -70,6 +75,7 @@ public final class FileByteSource implements ByteSource {
       }
       return count;
     }
+
     int count = file.read(buffer, 0, BUFFER_BYTES);
     if (count <= 0) {
       return -1;

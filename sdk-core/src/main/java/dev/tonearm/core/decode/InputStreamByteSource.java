@@ -7,8 +7,8 @@ import java.util.Objects;
 /**
  * A non-seekable {@link ByteSource} over an {@link InputStream}, such as a network response body.
  *
- * <p>The source does not buffer: decoders read in blocks of their own. {@link #length()} is
- * always -1, and {@link #seek(long)} always throws. Closing the source closes the stream.
+ * <p>The source does not buffer: decoders read in blocks of their own. {@link #length()} is always
+ * -1, and {@link #seek(long)} always throws. Closing the source closes the stream.
  *
  * <p>Threading: one thread at a time, like every {@link ByteSource}.
  */

@@ -35,7 +35,8 @@ class FileByteSourceTest {
       int filled = 0;
       int[] sizes = {1, 7, 8192, 3, 20_000, 100, 8191, 65536};
       for (int i = 0; filled < out.length; i++) {
-        int count = source.read(out, filled, Math.min(sizes[i % sizes.length], out.length - filled));
+        int count =
+            source.read(out, filled, Math.min(sizes[i % sizes.length], out.length - filled));
         assertThat(count).isPositive();
         filled += count;
         assertThat(source.position()).isEqualTo(filled);

@@ -11,11 +11,11 @@ import java.nio.ByteBuffer;
  * Reads a FLAC stream from a {@link ByteSource} through a fixed byte window, either byte by byte
  * (metadata, frame headers, sync search) or bit by bit through a 64-bit cache (subframes).
  *
- * <p>Bit cache: {@link #cache} holds stream bits left-aligned, and its top {@link #cacheBits}
+ * <p>Bit cache: {@link #cache} contains stream bits left-aligned, and its top {@link #cacheBits}
  * bits are the next unread ones. The byte at {@code window[position]} always starts at cache bit
  * {@code cacheBits}. A refill ORs the 8 bytes at {@code position} into the cache at that bit and
- * then counts only the whole bytes that fit, so the bits below {@code cacheBits} are either zero
- * or the true following stream bits; ORing the same bits again on the next refill changes
+ * then counts only the whole bytes that fit. The bits below {@code cacheBits} are therefore either
+ * zero or the true following stream bits, and ORing the same bits again on the next refill changes
  * nothing. This keeps refills branch-free in the Rice loop.
  *
  * <p>CRC-16: while a frame is open ({@link #beginFrame()}), bytes that leave the window are added
@@ -26,22 +26,29 @@ import java.nio.ByteBuffer;
 final class BitReader {
   /** Window size: large enough that typical frames fit whole, so a failed frame can be re-read. */
   static final int WINDOW_BYTES = 1 << 17;
+
   /** Bytes requested from the source per read while decoding. */
   static final int DECODE_READ_BYTES = 1 << 15;
+
   /** Bytes requested per read while probing for a frame header during a seek. */
   static final int PROBE_READ_BYTES = 1 << 13;
+
   /** Consecutive zero-byte reads from the source after which it is treated as broken. */
   private static final int MAX_EMPTY_READS = 1000;
 
   private final ByteSource source;
   private final byte[] window = new byte[WINDOW_BYTES];
   private final ByteBuffer windowView = ByteBuffer.wrap(window);
+
   /** Stream offset of {@code window[0]}. */
   private long windowStart;
+
   /** Valid bytes in the window. */
   private int limit;
+
   /** Index of the next byte to load into the cache (or to read, in byte mode). */
   private int position;
+
   private boolean sourceEnded;
   private int readChunkBytes = DECODE_READ_BYTES;
 
@@ -50,7 +57,9 @@ final class BitReader {
 
   /** Window index of the first byte not yet in {@link #crc16}, or -1 outside a frame. */
   private int crcStart = -1;
+
   private int crc16;
+
   /** Window index that compaction keeps while possible, or -1 for none. */
   private int mark = -1;
 
@@ -75,7 +84,7 @@ final class BitReader {
     cacheBits = 0;
   }
 
-  /** The window array, valid from {@link #windowIndex()} for {@link #available()} bytes. */
+  /** Returns the window array, valid from {@link #windowIndex()} for {@link #available()} bytes. */
   byte[] window() {
     return window;
   }
@@ -96,8 +105,8 @@ final class BitReader {
   }
 
   /**
-   * Makes at least {@code count} bytes available in the window when the source has them, reading
-   * it as needed; count must not exceed half the window.
+   * Makes at least {@code count} bytes available in the window when the source has them, reading it
+   * as needed; count must not exceed half the window.
    *
    * @return the bytes now available, less than {@code count} only at the end of the source
    */
@@ -167,7 +176,7 @@ final class BitReader {
   }
 
   /**
-   * Moves to stream offset {@code offset}, reusing the window when it holds that byte; clears
+   * Moves to stream offset {@code offset}, reusing the window when it contains that byte. Clears
    * the bit cache, the frame CRC and the mark.
    */
   void seek(long offset) throws IOException {
@@ -194,7 +203,7 @@ final class BitReader {
     readChunkBytes = bytes;
   }
 
-  /** Whether the source supports {@link #seek(long)} to offsets outside the window. */
+  /** Returns whether the source supports {@link #seek(long)} to offsets outside the window. */
   boolean isSeekable() {
     return source.isSeekable();
   }
@@ -205,8 +214,8 @@ final class BitReader {
   }
 
   /**
-   * Keeps the byte at stream offset {@code offset} in the window through later compactions
-   * while it fits, so that {@link #rewindToMark(long)} can return to it without a source seek.
+   * Keeps the byte at stream offset {@code offset} in the window through later compactions while it
+   * fits, so that {@link #rewindToMark(long)} can return to it without a source seek.
    */
   void setMark(long offset) {
     long index = offset - windowStart;
@@ -214,8 +223,8 @@ final class BitReader {
   }
 
   /**
-   * Returns to stream offset {@code offset} (at or after the mark) in byte mode if the window
-   * still holds it or the source can seek.
+   * Returns to stream offset {@code offset} (at or after the mark) in byte mode if the window still
+   * contains it or the source can seek.
    *
    * @return whether the reader moved
    */
@@ -305,8 +314,8 @@ final class BitReader {
   /**
    * Reads a unary number: the count of 0 bits before the next 1 bit.
    *
-   * @throws DecoderException with {@link Reason#CORRUPT_DATA} if more than {@code maxZeros} 0
-   *     bits come first
+   * @throws DecoderException with {@link Reason#CORRUPT_DATA} if more than {@code maxZeros} 0 bits
+   *     come first
    */
   int readUnary(int maxZeros) throws IOException {
     int zeros = 0;
@@ -420,16 +429,16 @@ final class BitReader {
   }
 
   /**
-   * Reads the source until {@code wanted} bytes are available or the source ends, first moving
-   * the unread bytes to the front of the window when the free space after them is short. Bytes
-   * that leave the window go into the frame CRC.
+   * Reads the source until {@code requiredBytes} bytes are available or the source ends, first
+   * moving the unread bytes to the front of the window when the free space after them is short.
+   * Bytes that leave the window go into the frame CRC.
    */
-  private void compactAndFill(int wanted) throws IOException {
-    if (WINDOW_BYTES - limit < Math.max(wanted, readChunkBytes)) {
-      compact(wanted);
+  private void compactAndFill(int requiredBytes) throws IOException {
+    if (WINDOW_BYTES - limit < Math.max(requiredBytes, readChunkBytes)) {
+      compact(requiredBytes);
     }
     int emptyReads = 0;
-    while (!sourceEnded && limit < WINDOW_BYTES && limit - position < wanted) {
+    while (!sourceEnded && limit < WINDOW_BYTES && limit - position < requiredBytes) {
       int count = source.read(window, limit, Math.min(WINDOW_BYTES - limit, readChunkBytes));
       if (count < 0) {
         sourceEnded = true;
@@ -445,7 +454,7 @@ final class BitReader {
     }
   }
 
-  private void compact(int wanted) {
+  private void compact(int requiredBytes) {
     int consumed = position - (cacheBits >> 3);
     if (crcStart >= 0 && crcStart < consumed) {
       crc16 = Crc.crc16(crc16, window, crcStart, consumed);
@@ -453,7 +462,7 @@ final class BitReader {
     }
     int keepFrom = consumed;
     if (mark >= 0 && mark < keepFrom) {
-      if (limit - mark <= WINDOW_BYTES - Math.max(wanted, readChunkBytes)) {
+      if (limit - mark <= WINDOW_BYTES - Math.max(requiredBytes, readChunkBytes)) {
         keepFrom = mark;
       } else {
         mark = -1;

@@ -1,9 +1,10 @@
 package dev.tonearm.core.decode.flac;
 
 /**
- * The two checksums of a FLAC frame (RFC 9639, section 9.1.8 and 9.3): CRC-8 with polynomial
- * x^8 + x^2 + x + 1 over the frame header, and CRC-16 with polynomial x^16 + x^15 + x^2 + 1 over
- * the whole frame up to its footer. Both start at 0, are not reflected and have no final XOR.
+ * The two checksums of a FLAC frame (RFC 9639, sections 9.1.8 and 9.3). The frame header ends with
+ * a CRC-8 (polynomial x^8 + x^2 + x + 1) of the header bytes, and the frame footer is a CRC-16
+ * (polynomial x^16 + x^15 + x^2 + 1) of the whole frame before it. Both start at 0, are not
+ * reflected and have no final XOR.
  *
  * <p>CRC-16 runs over every byte of the stream, so it uses slicing-by-8: {@code CRC16_TABLES[k]}
  * maps a byte to its contribution when followed by k more bytes, and eight lookups absorb eight

@@ -17,21 +17,21 @@ import java.util.Objects;
  * tag), bit depths 4 to 32, 1 to 8 channels, fixed and variable block sizes.
  *
  * <p>Each {@link #read} returns one FLAC frame (block) as interleaved signed samples at the
- * stream's bit depth. Memory is bounded by the format: a 128 KiB input window, one block of up
- * to 65535 samples per channel, and the metadata that the caller can read back (Vorbis comments
- * and at most 65536 seek points).
+ * stream's bit depth. Memory is bounded by the format: a 128 KiB input window, one block of up to
+ * 65535 samples per channel, and the metadata that the caller can read back (Vorbis comments and at
+ * most 65536 seek points).
  *
  * <p>Damage: a frame that fails its CRC-8 header check is not treated as a frame; a frame with
- * invalid subframes or a failed CRC-16 is dropped, recorded in {@link #warnings()}, and replaced
- * by the same number of samples of silence, so positions and the total stay those of the intact
- * stream (see {@link FrameReader} for the exact rule). A stream that ends inside a frame ends
- * after its last complete frame, with a {@link Reason#TRUNCATED} warning. Frames that disagree
- * with STREAMINFO on block size or count are decoded as they are; a first frame that disagrees
- * on channel count or bit depth fails {@link #open} with {@link Reason#BAD_HEADER}.
+ * invalid subframes or a failed CRC-16 is dropped, recorded in {@link #warnings()}, and replaced by
+ * the same number of samples of silence, so positions and the total stay those of the intact stream
+ * (see {@link FrameReader} for the exact rule). A stream that ends inside a frame ends after its
+ * last complete frame, with a {@link Reason#TRUNCATED} warning. Frames that disagree with
+ * STREAMINFO on block size or count are decoded as they are; a first frame that disagrees on
+ * channel count or bit depth fails {@link #open} with {@link Reason#BAD_HEADER}.
  *
- * <p>Seeking ({@link #seekToFrame}) needs a seekable source. It starts from the nearest
- * SEEKTABLE point, narrows the range by bisection over frame headers, then decodes and discards
- * up to the exact sample.
+ * <p>Seeking ({@link #seekToFrame}) needs a seekable source. It starts from the nearest SEEKTABLE
+ * point, narrows the range by bisection over frame headers, then decodes and discards up to the
+ * exact sample.
  *
  * <p>Threading: one thread at a time, like every {@link Decoder}. {@link #close()} closes the
  * source.
@@ -53,15 +53,21 @@ public final class FlacDecoder implements Decoder {
   private final SeekPlanner seekPlanner;
 
   private long positionFrames;
+
   /** Silence still to output before the pending frame (or at the end). */
   private long pendingSilenceFrames;
-  /** Whether the frame decoder holds a frame not yet returned. */
+
+  /** Whether the frame decoder contains a frame not yet returned. */
   private boolean frameReady;
+
   /** First sample of the pending frame to return. */
   private int frameOffset;
+
   private boolean streamEnded;
+
   /** Exact total once the end was reached, else -1. */
   private long endTotalFrames = -1;
+
   private DecoderException failure;
   private boolean closed;
 
@@ -124,7 +130,7 @@ public final class FlacDecoder implements Decoder {
     return format;
   }
 
-  /** The STREAMINFO block as stored. */
+  /** Returns the STREAMINFO block as stored. */
   public FlacStreamInfo streamInfo() {
     return streamInfo;
   }
@@ -140,8 +146,8 @@ public final class FlacDecoder implements Decoder {
   }
 
   /**
-   * STREAMINFO total samples per channel, or 0 when unknown. May be wrong in damaged files;
-   * {@link #totalFrames()} reports the decoded count once the end is reached.
+   * STREAMINFO total samples per channel, or 0 when unknown. May be wrong in damaged files; {@link
+   * #totalFrames()} reports the decoded count once the end is reached.
    */
   public long streamInfoTotalSamples() {
     return streamInfo.totalSamples();
@@ -153,14 +159,14 @@ public final class FlacDecoder implements Decoder {
   }
 
   /**
-   * Vorbis comments by upper-case field name (TITLE, ARTIST, ALBUM, GENRE, ...), values in
-   * stream order; empty when the stream has none. Unmodifiable.
+   * Vorbis comments by upper-case field name (TITLE, ARTIST, ALBUM, GENRE, ...), values in stream
+   * order; empty when the stream has none. Unmodifiable.
    */
   public Map<String, List<String>> tags() {
     return tags;
   }
 
-  /** The Vorbis comment vendor string, or "" when the stream has none. */
+  /** Returns the Vorbis comment vendor string, or "" when the stream has none. */
   public String vendor() {
     return vendor;
   }
@@ -236,8 +242,7 @@ public final class FlacDecoder implements Decoder {
     }
     if (frame < 0 || (endTotalFrames >= 0 && frame > endTotalFrames)) {
       throw new DecoderException(
-          Reason.SEEK_OUT_OF_RANGE,
-          "seek target must be in [0, " + totalFrames() + "]: " + frame);
+          Reason.SEEK_OUT_OF_RANGE, "seek target must be in [0, " + totalFrames() + "]: " + frame);
     }
     try {
       seekAndDiscard(frame);
@@ -342,7 +347,10 @@ public final class FlacDecoder implements Decoder {
           // that passed every check): decode from the first frame instead.
           warnings.add(
               Reason.CORRUPT_DATA,
-              "seek overshot to sample " + silenceStart + " for target " + target
+              "seek overshot to sample "
+                  + silenceStart
+                  + " for target "
+                  + target
                   + "; decoding from the first frame");
           fromAudioStart = true;
           reader.restart(audioStartBytes, 0);
@@ -374,7 +382,8 @@ public final class FlacDecoder implements Decoder {
     }
     if (failure != null) {
       throw new DecoderException(
-          failure.reason(), "decoder stopped after an earlier error: " + failure.getMessage(),
+          failure.reason(),
+          "decoder stopped after an earlier error: " + failure.getMessage(),
           failure);
     }
   }

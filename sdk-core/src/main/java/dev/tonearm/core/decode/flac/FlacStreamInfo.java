@@ -5,9 +5,9 @@ import java.util.Arrays;
 /**
  * The STREAMINFO metadata block of a FLAC stream (RFC 9639, section 8.2), as stored. Immutable.
  *
- * <p>Values are reported as the encoder wrote them; a damaged or careless encoder can write
- * values that disagree with the frames (a maximum block size below the real one, a wrong total),
- * and {@link FlacDecoder} decodes the frames as they are.
+ * <p>Values are reported as the encoder wrote them; a damaged or careless encoder can write values
+ * that disagree with the frames (a maximum block size below the real one, a wrong total), and
+ * {@link FlacDecoder} decodes the frames as they are.
  */
 public final class FlacStreamInfo {
   /** Length of the block body in bytes. */
@@ -88,8 +88,8 @@ public final class FlacStreamInfo {
   }
 
   /**
-   * MD5 of the decoded PCM, interleaved, signed, little-endian, ceil(bitsPerSample / 8) bytes
-   * per sample; all zero when the encoder did not compute it. Returns a copy.
+   * MD5 of the decoded PCM, interleaved, signed, little-endian, ceil(bitsPerSample / 8) bytes per
+   * sample; all zero when the encoder did not compute it. Returns a copy.
    */
   public byte[] md5() {
     return md5.clone();

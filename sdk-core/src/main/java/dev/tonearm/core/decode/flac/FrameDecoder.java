@@ -13,8 +13,8 @@ import java.util.Arrays;
  * channels are decorrelated, the side channel is kept in a {@code long} array instead and the
  * stereo arithmetic runs in 64 bits. Fixed predictors use {@code int} arithmetic: their sums only
  * add and multiply, so two's complement wraparound still gives the exact result whenever that
- * result fits the sample. LPC sums are shifted before use, so they are accumulated in {@code
- * long}, which holds any sum of 32 products of a 15-bit coefficient and a 33-bit sample.
+ * result fits the sample. LPC sums are shifted before use, so they are accumulated in {@code long},
+ * which fits any sum of 32 products of a 15-bit coefficient and a 33-bit sample.
  *
  * <p>Not thread-safe; owned by one decoder.
  */
@@ -43,8 +43,8 @@ final class FrameDecoder {
   }
 
   /**
-   * Decodes every subframe of a frame whose header {@code header} has been read, leaving {@code
-   * in} just after the last subframe (before the byte padding and CRC-16).
+   * Decodes every subframe of a frame whose header {@code header} has been read, leaving {@code in}
+   * just after the last subframe (before the byte padding and CRC-16).
    *
    * @param bitsPerSample the frame's bit depth, resolved against STREAMINFO
    */
@@ -129,7 +129,8 @@ final class FrameDecoder {
 
   private void decodeFixed(BitReader in, int[] s, int order, int bits) throws IOException {
     if (order > blockSize) {
-      throw BitReader.corrupt("fixed predictor order " + order + " exceeds block size " + blockSize);
+      throw BitReader.corrupt(
+          "fixed predictor order " + order + " exceeds block size " + blockSize);
     }
     for (int i = 0; i < order; i++) {
       s[i] = in.readSignedBits(bits);
@@ -140,8 +141,8 @@ final class FrameDecoder {
 
   /**
    * Adds the fixed prediction of {@code order} to the residuals in {@code s[order, n)}. The
-   * previous samples ride in locals, newest added last, so that each step depends on the one
-   * before only through an add rather than a store and reload.
+   * previous samples ride in locals, newest added last, so that each step depends on the one before
+   * only through an add rather than a store and reload.
    */
   private static void restoreFixed(int[] s, int n, int order) {
     if (order == 0 || n <= order) {
@@ -283,32 +284,35 @@ final class FrameDecoder {
     int end = from + count;
     int o = 0;
     switch (channelAssignment) {
-      case FrameHeader.LEFT_SIDE: {
-        int[] left = channelSamples[0];
-        for (int i = from; i < end; i++, o += 2) {
-          out[o] = left[i];
-          out[o + 1] = (int) (left[i] - wideSide[i]);
+      case FrameHeader.LEFT_SIDE:
+        {
+          int[] left = channelSamples[0];
+          for (int i = from; i < end; i++, o += 2) {
+            out[o] = left[i];
+            out[o + 1] = (int) (left[i] - wideSide[i]);
+          }
+          return;
         }
-        return;
-      }
-      case FrameHeader.SIDE_RIGHT: {
-        int[] right = channelSamples[1];
-        for (int i = from; i < end; i++, o += 2) {
-          out[o] = (int) (wideSide[i] + right[i]);
-          out[o + 1] = right[i];
+      case FrameHeader.SIDE_RIGHT:
+        {
+          int[] right = channelSamples[1];
+          for (int i = from; i < end; i++, o += 2) {
+            out[o] = (int) (wideSide[i] + right[i]);
+            out[o + 1] = right[i];
+          }
+          return;
         }
-        return;
-      }
-      default: {
-        int[] mids = channelSamples[0];
-        for (int i = from; i < end; i++, o += 2) {
-          long side = wideSide[i];
-          long mid = ((long) mids[i] << 1) | (side & 1);
-          out[o] = (int) ((mid + side) >> 1);
-          out[o + 1] = (int) ((mid - side) >> 1);
+      default:
+        {
+          int[] mids = channelSamples[0];
+          for (int i = from; i < end; i++, o += 2) {
+            long side = wideSide[i];
+            long mid = ((long) mids[i] << 1) | (side & 1);
+            out[o] = (int) ((mid + side) >> 1);
+            out[o + 1] = (int) ((mid - side) >> 1);
+          }
+          return;
         }
-        return;
-      }
     }
   }
 }

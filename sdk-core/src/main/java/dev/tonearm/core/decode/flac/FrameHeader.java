@@ -12,8 +12,10 @@ final class FrameHeader {
 
   /** Header is valid. */
   static final int VALID = 1;
+
   /** Bytes do not form a valid header. */
   static final int INVALID = 0;
+
   /** More bytes are needed to decide. */
   static final int NEED_MORE = -1;
 
@@ -29,17 +31,24 @@ final class FrameHeader {
 
   /** Samples per channel in this frame, 1 to 65535. */
   int blockSize;
+
   /** Sample rate in Hz, or 0 when the header defers to STREAMINFO. */
   int sampleRateHz;
+
   /** Channel assignment code: 0 to 7 for independent channels, or a stereo decorrelation code. */
   int channelAssignment;
+
   int channels;
+
   /** Bits per sample, or 0 when the header defers to STREAMINFO. */
   int bitsPerSample;
+
   /** Blocking strategy bit: the coded number is a sample number rather than a frame number. */
   boolean variableBlockSize;
+
   /** The coded frame or sample number. */
   long codedNumber;
+
   /** Header length in bytes, including the CRC-8. */
   int lengthBytes;
 

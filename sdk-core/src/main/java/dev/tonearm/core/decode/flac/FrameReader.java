@@ -5,23 +5,23 @@ import dev.tonearm.core.decode.DecoderException.Reason;
 import java.io.IOException;
 
 /**
- * Finds, checks and decodes FLAC frames one at a time, recovering from damage the way libFLAC
- * does: a frame whose header CRC-8 fails is not a frame, and a frame whose subframes are invalid
- * or whose CRC-16 fails is dropped; either way the reader searches for the next sync code.
+ * Finds, checks and decodes FLAC frames one at a time, recovering from damage the way libFLAC does.
+ * A frame whose header CRC-8 fails is not a frame, and a frame whose subframes are invalid or whose
+ * CRC-16 fails is dropped. Either way the reader searches for the next sync code.
  *
  * <p>Sample count after damage: the reader counts the samples it outputs. After a loss, the next
  * good frame's header says where that frame starts, and the gap up to it is reported as {@link
  * #silenceBefore()} so the caller can output silence and keep every later frame at its true
- * position. A loss at the very end is filled up to the end of the last lost frame whose header
- * was valid or to the STREAMINFO total, whichever is later. A frame cut off by the end of the
- * stream is not filled: a truncated stream ends after its last complete frame. A single gap is
- * filled only up to {@link #MAX_SILENCE_FILL_SAMPLES}; a larger jump in frame numbering is
- * reported as a warning and not filled.
+ * position. A loss at the very end is filled up to the end of the last lost frame whose header was
+ * valid or to the STREAMINFO total, whichever is later. A frame cut off by the end of the stream is
+ * not filled: a truncated stream ends after its last complete frame. A single gap is filled only up
+ * to {@link #MAX_SILENCE_FILL_SAMPLES}; a larger jump in frame numbering is reported as a warning
+ * and not filled.
  *
  * <p>Bounded work: after a failed frame the search restarts one byte after that frame's sync code
  * so that a real frame hidden inside the damaged one is not lost. The bytes re-read this way are
- * limited by a budget that grows with every good frame, so damaged input costs at most about
- * twice the work of clean input.
+ * limited by a budget that grows with every good frame, so damaged input costs at most about twice
+ * the work of clean input.
  *
  * <p>Not thread-safe; owned by one decoder.
  */
@@ -38,8 +38,10 @@ final class FrameReader {
 
   /** Samples per frame number in a fixed-blocksize stream. */
   private int nominalBlockSize;
+
   /** Whether a stream with the blocking strategy bit clear still codes sample numbers. */
   private boolean sampleNumbered;
+
   private boolean numberingConfirmed;
   private boolean anyFrameDecoded;
   private boolean warnedBlockSize;
@@ -67,8 +69,8 @@ final class FrameReader {
   }
 
   /**
-   * Parses the first frame header at or shortly after the reader's position without consuming
-   * it, to learn the block size and numbering of the stream.
+   * Parses the first frame header at or shortly after the reader's position without consuming it,
+   * to learn the block size and numbering of the stream.
    *
    * @throws DecoderException with {@link Reason#BAD_HEADER} if the first frame disagrees with
    *     STREAMINFO on channels or bit depth, as libFLAC also rejects such streams
@@ -257,7 +259,9 @@ final class FrameReader {
       int stored = in.readBits(16);
       if (computed != stored) {
         throw BitReader.corrupt(
-            "CRC-16 mismatch: computed " + Integer.toHexString(computed) + ", stored "
+            "CRC-16 mismatch: computed "
+                + Integer.toHexString(computed)
+                + ", stored "
                 + Integer.toHexString(stored));
       }
       in.enterByteMode();
@@ -296,6 +300,7 @@ final class FrameReader {
     rereadBudgetBytes += in.bytePosition() - offset;
     frameHeaderSample = headerSample(current);
     confirmNumbering();
+
     if (!positionKnown) {
       expectedSample = frameHeaderSample;
       positionKnown = true;
@@ -309,8 +314,13 @@ final class FrameReader {
       } else if (gap != 0) {
         warnings.add(
             Reason.CORRUPT_DATA,
-            "frame at offset " + offset + " starts at sample " + frameHeaderSample
-                + " but " + expectedSample + " was expected; gap not filled");
+            "frame at offset "
+                + offset
+                + " starts at sample "
+                + frameHeaderSample
+                + " but "
+                + expectedSample
+                + " was expected; gap not filled");
       }
     }
     lost = false;
@@ -319,11 +329,14 @@ final class FrameReader {
     frameStartSample = expectedSample + silenceBefore;
     expectedSample = frameStartSample + current.blockSize;
     anyFrameDecoded = true;
+
     if (!warnedBlockSize && current.blockSize > info.maxBlockSize()) {
       warnedBlockSize = true;
       warnings.add(
           Reason.BAD_HEADER,
-          "frame block size " + current.blockSize + " exceeds the STREAMINFO maximum "
+          "frame block size "
+              + current.blockSize
+              + " exceeds the STREAMINFO maximum "
               + info.maxBlockSize());
     }
   }
@@ -357,7 +370,9 @@ final class FrameReader {
     if (end > searchFrom && !lost && !endTruncated) {
       warnings.add(
           Reason.CORRUPT_DATA,
-          (end - searchFrom) + " bytes after the last frame at offset " + searchFrom
+          (end - searchFrom)
+              + " bytes after the last frame at offset "
+              + searchFrom
               + " are not a frame");
     }
     if (lost && !endTruncated && positionKnown) {
@@ -366,7 +381,8 @@ final class FrameReader {
       if (gap > 0 && gap <= MAX_SILENCE_FILL_SAMPLES) {
         trailingSilence = gap;
         warnings.add(
-            Reason.CORRUPT_DATA, gap + " samples lost at the end of the stream replaced by silence");
+            Reason.CORRUPT_DATA,
+            gap + " samples lost at the end of the stream replaced by silence");
       }
     }
     lost = false;

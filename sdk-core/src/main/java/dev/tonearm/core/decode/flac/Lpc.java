@@ -1,15 +1,14 @@
 package dev.tonearm.core.decode.flac;
 
 /**
- * Restores samples from an LPC residual (RFC 9639, section 9.2.6): each sample is its residual
- * plus the weighted sum of the previous {@code order} samples, shifted right.
+ * Restores samples from an LPC residual (RFC 9639, section 9.2.6): each sample is its residual plus
+ * the weighted sum of the previous {@code order} samples, shifted right.
  *
  * <p>Orders 1 to 12, which cover the reference encoder's presets, have unrolled loops with the
  * coefficients in locals (an {@code int[]} store could alias the coefficient array, so the JIT
  * would reload them otherwise) and the newest sample carried in a local and added last, so the
- * sample-to-sample dependency is one multiply, add and shift instead of a store, a load and a
- * chain of adds. This roughly halves the time per sample on HotSpot; higher orders use the
- * plain loop.
+ * sample-to-sample dependency is one multiply, add and shift instead of a store, a load and a chain
+ * of adds. This roughly halves the time per sample on HotSpot; higher orders use the plain loop.
  */
 final class Lpc {
   private Lpc() {}
@@ -74,7 +73,7 @@ final class Lpc {
     }
   }
 
-  /** {@link #restore} for 33-bit samples: {@code residuals} holds the residual from index order. */
+  /** Runs {@link #restore} on 33-bit samples, taking residuals from {@code residuals[order, n)}. */
   static void restoreWide(
       long[] s, int[] residuals, int blockSize, int[] coefficients, int order, int shift) {
     for (int i = order; i < blockSize; i++) {

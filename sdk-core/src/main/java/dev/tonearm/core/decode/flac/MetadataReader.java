@@ -15,11 +15,11 @@ import java.util.Map;
  * Reads the stream marker and the metadata blocks of a FLAC stream (RFC 9639, section 8), leaving
  * the reader at the first frame.
  *
- * <p>STREAMINFO, SEEKTABLE and VORBIS_COMMENT are parsed; every other block (PADDING,
- * APPLICATION, CUESHEET, PICTURE, unknown types) is skipped by seeking when the source can seek.
- * An ID3v2 tag before the marker is skipped. Every length is checked against the block that
- * contains it, and a block that claims to run past the end of the source is reported as
- * truncated before anything is allocated for it.
+ * <p>STREAMINFO, SEEKTABLE and VORBIS_COMMENT are parsed; every other block (PADDING, APPLICATION,
+ * CUESHEET, PICTURE, unknown types) is skipped by seeking when the source can seek. An ID3v2 tag
+ * before the marker is skipped. Every length is checked against the block that contains it, and a
+ * block that claims to run past the end of the source is reported as truncated before anything is
+ * allocated for it.
  */
 final class MetadataReader {
   private static final int TYPE_STREAMINFO = 0;
@@ -36,6 +36,7 @@ final class MetadataReader {
   String vendor = "";
   Map<String, List<String>> tags = Collections.emptyMap();
   SeekTable seekTable = SeekTable.EMPTY;
+
   /** Stream offset of the first frame header. */
   long audioStartBytes;
 
@@ -141,7 +142,8 @@ final class MetadataReader {
     byte[] body = new byte[length];
     in.readFully(body, 0, length);
     if (streamInfo != null) {
-      warnings.add(Reason.BAD_HEADER, "second STREAMINFO block at offset " + blockStart + " ignored");
+      warnings.add(
+          Reason.BAD_HEADER, "second STREAMINFO block at offset " + blockStart + " ignored");
       return;
     }
     streamInfo = FlacStreamInfo.parse(body);
@@ -154,12 +156,13 @@ final class MetadataReader {
       in.skipBytes(length);
       return;
     }
+
     int points = length / SEEK_POINT_BYTES;
     int stride = (points + SeekTable.MAX_POINTS - 1) / SeekTable.MAX_POINTS;
     int capacity = Math.min(points, SeekTable.MAX_POINTS);
     long[] samples = new long[capacity];
     long[] offsets = new long[capacity];
-    int kept = 0;
+    int storedPoints = 0;
     boolean sorted = true;
     long previous = -1;
     for (int p = 0; p < points; p++) {
@@ -173,17 +176,18 @@ final class MetadataReader {
         sorted = false;
       }
       previous = sample;
-      if (p % stride == 0 && kept < capacity) {
-        samples[kept] = sample;
-        offsets[kept] = offset;
-        kept++;
+      if (p % stride == 0 && storedPoints < capacity) {
+        samples[storedPoints] = sample;
+        offsets[storedPoints] = offset;
+        storedPoints++;
       }
     }
+
     if (!sorted) {
       warnings.add(Reason.BAD_HEADER, "SEEKTABLE points are not in ascending order; ignored");
       return;
     }
-    seekTable = new SeekTable(samples, offsets, kept);
+    seekTable = new SeekTable(samples, offsets, storedPoints);
   }
 
   private void parseVorbisComment(byte[] body) {
@@ -201,6 +205,7 @@ final class MetadataReader {
     }
     long count = readLittleEndian32(body, cursor[0]);
     cursor[0] += 4;
+
     Map<String, List<String>> parsed = new LinkedHashMap<>();
     for (long c = 0; c < count; c++) {
       Integer length = readLength(body, cursor);
@@ -225,6 +230,7 @@ final class MetadataReader {
       }
       values.add(comment.substring(equals + 1));
     }
+
     for (Map.Entry<String, List<String>> entry : parsed.entrySet()) {
       entry.setValue(Collections.unmodifiableList(entry.getValue()));
     }

@@ -26,8 +26,11 @@ final class Residuals {
     }
     if (partitionSize < order) {
       throw BitReader.corrupt(
-          "first residual partition of " + partitionSize + " samples is shorter than predictor "
-              + "order " + order);
+          "first residual partition of "
+              + partitionSize
+              + " samples is shorter than predictor "
+              + "order "
+              + order);
     }
     int partitions = 1 << partitionOrder;
     int start = order;

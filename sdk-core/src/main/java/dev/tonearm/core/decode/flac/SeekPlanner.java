@@ -9,16 +9,17 @@ import java.io.IOException;
  *
  * <p>First the last SEEKTABLE point at or before the target, if a valid frame header is really at
  * its offset and codes its sample number. Then bisection between that point and the end of the
- * source: probe the middle of the range for the next frame header that agrees with STREAMINFO,
- * and keep the half that contains the target, until the range is below {@link
- * #MIN_RANGE_BYTES}. A false sync code that passes every header check can mislead the search;
- * the caller then sees a frame after the target and falls back to decoding from the first frame.
+ * source: probe the middle of the range for the next frame header that agrees with STREAMINFO, and
+ * keep the half that contains the target, until the range is below {@link #MIN_RANGE_BYTES}. A
+ * false sync code that passes every header check can mislead the search. The caller then sees a
+ * frame after the target and falls back to decoding from the first frame.
  *
  * <p>Not thread-safe; owned by one decoder.
  */
 final class SeekPlanner {
   /** Bisection stops below this range; decoding forward through it is cheaper than probing. */
   static final long MIN_RANGE_BYTES = 1 << 15;
+
   private static final int MAX_PROBES = 64;
 
   private final BitReader in;
@@ -29,7 +30,10 @@ final class SeekPlanner {
   private boolean warnedSeekTable;
 
   SeekPlanner(
-      BitReader in, FrameReader reader, SeekTable seekTable, long audioStartBytes,
+      BitReader in,
+      FrameReader reader,
+      SeekTable seekTable,
+      long audioStartBytes,
       Warnings warnings) {
     this.in = in;
     this.reader = reader;
@@ -54,7 +58,9 @@ final class SeekPlanner {
         warnedSeekTable = true;
         warnings.add(
             Reason.BAD_HEADER,
-            "seek point for sample " + seekTable.sampleNumber(point) + " does not point to its"
+            "seek point for sample "
+                + seekTable.sampleNumber(point)
+                + " does not point to its"
                 + " frame; seeking without the seek table");
       }
     }

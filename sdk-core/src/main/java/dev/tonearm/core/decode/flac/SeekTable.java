@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * Seek points from a SEEKTABLE block (RFC 9639, section 8.5), placeholders removed. Immutable.
  *
- * <p>A table can list up to 932,067 points (a 16 MiB block). At most {@link #MAX_POINTS} are
- * kept, evenly spread, which bounds memory while still narrowing every seek to a small range.
+ * <p>A table can list up to 932,067 points (a 16 MiB block). At most {@link #MAX_POINTS} are kept,
+ * evenly spread, which bounds memory while still narrowing every seek to a small range.
  */
 final class SeekTable {
   static final int MAX_POINTS = 1 << 16;

@@ -27,10 +27,10 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Feeds truncated and corrupted copies of real FLAC files to the decoder. Each must decode to
- * valid PCM or fail with a {@link DecoderException}, never another exception, and in bounded
- * time. Corruption inside the audio frames must not change the number of samples, because
- * dropped frames are replaced by silence of the same length.
+ * Feeds truncated and corrupted copies of real FLAC files to the decoder. Each must decode to valid
+ * PCM or fail with a {@link DecoderException}, never another exception, and in bounded time.
+ * Corruption inside the audio frames must not change the number of samples, because dropped frames
+ * are replaced by silence of the same length.
  */
 class FlacDamageTest {
   private static final String[] FILES = {
@@ -41,8 +41,10 @@ class FlacDamageTest {
     "flac-test-files/subset/43 - 8 channels (7.1).flac",
     "flac-test-files/subset/63 - predictor overflow check, 24-bit.flac",
   };
+
   /** Hang guard only, far above the milliseconds each decode takes. */
   private static final Duration HANG_GUARD = Duration.ofSeconds(30);
+
   private static final int CORRUPTION_TRIALS = 12;
 
   @TempDir Path tempDir;
@@ -171,7 +173,8 @@ class FlacDamageTest {
     DecoderException e =
         catchThrowableOfType(
             DecoderException.class,
-            () -> FlacDecoder.open(new InputStreamByteSource(new ByteArrayInputStream(new byte[0]))));
+            () ->
+                FlacDecoder.open(new InputStreamByteSource(new ByteArrayInputStream(new byte[0]))));
 
     assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED_FORMAT);
   }

@@ -26,10 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Encodes generated PCM with the reference {@code flac} encoder (libFLAC 1.4 or later) and checks
- * that the decoder returns exactly the samples that went in. This covers what the testbench
- * corpus lacks: every bit depth from 4 to 32 (including the 33-bit side channel of 32-bit
- * stereo), 1 to 8 channels, block sizes 16 and 65535, LPC order 32 with 15-bit coefficients,
- * partition order 15 and sample rates coded in each header form.
+ * that the decoder returns exactly the samples that went in. This covers what the testbench corpus
+ * lacks: every bit depth from 4 to 32 (including the 33-bit side channel of 32-bit stereo), 1 to 8
+ * channels, block sizes 16 and 65535, LPC order 32 with 15-bit coefficients, partition order 15 and
+ * sample rates coded in each header form.
  *
  * <p>The signal mixes correlated tones (so the encoder picks LPC and stereo decorrelation),
  * full-scale noise (verbatim subframes), silence (constant subframes) and samples with zero low
@@ -42,10 +42,9 @@ class FlacEncoderRoundTripTest {
   private static final Pattern ASSIGNMENT = Pattern.compile("channel_assignment=([A-Z_]+)");
   private static final Pattern SUBFRAME =
       Pattern.compile("subframe=\\d+\\s+wasted_bits=(\\d+)\\s+type=([A-Z]+)");
+
   /** WAVE speaker masks in FLAC channel order, by channel count. */
-  private static final int[] CHANNEL_MASKS = {
-    0, 0x4, 0x3, 0x7, 0x33, 0x607, 0x60F, 0x70F, 0x63F
-  };
+  private static final int[] CHANNEL_MASKS = {0, 0x4, 0x3, 0x7, 0x33, 0x607, 0x60F, 0x70F, 0x63F};
 
   private static final Set<String> featuresSeen = new TreeSet<>();
 
@@ -145,8 +144,11 @@ class FlacEncoderRoundTripTest {
   /** Returns the channel assignments and subframe kinds that {@code flac -a} reports. */
   private static Set<String> recordFeatures(Path flac) throws Exception {
     Path analysis = tempDir.resolve(flac.getFileName() + ".ana");
-    assertThat(run(Arrays.asList("flac", "-a", "-s", "-f", "-o", analysis.toString(),
-        flac.toString()))).isZero();
+    assertThat(
+            run(
+                Arrays.asList(
+                    "flac", "-a", "-s", "-f", "-o", analysis.toString(), flac.toString())))
+        .isZero();
     String text = new String(Files.readAllBytes(analysis), StandardCharsets.UTF_8);
     Set<String> features = new TreeSet<>();
     Matcher assignment = ASSIGNMENT.matcher(text);
@@ -196,8 +198,9 @@ class FlacEncoderRoundTripTest {
     header.putInt(CHANNEL_MASKS[channels]);
     // KSDATAFORMAT_SUBTYPE_PCM
     header.put(
-        new byte[] {1, 0, 0, 0, 0, 0, 0x10, 0, (byte) 0x80, 0, 0, (byte) 0xAA, 0, 0x38, (byte) 0x9B,
-          0x71});
+        new byte[] {
+          1, 0, 0, 0, 0, 0, 0x10, 0, (byte) 0x80, 0, 0, (byte) 0xAA, 0, 0x38, (byte) 0x9B, 0x71
+        });
     header.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(data.length);
     try (OutputStream out = Files.newOutputStream(path)) {
       out.write(header.array());
@@ -248,7 +251,14 @@ class FlacEncoderRoundTripTest {
 
     @Override
     public String toString() {
-      return bits + " bit, " + channels + " ch, " + rateHz + " Hz, " + frames + " frames, "
+      return bits
+          + " bit, "
+          + channels
+          + " ch, "
+          + rateHz
+          + " Hz, "
+          + frames
+          + " frames, "
           + options;
     }
   }
@@ -261,8 +271,8 @@ class FlacEncoderRoundTripTest {
      * Returns interleaved samples in seven equal parts: correlated tones with a little noise,
      * full-scale noise, silence on even channels with tones on odd ones, tones with the low three
      * bits cleared, one loud tone with noise added to even channels and subtracted from odd ones
-     * (which favours mid/side coding), then a pure tone on even channels and the tone plus noise
-     * on odd ones, and the reverse (which favour left/side and right/side coding).
+     * (which favours mid/side coding), then a pure tone on even channels and the tone plus noise on
+     * odd ones, and the reverse (which favour left/side and right/side coding).
      */
     static int[] generate(int bits, int channels, int frames, long seed) {
       Random random = new Random(seed);

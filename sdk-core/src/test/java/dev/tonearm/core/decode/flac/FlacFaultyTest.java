@@ -18,13 +18,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Decodes the "faulty" files of the IETF CELLAR FLAC decoder testbench, whose STREAMINFO
- * disagrees with their frames. Each must decode or fail with a typed {@link DecoderException},
- * in bounded time and memory.
+ * Decodes the "faulty" files of the IETF CELLAR FLAC decoder testbench, whose STREAMINFO disagrees
+ * with their frames. Each must decode or fail with a typed {@link DecoderException}, in bounded
+ * time and memory.
  */
 class FlacFaultyTest {
   /** Hang guard only; decoding one of these files takes milliseconds. */
   private static final Duration HANG_GUARD = Duration.ofSeconds(30);
+
   /** Allocation bound per file: a window, one block and the metadata fit many times over. */
   private static final long MAX_ALLOCATED_BYTES = 64L << 20;
 

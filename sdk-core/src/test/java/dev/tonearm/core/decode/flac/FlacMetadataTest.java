@@ -85,14 +85,24 @@ class FlacMetadataTest {
     int exit =
         FlacEncoderRoundTripTest.run(
             Arrays.asList(
-                "flac", "-s", "-f",
-                "-T", "title=Sch\u00f6ne Gr\u00fc\u00dfe",
-                "-T", "Artist=Ensemble",
-                "-T", "ARTIST=Second Artist",
-                "-T", "ALBUM=Test Album",
-                "-T", "genre=Ambient",
-                "-T", "COMMENT=a=b",
-                "-o", flac.toString(), wav.toString()));
+                "flac",
+                "-s",
+                "-f",
+                "-T",
+                "title=Sch\u00f6ne Gr\u00fc\u00dfe",
+                "-T",
+                "Artist=Ensemble",
+                "-T",
+                "ARTIST=Second Artist",
+                "-T",
+                "ALBUM=Test Album",
+                "-T",
+                "genre=Ambient",
+                "-T",
+                "COMMENT=a=b",
+                "-o",
+                flac.toString(),
+                wav.toString()));
     assertThat(exit).isZero();
 
     try (FlacDecoder decoder = FlacTestSupport.open(flac)) {
@@ -113,8 +123,10 @@ class FlacMetadataTest {
     ByteArrayOutputStream prefixed = new ByteArrayOutputStream();
     int tagBodyBytes = 300;
     // ID3v2.4 header: "ID3", version 4.0, no flags, syncsafe size.
-    prefixed.write(new byte[] {'I', 'D', '3', 4, 0, 0, 0, 0, (byte) (tagBodyBytes >> 7),
-        (byte) (tagBodyBytes & 0x7F)});
+    prefixed.write(
+        new byte[] {
+          'I', 'D', '3', 4, 0, 0, 0, 0, (byte) (tagBodyBytes >> 7), (byte) (tagBodyBytes & 0x7F)
+        });
     prefixed.write(new byte[tagBodyBytes]);
     prefixed.write(flac);
 
@@ -131,8 +143,11 @@ class FlacMetadataTest {
   @Test
   void nonSeekableSource_decodes_sameAsFile() throws Exception {
     for (String relative :
-        new String[] {CD_FILE, "flac-test-files/subset/56 - JPG PICTURE.flac",
-          "flac-test-files/subset/54 - 1000x repeating VORBISCOMMENT.flac"}) {
+        new String[] {
+          CD_FILE,
+          "flac-test-files/subset/56 - JPG PICTURE.flac",
+          "flac-test-files/subset/54 - 1000x repeating VORBISCOMMENT.flac"
+        }) {
       Path file = Corpus.require(relative);
       Decoded fromFile;
       try (FlacDecoder decoder = FlacDecoder.open(new FileByteSource(file))) {

@@ -66,7 +66,15 @@ class FlacSeekTest {
     int exit =
         FlacEncoderRoundTripTest.run(
             Arrays.asList(
-                "flac", "-s", "-f", "-S", "100x", "-b", "1152", "-o", flac.toString(),
+                "flac",
+                "-s",
+                "-f",
+                "-S",
+                "100x",
+                "-b",
+                "1152",
+                "-o",
+                flac.toString(),
                 wav.toString()));
     assertThat(exit).isZero();
 
@@ -178,7 +186,9 @@ class FlacSeekTest {
       PcmBuffer buffer = new PcmBuffer();
       for (long target : targets) {
         decoder.seekToFrame(target);
-        assertThat(decoder.positionFrames()).as("position after seek to %d", target).isEqualTo(target);
+        assertThat(decoder.positionFrames())
+            .as("position after seek to %d", target)
+            .isEqualTo(target);
         long position = target;
         for (int r = 0; r < READS_AFTER_SEEK && position < total; r++) {
           int count = decoder.read(buffer);
@@ -186,7 +196,8 @@ class FlacSeekTest {
           int from = (int) (position * channels);
           int[] expected = Arrays.copyOfRange(reference, from, from + count * channels);
           int[] actual = Arrays.copyOf(buffer.samples, count * channels);
-          assertThat(actual).as("samples at %d after seek to %d", position, target)
+          assertThat(actual)
+              .as("samples at %d after seek to %d", position, target)
               .isEqualTo(expected);
           position += count;
           assertThat(decoder.positionFrames()).isEqualTo(position);

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Decodes every file of the IETF CELLAR FLAC decoder testbench "subset" folder that is present
- * and checks the decoded PCM against the MD5 and sample count in its STREAMINFO.
+ * Decodes every file of the IETF CELLAR FLAC decoder testbench "subset" folder that is present and
+ * checks the decoded PCM against the MD5 and sample count in its STREAMINFO.
  */
 class FlacSubsetTest {
   @TestFactory

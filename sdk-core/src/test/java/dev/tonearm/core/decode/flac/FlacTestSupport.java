@@ -47,6 +47,7 @@ final class FlacTestSupport {
     long frames;
     String md5Hex;
     List<DecoderException> warnings;
+
     /** Interleaved samples, when collected. */
     int[] samples;
   }

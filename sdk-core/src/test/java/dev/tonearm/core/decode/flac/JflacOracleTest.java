@@ -13,9 +13,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Compares the decoder's PCM byte for byte with JFLAC 1.5.2 on files where JFLAC is known to be
  * right: 16-bit and 24-bit streams of ordinary content, fixed and variable block sizes, 1 to 8
- * channels. (JFLAC writes no samples for 12- and 20-bit streams, writes 8-bit samples unsigned,
- * and overflows on the 24-bit predictor test file, so those are left to the STREAMINFO MD5
- * checks.)
+ * channels. (JFLAC writes no samples for 12- and 20-bit streams, writes 8-bit samples unsigned, and
+ * overflows on the 24-bit predictor test file, so those are left to the STREAMINFO MD5 checks.)
  */
 class JflacOracleTest {
   private static final String[] FILES = {

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
  * documentation. Runs only with {@code -Dtonearm.jflacSurvey=true} because JFLAC hangs on one
  * faulty file and the abandoned thread keeps a core busy until the JVM exits.
  *
- * <p>Writes a table to {@code target/jflac-survey.txt}. JFLAC's 8-bit output is unsigned, so it
- * is also compared after converting back to signed. The test fails only if this decoder misses a
+ * <p>Writes a table to {@code target/jflac-survey.txt}. JFLAC's 8-bit output is unsigned, so it is
+ * also compared after converting back to signed. The test fails only if this decoder misses a
  * STREAMINFO MD5 on a subset file.
  */
 class JflacSurveyTest {
@@ -67,15 +67,25 @@ class JflacSurveyTest {
           oursWrong.add(file.getFileName().toString());
         }
       }
-      table.append(String.format(
-          Locale.ROOT, "%s/%s\t%s\t%d\t%s%n", file.getParent().getFileName(), file.getFileName(),
-          verdict, jflac.stdoutLines, ours));
+      table.append(
+          String.format(
+              Locale.ROOT,
+              "%s/%s\t%s\t%d\t%s%n",
+              file.getParent().getFileName(),
+              file.getFileName(),
+              verdict,
+              jflac.stdoutLines,
+              ours));
     }
-    table.append(String.format(
-        Locale.ROOT,
-        "subset files: %d; JFLAC md5 ok: %d (%d counting 8-bit output converted to signed);"
-            + " tonearm md5 ok: %d%n",
-        subsetFiles, jflacCorrect, jflacCorrectSigned8, oursCorrect));
+    table.append(
+        String.format(
+            Locale.ROOT,
+            "subset files: %d; JFLAC md5 ok: %d (%d counting 8-bit output converted to signed);"
+                + " tonearm md5 ok: %d%n",
+            subsetFiles,
+            jflacCorrect,
+            jflacCorrectSigned8,
+            oursCorrect));
     write(table.toString());
     System.out.print(table);
 
