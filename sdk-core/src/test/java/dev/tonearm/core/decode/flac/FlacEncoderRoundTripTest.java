@@ -40,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FlacEncoderRoundTripTest {
   private static final Pattern ASSIGNMENT = Pattern.compile("channel_assignment=([A-Z_]+)");
+  private static final Pattern PARTITION_ORDER = Pattern.compile("partition_order=(\\d+)");
   private static final Pattern SUBFRAME =
       Pattern.compile("subframe=\\d+\\s+wasted_bits=(\\d+)\\s+type=([A-Z]+)");
 
@@ -67,7 +68,8 @@ class FlacEncoderRoundTripTest {
             "VERBATIM",
             "FIXED",
             "LPC",
-            "WASTED_BITS");
+            "WASTED_BITS",
+            "PARTITION_ORDER_15");
   }
 
   @TestFactory
@@ -90,6 +92,7 @@ class FlacEncoderRoundTripTest {
     cases.add(new Case(16, 2, 44100, 200, "-b 16 -m"));
     cases.add(new Case(16, 2, 44100, 65535 * 2 + 3, "-b 65535 -m"));
     cases.add(new Case(24, 2, 44100, 32768 * 2, "-b 32768 -r 15 -m"));
+    cases.add(new Case(24, 1, 44100, 32768 * 2, "-b 32768 -r 15").alternatingNoise());
     cases.add(new Case(16, 1, 8000, 5000, "-5"));
     cases.add(new Case(16, 1, 22000, 5000, "-5"));
     cases.add(new Case(16, 1, 11025, 5000, "-5"));
@@ -104,7 +107,11 @@ class FlacEncoderRoundTripTest {
   }
 
   private static void roundTrip(Case c) throws Exception {
-    int[] pcm = Signal.generate(c.bits, c.channels, c.frames, c.toString().hashCode());
+    long seed = c.toString().hashCode();
+    int[] pcm =
+        c.alternatingNoise
+            ? Signal.alternatingNoise(c.bits, c.channels, c.frames, seed)
+            : Signal.generate(c.bits, c.channels, c.frames, seed);
     Path wav = tempDir.resolve(c.fileStem() + ".wav");
     Path flac = tempDir.resolve(c.fileStem() + ".flac");
     writeWav(wav, pcm, c.channels, c.bits, c.rateHz);
@@ -160,6 +167,12 @@ class FlacEncoderRoundTripTest {
       features.add(subframe.group(2));
       if (!subframe.group(1).equals("0")) {
         features.add("WASTED_BITS");
+      }
+    }
+    Matcher partitionOrder = PARTITION_ORDER.matcher(text);
+    while (partitionOrder.find()) {
+      if (partitionOrder.group(1).equals("15")) {
+        features.add("PARTITION_ORDER_15");
       }
     }
     Files.delete(analysis);
@@ -236,6 +249,7 @@ class FlacEncoderRoundTripTest {
     final int rateHz;
     final int frames;
     final String options;
+    boolean alternatingNoise;
 
     Case(int bits, int channels, int rateHz, int frames, String options) {
       this.bits = bits;
@@ -245,8 +259,22 @@ class FlacEncoderRoundTripTest {
       this.options = options;
     }
 
+    /** Uses {@link Signal#alternatingNoise} instead of the mixed signal. */
+    Case alternatingNoise() {
+      alternatingNoise = true;
+      return this;
+    }
+
     String fileStem() {
-      return bits + "b-" + channels + "ch-" + rateHz + "-" + frames + options.replace(' ', '_');
+      return bits
+          + "b-"
+          + channels
+          + "ch-"
+          + rateHz
+          + "-"
+          + frames
+          + options.replace(' ', '_')
+          + (alternatingNoise ? "-alternating" : "");
     }
 
     @Override
@@ -259,7 +287,8 @@ class FlacEncoderRoundTripTest {
           + " Hz, "
           + frames
           + " frames, "
-          + options;
+          + options
+          + (alternatingNoise ? ", alternating noise" : "");
     }
   }
 
@@ -314,6 +343,23 @@ class FlacEncoderRoundTripTest {
           }
           out[i * channels + ch] = (int) Math.max(min, Math.min(max, value));
         }
+      }
+      return out;
+    }
+
+    /**
+     * Returns white noise whose amplitude alternates between tiny and large from one sample to the
+     * next. The best Rice coding then gives every sample its own partition, which at block size
+     * 32768 is partition order 15, the format maximum.
+     */
+    static int[] alternatingNoise(int bits, int channels, int frames, long seed) {
+      Random random = new Random(seed);
+      long max = (1L << (bits - 1)) - 1;
+      int[] out = new int[frames * channels];
+      for (int i = 0; i < out.length; i++) {
+        double amplitude = (i / channels) % 2 == 0 ? 3 : max / 8.0;
+        long value = Math.round(random.nextGaussian() * amplitude);
+        out[i] = (int) Math.max(-max - 1, Math.min(max, value));
       }
       return out;
     }
