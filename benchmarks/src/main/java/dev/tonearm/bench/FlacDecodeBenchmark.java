@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,15 +19,20 @@ import java.util.concurrent.TimeUnit;
  * Compares the speed of {@link FlacDecoder} with the reference {@code flac} command-line decoder on
  * corpus files, as multiples of real time (audio seconds decoded per wall-clock second).
  *
- * <p>Four figures per file:
+ * <p>Figures per file:
  *
  * <ul>
  *   <li>Tonearm cold: the first decode in a fresh JVM, timed inside a child JVM started for that
  *       file alone, so class loading and interpretation are included but JVM start-up is not.
  *   <li>Tonearm warm: the fastest of {@code --runs} decodes after {@code --warmup-ms} of warm-up.
+ *   <li>Tonearm + MD5 warm: the same, also packing the PCM little-endian and hashing it with MD5,
+ *       which is the work {@code flac -d} does on top of decoding when it checks the STREAMINFO
+ *       MD5.
  *   <li>flac cold and warm: {@code flac -d -s -c FILE} with output discarded, first run and the
- *       fastest of {@code --runs} runs. These include process start-up and flac's own MD5 check of
- *       the output, which the Tonearm decoder does not compute.
+ *       fastest of {@code --runs} runs. These include process start-up, writing the WAVE output to
+ *       a discarding pipe and flac's MD5 check.
+ *   <li>flac warm without start-up: the warm time minus the fastest {@code flac --version} run, an
+ *       estimate of the cost of starting and ending the process.
  * </ul>
  *
  * <p>Warm figures are the fastest run, not the median, because the fastest run is the one least
@@ -57,12 +64,21 @@ public final class FlacDecodeBenchmark {
     "flac-test-files/subset/63 - predictor overflow check, 24-bit.flac",
   };
 
-  private FlacDecodeBenchmark() {}
+  private final int runs;
+  private final long warmupMs;
+  private final String flac;
+  private long sink;
+
+  private FlacDecodeBenchmark(int runs, long warmupMs, String flac) {
+    this.runs = runs;
+    this.warmupMs = warmupMs;
+    this.flac = flac;
+  }
 
   public static void main(String[] args) throws Exception {
     if (args.length == 2 && args[0].equals("--cold-child")) {
       long startNanos = System.nanoTime();
-      decode(Paths.get(args[1]));
+      decode(Paths.get(args[1]), null);
       System.out.println(System.nanoTime() - startNanos);
       return;
     }
@@ -86,67 +102,104 @@ public final class FlacDecodeBenchmark {
       }
     }
     if (files.isEmpty()) {
-      for (String relative : DEFAULT_FILES) {
-        Path path = Corpus.root().resolve(relative);
-        if (Files.exists(path)) {
-          files.add(path);
-        } else {
-          System.err.println("skipping missing corpus file " + path);
-        }
-      }
+      files = defaultFiles();
     }
-    boolean haveFlac = canRun(flac);
-    System.out.printf(
-        Locale.ROOT,
-        "%-40s %8s | %12s %12s | %12s %12s | %10s%n",
-        "file",
-        "audio s",
-        "tonearm cold",
-        "tonearm warm",
-        "flac cold",
-        "flac warm",
-        "warm ratio");
-    for (Path file : files) {
-      double audioSeconds = audioSeconds(file);
-      double coldSeconds = coldChildSeconds(file);
-      double warmSeconds = warmSeconds(file, warmupMs, runs);
-      double flacCold = Double.NaN;
-      double flacWarm = Double.NaN;
-      if (haveFlac) {
-        flacCold = flacSeconds(flac, file);
-        double[] times = new double[runs];
-        for (int r = 0; r < runs; r++) {
-          times[r] = flacSeconds(flac, file);
-        }
-        flacWarm = fastest(times);
-      }
-      System.out.printf(
-          Locale.ROOT,
-          "%-40s %8.2f | %11.0fx %11.0fx | %11.0fx %11.0fx | %9.2fx%n",
-          shortName(file),
-          audioSeconds,
-          audioSeconds / coldSeconds,
-          audioSeconds / warmSeconds,
-          audioSeconds / flacCold,
-          audioSeconds / flacWarm,
-          flacWarm / warmSeconds);
-    }
-    System.out.println(
-        "multiples of real time; warm ratio = flac warm time / tonearm warm time (>1: tonearm"
-            + " faster)");
+    new FlacDecodeBenchmark(runs, warmupMs, flac).run(files);
   }
 
-  private static long decode(Path file) throws IOException {
+  private static List<Path> defaultFiles() {
+    List<Path> files = new ArrayList<>();
+    for (String relative : DEFAULT_FILES) {
+      Path path = Corpus.root().resolve(relative);
+      if (Files.exists(path)) {
+        files.add(path);
+      } else {
+        System.err.println("skipping missing corpus file " + path);
+      }
+    }
+    return files;
+  }
+
+  private void run(List<Path> files) throws Exception {
+    boolean haveFlac = canRun(flac);
+    double flacStartSeconds = Double.NaN;
+    if (haveFlac) {
+      flacStartSeconds = fastestFlac(null);
+      System.out.printf(
+          Locale.ROOT, "flac start-up (fastest flac --version): %.2f ms%n", flacStartSeconds * 1e3);
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "%-34s %6s | %8s %8s %8s | %8s %8s %8s | %7s %7s%n",
+        "file",
+        "audio s",
+        "T cold",
+        "T warm",
+        "T+md5",
+        "flac cld",
+        "flac wrm",
+        "flac -su",
+        "ratio",
+        "md5 -su");
+    for (Path file : files) {
+      double audioSeconds = audioSeconds(file);
+      double cold = coldChildSeconds(file);
+      double warm = warmSeconds(file, false);
+      double warmMd5 = warmSeconds(file, true);
+      double flacCold = haveFlac ? flacSeconds(file) : Double.NaN;
+      double flacWarm = haveFlac ? fastestFlac(file) : Double.NaN;
+      double flacDecodeOnly = flacWarm - flacStartSeconds;
+      System.out.printf(
+          Locale.ROOT,
+          "%-34s %6.2f | %7.0fx %7.0fx %7.0fx | %7.0fx %7.0fx %7.0fx | %6.2fx %6.2fx%n",
+          shortName(file),
+          audioSeconds,
+          audioSeconds / cold,
+          audioSeconds / warm,
+          audioSeconds / warmMd5,
+          audioSeconds / flacCold,
+          audioSeconds / flacWarm,
+          audioSeconds / flacDecodeOnly,
+          flacWarm / warm,
+          flacDecodeOnly / warmMd5);
+    }
+    System.out.println(
+        "multiples of real time (T = Tonearm, -su = flac start-up subtracted);"
+            + " ratio = flac warm / T warm; md5 -su = (flac warm - start-up) / (T + md5 warm);"
+            + " above 1 means Tonearm is faster");
+    if (sink == 42) {
+      System.out.print("");
+    }
+  }
+
+  /** Decodes {@code file} to the end, hashing the PCM as flac does when {@code md5} is set. */
+  private static long decode(Path file, MessageDigest md5) throws IOException {
     try (FlacDecoder decoder = FlacDecoder.open(new FileByteSource(file))) {
+      int channels = decoder.format().channels();
+      int bytesPerSample = decoder.format().bytesPerSample();
       PcmBuffer buffer = new PcmBuffer();
-      long frames = 0;
+      byte[] bytes = new byte[0];
       long checksum = 0;
       int count;
       while ((count = decoder.read(buffer)) > 0) {
-        frames += count;
         checksum += buffer.samples[count - 1];
+        if (md5 == null) {
+          continue;
+        }
+        int samples = count * channels;
+        if (bytes.length < samples * bytesPerSample) {
+          bytes = new byte[samples * bytesPerSample];
+        }
+        int o = 0;
+        for (int i = 0; i < samples; i++) {
+          int value = buffer.samples[i];
+          for (int b = 0; b < bytesPerSample; b++) {
+            bytes[o++] = (byte) (value >> (8 * b));
+          }
+        }
+        md5.update(bytes, 0, o);
       }
-      return frames + checksum;
+      return md5 == null ? checksum : checksum + md5.digest()[0];
     }
   }
 
@@ -164,22 +217,19 @@ public final class FlacDecodeBenchmark {
     }
   }
 
-  private static double warmSeconds(Path file, long warmupMs, int runs) throws IOException {
-    long sink = 0;
+  private double warmSeconds(Path file, boolean withMd5) throws IOException {
+    MessageDigest md5 = withMd5 ? md5() : null;
     long warmupEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(warmupMs);
     while (System.nanoTime() < warmupEnd) {
-      sink += decode(file);
+      sink += decode(file, md5);
     }
-    double[] times = new double[runs];
+    double fastest = Double.POSITIVE_INFINITY;
     for (int r = 0; r < runs; r++) {
       long start = System.nanoTime();
-      sink += decode(file);
-      times[r] = (System.nanoTime() - start) / 1e9;
+      sink += decode(file, md5);
+      fastest = Math.min(fastest, (System.nanoTime() - start) / 1e9);
     }
-    if (sink == 42) {
-      System.out.print("");
-    }
-    return fastest(times);
+    return fastest;
   }
 
   private static double coldChildSeconds(Path file) throws IOException, InterruptedException {
@@ -202,11 +252,24 @@ public final class FlacDecodeBenchmark {
     return Long.parseLong(lines[lines.length - 1].trim()) / 1e9;
   }
 
-  private static double flacSeconds(String flac, Path file)
-      throws IOException, InterruptedException {
+  /** Returns the fastest of {@link #runs} flac runs on {@code file} (null: start-up only). */
+  private double fastestFlac(Path file) throws IOException, InterruptedException {
+    double fastest = Double.POSITIVE_INFINITY;
+    for (int r = 0; r < runs; r++) {
+      fastest = Math.min(fastest, flacSeconds(file));
+    }
+    return fastest;
+  }
+
+  /** Times one flac run: a decode of {@code file}, or {@code flac --version} when it is null. */
+  private double flacSeconds(Path file) throws IOException, InterruptedException {
+    List<String> command =
+        file == null
+            ? List.of(flac, "--version")
+            : List.of(flac, "-d", "-s", "-c", file.toString());
     long start = System.nanoTime();
     Process process =
-        new ProcessBuilder(flac, "-d", "-s", "-c", file.toString())
+        new ProcessBuilder(command)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
@@ -235,16 +298,16 @@ public final class FlacDecodeBenchmark {
     }
   }
 
-  private static double fastest(double[] values) {
-    double min = Double.POSITIVE_INFINITY;
-    for (double value : values) {
-      min = Math.min(min, value);
+  private static MessageDigest md5() {
+    try {
+      return MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("MD5 is missing from this JVM", e);
     }
-    return min;
   }
 
   private static String shortName(Path file) {
     String name = file.getFileName().toString();
-    return name.length() <= 40 ? name : name.substring(0, 37) + "...";
+    return name.length() <= 34 ? name : name.substring(0, 31) + "...";
   }
 }
