@@ -27,9 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Encodes generated PCM with the reference {@code flac} encoder (libFLAC 1.4 or later) and checks
  * that the decoder returns exactly the samples that went in. This covers what the testbench corpus
- * lacks: every bit depth from 4 to 32 (including the 33-bit side channel of 32-bit stereo), 1 to 8
- * channels, block sizes 16 and 65535, LPC order 32 with 15-bit coefficients, partition order 15 and
- * sample rates coded in each header form.
+ * lacks. It encodes every bit depth from 4 to 32, including the 33-bit side channel of 32-bit
+ * stereo, and 1 to 8 channels. It also covers block sizes 16 and 65535, LPC order 32 with 15-bit
+ * coefficients, partition order 15 and sample rates coded in each header form.
  *
  * <p>The signal mixes correlated tones (so the encoder picks LPC and stereo decorrelation),
  * full-scale noise (verbatim subframes), silence (constant subframes) and samples with zero low
@@ -157,6 +157,7 @@ class FlacEncoderRoundTripTest {
                     "flac", "-a", "-s", "-f", "-o", analysis.toString(), flac.toString())))
         .isZero();
     String text = new String(Files.readAllBytes(analysis), StandardCharsets.UTF_8);
+
     Set<String> features = new TreeSet<>();
     Matcher assignment = ASSIGNMENT.matcher(text);
     while (assignment.find()) {
@@ -297,11 +298,19 @@ class FlacEncoderRoundTripTest {
     private Signal() {}
 
     /**
-     * Returns interleaved samples in seven equal parts: correlated tones with a little noise,
-     * full-scale noise, silence on even channels with tones on odd ones, tones with the low three
-     * bits cleared, one loud tone with noise added to even channels and subtracted from odd ones
-     * (which favours mid/side coding), then a pure tone on even channels and the tone plus noise on
-     * odd ones, and the reverse (which favour left/side and right/side coding).
+     * Returns interleaved samples in seven equal parts.
+     *
+     * <ol>
+     *   <li>Correlated tones with a little noise.
+     *   <li>Full-scale noise.
+     *   <li>Silence on even channels, tones on odd ones.
+     *   <li>Tones with the low three bits cleared.
+     *   <li>One loud tone with noise added to even channels and subtracted from odd ones, which
+     *       favours mid/side coding.
+     *   <li>A pure tone on even channels and the tone plus noise on odd ones, which favours
+     *       left/side coding.
+     *   <li>The reverse, which favours right/side coding.
+     * </ol>
      */
     static int[] generate(int bits, int channels, int frames, long seed) {
       Random random = new Random(seed);

@@ -45,7 +45,7 @@ class FlacSeekTest {
   @TempDir Path tempDir;
 
   @TestFactory
-  List<DynamicTest> corpusFile_seekToRandomFrames_matchesStraightDecode() {
+  List<DynamicTest> randomSeek_matchesStraightDecode() {
     List<DynamicTest> tests = new ArrayList<>();
     for (String relative : FILES) {
       tests.add(
@@ -55,7 +55,7 @@ class FlacSeekTest {
   }
 
   @Test
-  void denseSeekTable_seekToRandomFrames_matchesStraightDecode() throws Exception {
+  void denseSeekTable_randomSeek_matchesStraightDecode() throws Exception {
     assumeTrue(
         FlacEncoderRoundTripTest.canRun("flac", "--version"),
         "flac command not found; install the flac package");
@@ -82,7 +82,7 @@ class FlacSeekTest {
   }
 
   @TestFactory
-  List<DynamicTest> seekNearEnd_readsFarLessThanWholeFile() {
+  List<DynamicTest> seekNearEnd_readsSmallPart() {
     List<DynamicTest> tests = new ArrayList<>();
     for (int index : new int[] {2, 4, 5}) {
       String relative = FILES[index];

@@ -21,7 +21,7 @@ final class FlacTestSupport {
 
   private FlacTestSupport() {}
 
-  /** The .flac files in a corpus folder, sorted by name; skips the test if the folder is absent. */
+  /** Lists the .flac files in a corpus folder by name, skipping the test if it is absent. */
   static List<Path> corpusFiles(String folder) throws IOException {
     Path dir = Corpus.require(folder);
     try (Stream<Path> files = Files.list(dir)) {

@@ -20,7 +20,7 @@ import org.jflac.util.ByteData;
 
 /**
  * Runs JFLAC 1.5.2 (test scope only) on a file and collects its PCM bytes. JFLAC prints debug lines
- * to standard output, so each run captures System.out and counts them; a run that does not finish
+ * to standard output, so each run captures System.out and counts them. A run that does not finish
  * within the time limit is abandoned on its daemon thread and reported as a hang.
  */
 final class JflacOracle {
