@@ -18,16 +18,17 @@ import java.util.Objects;
  *
  * <p>Each {@link #read} returns one FLAC frame (block) as interleaved signed samples at the
  * stream's bit depth. Memory is bounded by the format: a 128 KiB input window, one block of up to
- * 65535 samples per channel, and the metadata that the caller can read back (Vorbis comments and at
- * most 65536 seek points).
+ * 65535 samples per channel, and the metadata that the caller can read back (Vorbis comments of at
+ * most 16 MiB, the largest metadata block, and at most 65536 seek points).
  *
- * <p>Damage: a frame that fails its CRC-8 header check is not treated as a frame; a frame with
+ * <p>Damage: a frame that fails its CRC-8 header check is not treated as a frame. A frame with
  * invalid subframes or a failed CRC-16 is dropped, recorded in {@link #warnings()}, and replaced by
  * the same number of samples of silence, so positions and the total stay those of the intact stream
  * (see {@link FrameReader} for the exact rule). A stream that ends inside a frame ends after its
- * last complete frame, with a {@link Reason#TRUNCATED} warning. Frames that disagree with
- * STREAMINFO on block size or count are decoded as they are; a first frame that disagrees on
- * channel count or bit depth fails {@link #open} with {@link Reason#BAD_HEADER}.
+ * last complete frame, with a {@link Reason#TRUNCATED} warning. Frames whose block size or count
+ * disagrees with STREAMINFO are decoded as they are. If the first frame disagrees with STREAMINFO
+ * on channel count or bit depth, {@link #open} fails with {@link Reason#BAD_HEADER}, and a later
+ * frame that does is dropped as damage.
  *
  * <p>Seeking ({@link #seekToFrame}) needs a seekable source. It starts from the nearest SEEKTABLE
  * point, narrows the range by bisection over frame headers, then decodes and discards up to the

@@ -43,14 +43,12 @@ final class FrameReader {
   private boolean sampleNumbered;
 
   private boolean numberingConfirmed;
-  private boolean anyFrameDecoded;
   private boolean warnedBlockSize;
 
   private boolean positionKnown = true;
   private long expectedSample;
   private long frameStartSample;
   private long frameHeaderSample;
-  private long frameOffset;
   private long silenceBefore;
   private long trailingSilence;
 
@@ -112,7 +110,8 @@ final class FrameReader {
         in.advance(available);
         continue;
       }
-      if (status != FrameHeader.VALID || !checkConsistent(offset, !anyFrameDecoded)) {
+      // The first frame was checked in inspectFirstFrame, so a later mismatch is damage.
+      if (status != FrameHeader.VALID || !checkConsistent(offset, false)) {
         in.advance(1);
         continue;
       }
@@ -296,7 +295,6 @@ final class FrameReader {
 
   private void accept(long offset) {
     current.copyFrom(scan);
-    frameOffset = offset;
     rereadBudgetBytes += in.bytePosition() - offset;
     frameHeaderSample = headerSample(current);
     confirmNumbering();
@@ -328,7 +326,6 @@ final class FrameReader {
     endTruncated = false;
     frameStartSample = expectedSample + silenceBefore;
     expectedSample = frameStartSample + current.blockSize;
-    anyFrameDecoded = true;
 
     if (!warnedBlockSize && current.blockSize > info.maxBlockSize()) {
       warnedBlockSize = true;
@@ -371,9 +368,9 @@ final class FrameReader {
       warnings.add(
           Reason.CORRUPT_DATA,
           (end - searchFrom)
-              + " bytes after the last frame at offset "
+              + " bytes at offset "
               + searchFrom
-              + " are not a frame");
+              + " after the last frame are not a frame");
     }
     if (lost && !endTruncated && positionKnown) {
       long target = Math.max(lostUntilSample, info.totalSamples());

@@ -115,7 +115,7 @@ class FlacDamageTest {
   void headersThatFailLate_decode_reReadsBoundedBytes() throws Exception {
     byte[] original = Files.readAllBytes(Corpus.require(FILES[0]));
     byte[] header = {(byte) 0xFF, (byte) 0xF8, 0x79, 0x18, 0x00, (byte) 0xFF, (byte) 0xFE, 0};
-    header[7] = (byte) crc8(header, 7);
+    header[7] = (byte) crc8(header, 0, 7);
     int prefix = 4 + 4 + 34;
     byte[] stream = new byte[prefix + (1 << 21)];
     System.arraycopy(original, 0, stream, 0, prefix);
@@ -145,15 +145,53 @@ class FlacDamageTest {
     assertThat(bytesRead).isLessThan(4L * stream.length);
   }
 
-  private static int crc8(byte[] data, int length) {
+  private static int crc8(byte[] data, int offset, int length) {
     int crc = 0;
-    for (int i = 0; i < length; i++) {
+    for (int i = offset; i < offset + length; i++) {
       crc ^= data[i] & 0xFF;
       for (int bit = 0; bit < 8; bit++) {
         crc = (crc & 0x80) != 0 ? ((crc << 1) ^ 0x07) & 0xFF : (crc << 1) & 0xFF;
       }
     }
     return crc;
+  }
+
+  @Test
+  void laterFrameWithOtherChannelCount_droppedAndFilled() throws Exception {
+    byte[] bytes = Files.readAllBytes(Corpus.require(FILES[0]));
+    Outcome reference = decode(bytes, false);
+    int third = nthFrameHeader(bytes, 3);
+    FrameHeader header = new FrameHeader();
+    assertThat(header.parse(bytes, third, bytes.length - third, true)).isEqualTo(FrameHeader.VALID);
+    // Channel assignment 0 (mono) in the high nibble of byte 3, then a matching CRC-8.
+    bytes[third + 3] = (byte) (bytes[third + 3] & 0x0F);
+    bytes[third + header.lengthBytes - 1] = (byte) crc8(bytes, third, header.lengthBytes - 1);
+
+    Outcome outcome = decode(bytes, true);
+
+    assertThat(outcome.error).isNull();
+    assertThat(outcome.samples.length).isEqualTo(reference.samples.length);
+    assertThat(outcome.warnings).contains(Reason.CORRUPT_DATA);
+    int frameSamples = header.blockSize * 2;
+    int[] silence = Arrays.copyOfRange(outcome.samples, 2 * frameSamples, 3 * frameSamples);
+    assertThat(silence).containsOnly(0);
+    assertThat(Arrays.copyOfRange(reference.samples, 2 * frameSamples, 3 * frameSamples))
+        .as("the original third frame is not silent")
+        .isNotEqualTo(silence);
+    assertThat(Arrays.copyOfRange(outcome.samples, 3 * frameSamples, outcome.samples.length))
+        .isEqualTo(Arrays.copyOfRange(reference.samples, 3 * frameSamples, outcome.samples.length));
+  }
+
+  /** Offset of the n-th (1-based) valid frame header after the metadata. */
+  private static int nthFrameHeader(byte[] bytes, int n) {
+    FrameHeader header = new FrameHeader();
+    int found = 0;
+    for (int i = audioStart(bytes); i < bytes.length - 1; i++) {
+      if (header.parse(bytes, i, bytes.length - i, true) == FrameHeader.VALID && ++found == n) {
+        return i;
+      }
+    }
+    throw new AssertionError("fewer than " + n + " frames");
   }
 
   @Test
