@@ -18,6 +18,9 @@ public class PlaybackException extends IOException {
   /** Connecting, sending or receiving failed, or a response ended early. */
   public static final String ERROR_NETWORK = "ERROR_NETWORK";
 
+  /** A chunk did not arrive in full within the chunk timeout. */
+  public static final String ERROR_TIMEOUT = "ERROR_TIMEOUT";
+
   /**
    * Authentication failed: the credentials were rejected, the refresh token was rejected, no
    * session exists, or a request was still rejected with 401 after one token refresh.

@@ -2,6 +2,7 @@ package dev.tonearm.core.player;
 
 import dev.tonearm.core.PlaybackException;
 import dev.tonearm.core.api.Manifest;
+import dev.tonearm.core.api.Rendition;
 import dev.tonearm.core.api.TonearmClient;
 import dev.tonearm.core.buffer.BufferPolicy;
 import dev.tonearm.core.buffer.BufferState;
@@ -50,6 +51,7 @@ final class PlaybackLoop implements Runnable {
   private final QualitySelector qualitySelector;
   private final ChunkLoader loader;
   private final EventDispatcher events;
+  private final boolean bitrateStepDown;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wakeUp = lock.newCondition();
@@ -100,6 +102,9 @@ final class PlaybackLoop implements Runnable {
   private long reportedBufferMs = Long.MIN_VALUE;
   private BufferState reportedBufferState;
 
+  private final Object stateLock = new Object();
+  private Player.State baseState = Player.State.IDLE; // Guarded by stateLock.
+  private boolean networkWaiting; // Guarded by stateLock.
   private volatile Player.State state = Player.State.IDLE;
   private volatile String currentTrackId;
   private volatile long positionMs;
@@ -118,6 +123,7 @@ final class PlaybackLoop implements Runnable {
         builder.bandwidthMeter != null ? builder.bandwidthMeter : new BandwidthMeter();
     this.qualitySelector = builder.qualitySelector;
     this.events = events;
+    this.bitrateStepDown = builder.bitrateStepDown;
     ChunkLoader.Builder loaderBuilder =
         ChunkLoader.builder()
             .setHttpClient(client.httpClient())
@@ -127,6 +133,8 @@ final class PlaybackLoop implements Runnable {
             .setCache(builder.cache)
             .setClock(builder.clock)
             .setMaxRetainedBytes(builder.maxRetainedBytes)
+            .setChunkTimeoutMs(builder.chunkTimeoutMs)
+            .setMaxRetries(builder.maxRetries)
             .setListener(
                 new ChunkLoader.Listener() {
                   @Override
@@ -138,9 +146,46 @@ final class PlaybackLoop implements Runnable {
                   public void onEdgeSelected(String trackId, String edgeBaseUrl) {
                     events.post(listener -> listener.onEdgeChanged(trackId, edgeBaseUrl));
                   }
+
+                  @Override
+                  public void onFailover(
+                      String trackId,
+                      int chunkIndex,
+                      String failedEdge,
+                      String nextEdge,
+                      PlaybackException error) {
+                    events.post(
+                        listener ->
+                            listener.onChunkFailover(
+                                trackId, chunkIndex, failedEdge, nextEdge, error));
+                  }
+
+                  @Override
+                  public void onRetryScheduled(
+                      String trackId,
+                      int chunkIndex,
+                      int attempt,
+                      long delayMs,
+                      PlaybackException error) {
+                    events.post(
+                        listener ->
+                            listener.onRetryScheduled(
+                                trackId, chunkIndex, attempt, delayMs, error));
+                  }
+
+                  @Override
+                  public void onWaitingForNetworkChanged(boolean waiting) {
+                    setNetworkWaiting(waiting);
+                  }
                 });
     if (builder.edgeSelector != null) {
       loaderBuilder.setEdgeSelector(builder.edgeSelector);
+    }
+    if (builder.scheduler != null) {
+      loaderBuilder.setScheduler(builder.scheduler);
+    }
+    if (builder.backoff != null) {
+      loaderBuilder.setBackoff(builder.backoff);
     }
     this.loader = loaderBuilder.build();
   }
@@ -376,6 +421,79 @@ final class PlaybackLoop implements Runnable {
     }
     maybePrefetchNext(track);
     maybeOpenNextDecoder();
+    maybeStepDown(track);
+  }
+
+  /**
+   * Switches the rest of {@code track} to the next lower bitrate when its buffer fell below the
+   * playback level while playing to a real-time sink. The new rendition starts loading at the
+   * chunk that its seek index names for the current position, and its decoder seeks
+   * sample-accurately to the frame after the last one played, decoding and discarding from that
+   * entry.
+   */
+  private void maybeStepDown(PreparedTrack track) {
+    if (!bitrateStepDown || current != track || !sink.isRealTime() || !machine.canPlay()) {
+      return;
+    }
+    TrackStream stream = track.stream;
+    if (stream.isLoadedToEnd()
+        || stream.failure() != null
+        || stream.bufferedAheadMs() >= policy.bufferForPlaybackMs()) {
+      return;
+    }
+    Rendition lower = qualitySelector.stepDown(track.manifest, track.rendition);
+    if (lower == null) {
+      return;
+    }
+    try {
+      stepDown(track, lower);
+    } catch (IOException | RuntimeException e) {
+      fail(e);
+    }
+  }
+
+  private void stepDown(PreparedTrack track, Rendition lower) throws IOException {
+    Rendition from = track.rendition;
+    PcmFormat fromFormat = track.format;
+    long fromFrame = track.decoder.positionFrames();
+    TrackStream newStream = loader.openStream(track.manifest, lower);
+    long estimatedFrame = fromFrame * lower.sampleRateHz() / fromFormat.sampleRateHz();
+    long hint = newStream.seekIndexOffsetFor(estimatedFrame);
+    if (hint >= 0) {
+      newStream.prepareSeek(hint);
+    }
+    LOG.debug(
+        "Buffer of {} at {} ms is below {} ms; stepping down from {} to {}",
+        track.trackId,
+        track.stream.bufferedAheadMs(),
+        policy.bufferForPlaybackMs(),
+        from.id(),
+        lower.id());
+    closeQuietly(track.decoder);
+    track.decoder = null;
+    track.stream.close();
+    track.rendition = lower;
+    track.stream = newStream;
+    newStream.setListener(currentStreamListener);
+    loader.setCurrent(newStream);
+    machine.startBuffering();
+    reportedBufferMs = Long.MIN_VALUE;
+    publishBufferAndState(newStream);
+
+    openDecoder(track);
+    long toFrame = fromFrame * track.format.sampleRateHz() / fromFormat.sampleRateHz();
+    long total = track.decoder.totalFrames();
+    if (total >= 0) {
+      toFrame = Math.min(toFrame, total);
+    }
+    track.decoder.seekToFrame(toFrame);
+    if (!track.format.equals(fromFormat)) {
+      processor.startTrack(track.format, track.manifest.loudness(), normalizationTargetLufs);
+    }
+    long switchedAtFrame = toFrame;
+    events.post(
+        listener ->
+            listener.onBitrateStepDown(track.trackId, from, lower, fromFrame, switchedAtFrame));
   }
 
   private void writePendingBlock() throws IOException {
@@ -608,10 +726,30 @@ final class PlaybackLoop implements Runnable {
     setState(derived);
   }
 
+  /** Sets the state that the playback thread derived; the loader may turn BUFFERING to WAITING. */
   private void setState(Player.State newState) {
-    if (state != newState) {
-      state = newState;
-      events.post(listener -> listener.onStateChanged(newState));
+    synchronized (stateLock) {
+      baseState = newState;
+      publishStateLocked();
+    }
+  }
+
+  /** Runs on a loader thread when every edge failed, and when a chunk arrived again. */
+  private void setNetworkWaiting(boolean waiting) {
+    synchronized (stateLock) {
+      networkWaiting = waiting;
+      publishStateLocked();
+    }
+  }
+
+  private void publishStateLocked() {
+    Player.State effective =
+        baseState == Player.State.BUFFERING && networkWaiting
+            ? Player.State.WAITING_FOR_NETWORK
+            : baseState;
+    if (state != effective) {
+      state = effective;
+      events.post(listener -> listener.onStateChanged(effective));
     }
   }
 
