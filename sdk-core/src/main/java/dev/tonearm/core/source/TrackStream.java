@@ -400,13 +400,19 @@ public final class TrackStream {
     }
   }
 
+  /** Returns a copy to throw on the reader's thread, with the original's earlier failures. */
   private static PlaybackException rethrowable(PlaybackException original) {
-    return new PlaybackException(
-        original.reason(),
-        original.getMessage(),
-        original.httpStatus(),
-        original.serverCode(),
-        original);
+    PlaybackException copy =
+        new PlaybackException(
+            original.reason(),
+            original.getMessage(),
+            original.httpStatus(),
+            original.serverCode(),
+            original);
+    for (Throwable earlier : original.getSuppressed()) {
+      copy.addSuppressed(earlier);
+    }
+    return copy;
   }
 
   /** The {@link ByteSource} over this stream's verified chunks. */
