@@ -49,7 +49,7 @@ import okhttp3.OkHttpClient;
  * </ul>
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.tonearm.bench.FailoverBenchmark
- * [--data-dir DIR] [--play-seconds 30]}. A data directory that already holds the demo catalog
+ * [--data-dir DIR] [--play-seconds 30]}. A data directory that already contains the demo catalog
  * saves the ingest (about a minute, needs oggenc and oggdec); without one a temporary directory is
  * seeded and deleted. Targets: no stall from any single-edge fault while the buffer is above 5 s,
  * and failover from a stalled edge within 3.5 s.
@@ -264,11 +264,14 @@ public final class FailoverBenchmark {
   }
 
   /**
-   * A real-time sink that discards samples: each write returns when the wall clock reaches the
-   * end of the written audio. A write that arrives after its due time is a stall, and its delay is
-   * stall time. Called on the playback thread; read after the player is released.
+   * A real-time sink that discards samples, modelling a device with a 0.2 s buffer: each write
+   * returns when at most 0.2 s of written audio remains unplayed. A write that arrives after the
+   * device played everything is a stall, and its delay is stall time. Called on the playback thread; read after the player is released.
    */
   private static final class RealTimeSink implements AudioSink {
+    /** Audio that the device keeps queued ahead of playback, like a hardware buffer: 0.2 s. */
+    private static final double DEVICE_BUFFER_SECONDS = 0.2;
+
     private PcmFormat format;
     private long startNanos = -1;
     private double playedSeconds;
@@ -288,14 +291,16 @@ public final class FailoverBenchmark {
         if (startNanos < 0) {
           startNanos = now;
         }
-        long dueNanos = startNanos + (long) (playedSeconds * 1e9);
-        if (now > dueNanos + 1_000_000) {
+        // The device has played everything written so far at this time: later is an underrun.
+        long emptyAtNanos = startNanos + (long) (playedSeconds * 1e9);
+        if (now > emptyAtNanos) {
           stallCount++;
-          stallNanos += now - dueNanos;
-          startNanos += now - dueNanos;
+          stallNanos += now - emptyAtNanos;
+          startNanos += now - emptyAtNanos;
         }
         playedSeconds += (double) frames / format.sampleRateHz();
-        waitNanos = startNanos + (long) (playedSeconds * 1e9) - System.nanoTime();
+        waitNanos =
+            startNanos + (long) ((playedSeconds - DEVICE_BUFFER_SECONDS) * 1e9) - System.nanoTime();
       }
       if (waitNanos > 0) {
         try {

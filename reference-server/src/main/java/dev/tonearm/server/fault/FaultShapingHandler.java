@@ -22,9 +22,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Shapes one HTTP response by a {@link FaultPlan}: delays its head, stalls, throttles, corrupts or
- * cuts its body, or resets the connection. It holds outbound messages in a queue and lets them
- * pass as the plan allows, so a write's promise completes only when its bytes have passed, and
- * the edge handler, which waits for each write before the next, is held back with them.
+ * cuts its body, or resets the connection. It queues outbound messages and lets them pass as the
+ * plan allows. A write's promise therefore completes only when its bytes have passed, so the edge
+ * handler, which waits for each write before the next, waits with them.
  *
  * <p>Every wait is a task on the channel's event loop ({@code schedule}), so no event loop thread
  * blocks. Corrupted bytes are copied first, because body buffers wrap the edge's cached chunks.
@@ -107,7 +107,7 @@ final class FaultShapingHandler extends ChannelDuplexHandler {
     discardQueued();
   }
 
-  /** Passes queued messages on until the plan says wait, or the queue is empty. */
+  /** Passes queued messages on until the plan requires a wait, or the queue is empty. */
   private void pump() {
     while (!waiting && !done && !cutting && !queue.isEmpty()) {
       Pending pending = queue.peek();
@@ -135,7 +135,7 @@ final class FaultShapingHandler extends ChannelDuplexHandler {
     }
   }
 
-  /** Passes some or all of {@code content}; returns false when the plan says wait or stop. */
+  /** Passes some or all of {@code content}; returns false when the plan requires a wait or a stop. */
   private boolean passContent(Pending pending, HttpContent content) {
     ByteBuf buffer = content.content();
     int readable = buffer.readableBytes();
@@ -206,7 +206,7 @@ final class FaultShapingHandler extends ChannelDuplexHandler {
     return position > bodyBytes ? position - bodyBytes : Long.MAX_VALUE;
   }
 
-  /** Returns {@code slice}, or a flipped copy of it when it holds a corrupt offset. */
+  /** Returns {@code slice}, or a flipped copy of it when it contains a corrupt offset. */
   private ByteBuf corrupt(ByteBuf slice, long sliceStart) {
     long sliceEnd = sliceStart + slice.readableBytes();
     ByteBuf copy = null;

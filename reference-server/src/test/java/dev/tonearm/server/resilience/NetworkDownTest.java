@@ -43,7 +43,7 @@ class NetworkDownTest {
   }
 
   @Test
-  void allEdgesDown_waitsWithBackoff_resumesWhenBack() throws Exception {
+  void allEdgesDown_waitsThenResumes() throws Exception {
     harness.addFault("{\"kind\":\"reset\",\"object\":\"" + TRACK + "/*\"}");
     FakeClock clock = new FakeClock(0);
     FakeScheduler scheduler = new FakeScheduler(clock);

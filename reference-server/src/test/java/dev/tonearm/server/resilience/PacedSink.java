@@ -5,14 +5,17 @@ import dev.tonearm.core.sink.AudioSink;
 import java.util.Arrays;
 
 /**
- * A real-time {@link AudioSink} that plays {@code speed} times faster than real time: each write
- * returns when the wall clock has reached the end of the written frames, as a device's buffer
- * would. It keeps every sample, and measures stalls: wall time during which the sink waited for
+ * A real-time {@link AudioSink} that plays {@code speed} times faster than real time, modelling a
+ * device with a buffer of 0.2 s of media: each write returns when at most that much written audio
+ * remains unplayed. It keeps every sample, and measures stalls: wall time during which the sink waited for
  * data after it had caught up (an underrun at the device).
  *
  * <p>Threading: the playback thread writes; tests read after playback ended.
  */
 final class PacedSink implements AudioSink {
+  /** Audio that the device keeps queued ahead of playback, like a hardware buffer: 0.2 s of media. */
+  private static final double DEVICE_BUFFER_SECONDS = 0.2;
+
   private final double speed;
   private int[] samples = new int[1 << 20];
   private int size;
@@ -40,12 +43,12 @@ final class PacedSink implements AudioSink {
       if (startNanos < 0) {
         startNanos = now;
       }
-      long dueNanos = startNanos + (long) (playedSeconds / speed * 1e9);
-      if (now > dueNanos + 1_000_000) {
+      long emptyAtNanos = startNanos + (long) (playedSeconds / speed * 1e9);
+      if (now > emptyAtNanos) {
         // The device ran dry before this block: a stall. Later blocks are paced from now.
         stallCount++;
-        stallNanos += now - dueNanos;
-        startNanos += now - dueNanos;
+        stallNanos += now - emptyAtNanos;
+        startNanos += now - emptyAtNanos;
       }
       int count = frames * format.channels();
       if (size + count > samples.length) {
@@ -55,7 +58,8 @@ final class PacedSink implements AudioSink {
       size += count;
       playedSeconds += (double) frames / format.sampleRateHz();
       playedNanos = (long) (playedSeconds / speed * 1e9);
-      waitNanos = startNanos + playedNanos - System.nanoTime();
+      waitNanos =
+          startNanos + playedNanos - (long) (DEVICE_BUFFER_SECONDS / speed * 1e9) - System.nanoTime();
     }
     if (waitNanos > 0) {
       try {

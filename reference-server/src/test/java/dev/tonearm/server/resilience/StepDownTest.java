@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Bitrate step-down on real sockets: once track A plays, both edges stall every request for its
- * 160 kbit/s rendition, so the buffer drains below 5 s and the player switches the rest of the
- * track to the 96 kbit/s rendition at the current position. Track B then starts at 160 kbit/s
+ * Bitrate step-down on real sockets. Once track A plays, both edges stall every request for its
+ * 160 kbit/s rendition. The buffer drains below 5 s, so the player switches the rest of the track
+ * to the 96 kbit/s rendition at the current position. Track B then starts at 160 kbit/s
  * again. The sink is real-time at 8 times real speed.
  */
 class StepDownTest {
@@ -37,7 +37,7 @@ class StepDownTest {
   }
 
   @Test
-  void bufferLowWhilePlaying_stepsDownAtPosition_nextTrackFullQuality() throws Exception {
+  void lowBuffer_stepsDownAtPosition() throws Exception {
     List<String> queue = List.of(StreamingHarness.TRACK_A, StreamingHarness.TRACK_B);
     PacedSink sink = new PacedSink(8);
     PlayerEvents events = new PlayerEvents();

@@ -20,9 +20,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A reference server with the demo catalog and fault injection, plus what resilience tests need
- * around it: a logged-in client, a decoder factory that records the bytes each decoder read, and
- * reference decodes of the rendition files straight from the data directory. Thread-safe for the
+ * A reference server with the demo catalog and fault injection, and the parts that resilience
+ * tests use around it. These are a logged-in client, a decoder factory that records the bytes each
+ * decoder read, and reference decodes of the rendition files straight from the data directory. Thread-safe for the
  * calls tests make; the decoder factory is called on the playback thread.
  */
 final class StreamingHarness implements AutoCloseable {
@@ -59,7 +59,7 @@ final class StreamingHarness implements AutoCloseable {
     server.faultInjector().addRule(Json.MAPPER.readTree(json));
   }
 
-  /** A decoder factory for Vorbis whose decoders read through a {@link RecordingByteSource}. */
+  /** Returns a Vorbis decoder factory whose decoders read through a {@link RecordingByteSource}. */
   DecoderFactory recordingDecoders() {
     return (codec, source) -> {
       if (!"vorbis".equals(codec)) {

@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
  *       delay from its {@link ExponentialBackoff} has passed on the {@link Scheduler}, then tries
  *       again, with a longer delay after each round that fails, until a chunk arrives or the
  *       configured number of retries is used up;
- *   <li>otherwise (every edge answered 404, 416 or another 4xx), the stream fails with the last
+ *   <li>otherwise (every edge returned 404, 416 or another 4xx), the stream fails with the last
  *       failure.
  * </ul>
  *
@@ -697,7 +697,7 @@ public final class ChunkLoader implements Closeable {
     return report;
   }
 
-  /** Failures that another edge would answer the same way. */
+  /** Failures that another edge would return too. */
   private static boolean isFatal(PlaybackException failure) {
     String reason = failure.reason();
     return PlaybackException.ERROR_AUTH_FAILED.equals(reason)

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Contract of the chunk loader with CDN edges, against WireMock stubs on loopback: token refresh
  * on 401, failover on 5xx, exact range requests and {@code Content-Range} checks, and rejection of
- * a corrupted body. WireMock stands in for the edges because these cases need responses that the
+ * a corrupted body. WireMock replaces the edges because these cases need responses that the
  * reference server never sends on its own (a wrong {@code Content-Range}, a refreshed token that is
  * rejected again).
  */
@@ -74,7 +74,7 @@ class ChunkLoaderContractTest {
   }
 
   @Test
-  void unauthorizedOnEdge_refreshesOnceAndRetriesSameEdge() throws Exception {
+  void unauthorized_refreshesOnceSameEdge() throws Exception {
     stubRefresh();
     edge0.stubFor(
         get(PATH)
@@ -92,7 +92,7 @@ class ChunkLoaderContractTest {
   }
 
   @Test
-  void unauthorizedAfterRefresh_failsWithAuthReasonAndFirstSuppressed() throws Exception {
+  void secondUnauthorized_failsWithAuthReason() throws Exception {
     stubRefresh();
     edge0.stubFor(get(PATH).willReturn(error(401, "UNAUTHORIZED")));
     TrackStream stream = newStream(Integer.MAX_VALUE);
@@ -177,7 +177,7 @@ class ChunkLoaderContractTest {
   }
 
   @Test
-  void corruptedOnEveryEdge_failsAfterRetriesWithEarlierFailuresSuppressed() throws Exception {
+  void corruptEverywhere_failsWithEarlierSuppressed() throws Exception {
     byte[] corrupted = slice(0);
     corrupted[0] ^= (byte) 0xFF;
     for (WireMockServer edge : List.of(edge0, edge1)) {
