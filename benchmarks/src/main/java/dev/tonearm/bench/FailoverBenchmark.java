@@ -214,15 +214,15 @@ public final class FailoverBenchmark {
 
     @Override
     public void callEnd(Call call) {
-      record(call, true);
+      record(call);
     }
 
     @Override
     public void callFailed(Call call, IOException ioe) {
-      record(call, false);
+      record(call);
     }
 
-    private void record(Call call, boolean succeeded) {
+    private void record(Call call) {
       long[] time = calls.remove(call);
       String range = call.request().header("Range");
       if (time == null || range == null) {
@@ -230,12 +230,14 @@ public final class FailoverBenchmark {
       }
       String edge = call.request().url().scheme() + "://" + call.request().url().host() + ":"
           + call.request().url().port();
-      finished.add(new Object[] {edge, range, time[0], time[1], succeeded});
+      finished.add(new Object[] {edge, range, time[0], time[1]});
     }
 
     /**
-     * For each range whose request to the first edge failed, the time from that request's start
-     * to the first body byte of the same range from the second edge.
+     * For each range that was requested from the first edge and then again from the second, the
+     * time from the first request's start to the second's first body byte. The loader asks the
+     * second edge for a range only after the first failed it (an error status, a failed transfer
+     * or a digest mismatch), so each such pair is one failover.
      */
     List<Long> failoverLatenciesMs(List<String> edgeUrls) {
       List<Object[]> copy;
@@ -246,8 +248,7 @@ public final class FailoverBenchmark {
       List<Long> latencies = new ArrayList<>();
       for (int i = 0; i < copy.size(); i++) {
         Object[] failed = copy.get(i);
-        boolean failedOnFirstEdge = failed[0].equals(edgeUrls.get(0)) && !(boolean) failed[4];
-        if (!failedOnFirstEdge) {
+        if (!failed[0].equals(edgeUrls.get(0))) {
           continue;
         }
         for (int j = i + 1; j < copy.size(); j++) {

@@ -63,6 +63,11 @@ final class PlayerEvents implements Player.Listener {
   }
 
   @Override
+  public synchronized void onSessionRefreshed() {
+    add("session refreshed");
+  }
+
+  @Override
   public synchronized void onPlayerError(PlaybackException error) {
     errors.add(error);
     add("error " + error.reason());

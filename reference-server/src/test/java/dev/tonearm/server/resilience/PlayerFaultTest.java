@@ -138,6 +138,7 @@ class PlayerFaultTest {
     assertPlayedExactly(events);
     assertThat(events.failovers()).isEmpty();
     assertThat(client.tokenStore().tokens().accessToken()).isNotEqualTo(firstToken);
+    assertThat(events.events()).containsOnlyOnce("session refreshed");
     assertInjected("unauthorized");
   }
 

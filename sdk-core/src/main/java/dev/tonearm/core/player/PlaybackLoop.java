@@ -481,6 +481,10 @@ final class PlaybackLoop implements Runnable {
     publishBufferAndState(newStream);
 
     openDecoder(track);
+    if (hint >= 0) {
+      // Reading the headers demanded chunk 0, so the seek-index chunk is requested again.
+      newStream.prepareSeek(hint);
+    }
     long toFrame = fromFrame * track.format.sampleRateHz() / fromFormat.sampleRateHz();
     long total = track.decoder.totalFrames();
     if (total >= 0) {

@@ -144,6 +144,12 @@ public final class Player {
         String trackId, int chunkIndex, int attempt, long delayMs, PlaybackException error) {}
 
     /**
+     * The client's session was refreshed, for example silently after an edge returned 401, and
+     * the rejected request is repeated with the new token.
+     */
+    default void onSessionRefreshed() {}
+
+    /**
      * The buffer fell below {@link BufferPolicy#bufferForPlaybackMs()} while playing, and the
      * track switched to a lower bitrate for its rest. The new rendition's output starts at {@code
      * toFrame} (its own sample rate), where the old rendition stopped before {@code fromFrame}.
@@ -369,6 +375,8 @@ public final class Player {
   private final ExecutorService ownedLoaderExecutor;
   private final ExecutorService ownedListenerExecutor;
   private final EventDispatcher events;
+  private final TonearmClient client;
+  private final TonearmClient.SessionListener sessionListener;
 
   private Player(Builder builder) {
     ExecutorService loaderExecutor = builder.loaderExecutor;
@@ -386,6 +394,9 @@ public final class Player {
     loop =
         new PlaybackLoop(
             builder, loaderExecutor != null ? loaderExecutor : ownedLoaderExecutor, events);
+    client = builder.client;
+    sessionListener = () -> events.post(Listener::onSessionRefreshed);
+    client.addSessionListener(sessionListener);
     playbackThread = new Thread(loop, PLAYBACK_THREAD_NAME);
     playbackThread.setDaemon(true);
     playbackThread.start();
@@ -455,6 +466,7 @@ public final class Player {
    * player cannot be used afterwards.
    */
   public void release() {
+    client.removeSessionListener(sessionListener);
     loop.release();
     playbackThread.interrupt();
     try {

@@ -577,8 +577,8 @@ public final class ChunkLoader implements Closeable {
       allTimedOut &= PlaybackException.ERROR_TIMEOUT.equals(failure.reason());
       failedEdge = edge;
     }
-    if (lastFailure == null) {
-      return null; // The stream was closed before any request.
+    if (lastFailure == null || stream.isClosed()) {
+      return null; // Closed before any request, or while failing: nothing waits for the chunk.
     }
     if (!anyTransient || retryAttempt >= maxRetries) {
       stream.fail(index, lastFailure);
