@@ -47,7 +47,7 @@ final class BodyProbe {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
 
-    /** Longest gap between consecutive body reads and the body offset after which it fell. */
+    /** Maximum gap between consecutive body reads, and the body offset after which it fell. */
     long[] longestGapNanosAndOffset() {
       long gap = 0;
       long offset = -1;

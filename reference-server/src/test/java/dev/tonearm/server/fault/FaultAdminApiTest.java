@@ -153,7 +153,7 @@ class FaultAdminApiTest {
   }
 
   @Test
-  void serveAdminToken_noEnvironment_writesOwnerOnlyFile() throws Exception {
+  void adminToken_noEnvironment_writesOwnerOnlyFile() throws Exception {
     assumeTrue(System.getenv("TONEARM_ADMIN_TOKEN") == null, "TONEARM_ADMIN_TOKEN is set");
     Path dataDir = tempDir.resolve("data");
     StringWriter out = new StringWriter();

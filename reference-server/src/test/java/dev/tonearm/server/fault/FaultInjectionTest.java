@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Each fault kind alone, injected by the real edges into real socket responses and observed by a
  * raw socket client. Time checks are lower bounds only: a fault must hold bytes back at least as
- * long as it says, however slow the machine is.
+ * long as its rule sets, however slow the machine is.
  */
 @ExtendWith(NoLeaks.class)
 class FaultInjectionTest {

@@ -27,11 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
  * time of the real-time sink (8 times real speed) are reported, not asserted.
  */
 class ChaosTest {
-  private static final int MAX_PASSES = 3;
+  private static final int MAX_PASSES = 5;
   private static final String SCHEDULE =
       "{\"seed\":20261204,"
-          + "\"probabilities\":{\"latency\":0.1,\"stall\":0.07,\"reset\":0.07,\"corrupt\":0.07,"
-          + "\"truncate\":0.07,\"status\":0.07,\"unauthorized\":0.07,\"throttle\":0.07},"
+          + "\"probabilities\":{\"latency\":0.1,\"stall\":0.09,\"reset\":0.09,\"corrupt\":0.09,"
+          + "\"truncate\":0.09,\"status\":0.09,\"unauthorized\":0.09,\"throttle\":0.09},"
           + "\"latencyMs\":300,\"stallMs\":1500,\"status\":503,\"bytesPerS\":65536}";
 
   @TempDir static Path tempDir;
