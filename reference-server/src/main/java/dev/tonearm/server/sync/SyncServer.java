@@ -6,6 +6,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -19,6 +21,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.Closeable;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -37,11 +40,14 @@ public final class SyncServer implements Closeable {
 
   private final EventLoopGroup group;
   private final Channel serverChannel;
+  private final ChannelGroup connections;
   private final String path;
 
-  private SyncServer(EventLoopGroup group, Channel serverChannel, String path) {
+  private SyncServer(
+      EventLoopGroup group, Channel serverChannel, ChannelGroup connections, String path) {
     this.group = group;
     this.serverChannel = serverChannel;
+    this.connections = connections;
     this.path = path;
   }
 
@@ -49,6 +55,7 @@ public final class SyncServer implements Closeable {
   public static SyncServer start(SyncEndpoint endpoint, InetSocketAddress address)
       throws InterruptedException {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     try {
       ServerBootstrap bootstrap =
           new ServerBootstrap()
@@ -58,6 +65,7 @@ public final class SyncServer implements Closeable {
                   new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                      connections.add(channel);
                       channel
                           .pipeline()
                           .addLast(new HttpServerCodec())
@@ -67,7 +75,7 @@ public final class SyncServer implements Closeable {
                     }
                   });
       Channel channel = bootstrap.bind(address).sync().channel();
-      return new SyncServer(group, channel, endpoint.path());
+      return new SyncServer(group, channel, connections, endpoint.path());
     } catch (InterruptedException | RuntimeException e) {
       group.shutdownGracefully();
       throw e;
@@ -88,7 +96,12 @@ public final class SyncServer implements Closeable {
   @Override
   public void close() {
     serverChannel.close().syncUninterruptibly();
-    group.shutdownGracefully(0, 5, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    connections.close().awaitUninterruptibly();
+    // The quiet period lets pipelines of closed connections finish tearing down on the
+    // endpoint's executor before the event loops stop.
+    group
+        .shutdownGracefully(100, 5_000, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .syncUninterruptibly();
   }
 
   /** Answers every request that reaches it with 404. */

@@ -116,6 +116,9 @@ public final class SyncedPlaylist {
     synchronized (client.lock) {
       checkOpen();
       refusedAsDeleted = null;
+      // Send every unacknowledged edit again with the restore at the end: the server refuses
+      // any batch that edits the playlist while it stays deleted.
+      sentThrough = ackedThrough;
       return commit(crdt.restore());
     }
   }
@@ -323,6 +326,10 @@ public final class SyncedPlaylist {
   void onError(SyncException.Reason code, String text, long requestId, DeletionNotice notice)
       throws SyncException {
     if (code == SyncException.Reason.PLAYLIST_DELETED) {
+      if (!crdt.isDeleted()) {
+        // Refusal of a batch sent before a local restore; the restore resent those edits.
+        return;
+      }
       refusedAsDeleted = notice;
       deletion = notice;
       sentThrough = ackedThrough;
