@@ -141,14 +141,19 @@ final class HostedPlaylist {
     List<Op> ops = snapshot ? crdt.state() : crdt.delta(known);
     String type = snapshot ? SyncProtocol.SNAPSHOT : SyncProtocol.DELTA;
     sendInChunks(session, type, version, ops);
-    subscribers.put(
-        session, new PresenceInfo(session.userId, replica.toString(), false, clock.millis()));
-    broadcastPresence();
+    PresenceInfo joined =
+        new PresenceInfo(session.userId, replica.toString(), false, clock.millis());
+    subscribers.put(session, joined);
+    session.send(
+        SyncProtocol.presence(
+            id, new ArrayList<>(subscribers.values()), true, Collections.<String>emptyList()));
+    broadcastPresenceChange(session, joined, null);
   }
 
   synchronized void unsubscribe(SyncSession session) {
-    if (subscribers.remove(session) != null) {
-      broadcastPresence();
+    PresenceInfo left = subscribers.remove(session);
+    if (left != null) {
+      broadcastPresenceChange(session, null, left);
     }
   }
 
@@ -159,10 +164,10 @@ final class HostedPlaylist {
           SyncException.Reason.PROTOCOL_ERROR, "subscribe to " + id + " before presence");
     }
     if (current.editing() != editing) {
-      subscribers.put(
-          session,
-          new PresenceInfo(current.userId(), current.replicaId(), editing, clock.millis()));
-      broadcastPresence();
+      PresenceInfo changed =
+          new PresenceInfo(current.userId(), current.replicaId(), editing, clock.millis());
+      subscribers.put(session, changed);
+      broadcastPresenceChange(null, changed, null);
     }
   }
 
@@ -230,13 +235,13 @@ final class HostedPlaylist {
       writeMeta(meta.withCollaborators(users));
       for (SyncSession session : new ArrayList<>(subscribers.keySet())) {
         if (session.userId.equals(collaborator)) {
-          subscribers.remove(session);
+          PresenceInfo left = subscribers.remove(session);
           session.send(
               SyncProtocol.error(
                   SyncException.Reason.FORBIDDEN, "removed from playlist " + id, id, 0, null));
+          broadcastPresenceChange(session, null, left);
         }
       }
-      broadcastPresence();
     }
   }
 
@@ -338,12 +343,28 @@ final class HostedPlaylist {
     }
   }
 
-  private void broadcastPresence() {
-    String message =
-        SyncProtocol.toText(
-            SyncProtocol.presenceList(id, new ArrayList<>(subscribers.values())));
+  /**
+   * Tells every subscriber except {@code skip} that {@code changed} joined or changed, or that
+   * {@code left} left (unless another connection of the same replica is still subscribed).
+   */
+  private void broadcastPresenceChange(
+      SyncSession skip, PresenceInfo changed, PresenceInfo left) {
+    List<PresenceInfo> editors =
+        changed == null ? Collections.<PresenceInfo>emptyList() : Collections.singletonList(changed);
+    List<String> leftReplicas = Collections.emptyList();
+    if (left != null) {
+      for (PresenceInfo remaining : subscribers.values()) {
+        if (remaining.replicaId().equals(left.replicaId())) {
+          return;
+        }
+      }
+      leftReplicas = Collections.singletonList(left.replicaId());
+    }
+    String message = SyncProtocol.toText(SyncProtocol.presence(id, editors, false, leftReplicas));
     for (SyncSession session : subscribers.keySet()) {
-      session.sendText(message);
+      if (session != skip) {
+        session.sendText(message);
+      }
     }
   }
 

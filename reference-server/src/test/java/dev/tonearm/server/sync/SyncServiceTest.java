@@ -129,22 +129,32 @@ class SyncServiceTest {
   }
 
   @Test
-  void presence_isBroadcastToSubscribers() throws Exception {
+  void presence_subscriberGetsFullListOthersGetChanges() throws Exception {
     Client alice = new Client("alice", "phone");
-    Client bob = new Client("bob", "laptop");
     alice.subscribe();
+    alice.connection.take();
+    Client bob = new Client("bob", "laptop");
+
     bob.subscribe();
+
+    JsonNode full = bob.connection.only(SyncProtocol.PRESENCE);
+    assertThat(full.get("full").asBoolean()).isTrue();
+    assertThat(full.get("editors")).hasSize(2);
+    JsonNode joined = alice.connection.only(SyncProtocol.PRESENCE);
+    assertThat(joined.get("full").asBoolean()).isFalse();
+    assertThat(joined.get("editors")).hasSize(1);
+    assertThat(joined.get("editors").get(0).get("replicaId").asText()).isEqualTo("bob/laptop");
     alice.connection.take();
 
     bob.session.onMessage(SyncProtocol.toText(SyncProtocol.presence(PLAYLIST, true)));
 
-    JsonNode presence = alice.connection.only(SyncProtocol.PRESENCE);
-    assertThat(presence.get("editors")).hasSize(2);
-    assertThat(presence.get("editors").get(1).get("replicaId").asText()).isEqualTo("bob/laptop");
-    assertThat(presence.get("editors").get(1).get("editing").asBoolean()).isTrue();
+    JsonNode editing = alice.connection.only(SyncProtocol.PRESENCE);
+    assertThat(editing.get("editors").get(0).get("editing").asBoolean()).isTrue();
     alice.connection.take();
     bob.session.onClose();
-    assertThat(alice.connection.only(SyncProtocol.PRESENCE).get("editors")).hasSize(1);
+    JsonNode left = alice.connection.only(SyncProtocol.PRESENCE);
+    assertThat(left.get("editors")).isEmpty();
+    assertThat(left.get("left").get(0).asText()).isEqualTo("bob/laptop");
   }
 
   // Access rules.

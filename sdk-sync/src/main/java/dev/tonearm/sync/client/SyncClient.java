@@ -529,7 +529,11 @@ public final class SyncClient implements Closeable {
           for (JsonNode editor : message.path("editors")) {
             editors.add(PresenceInfo.fromJson(editor));
           }
-          playlist.onPresence(editors);
+          List<String> left = new ArrayList<>();
+          for (JsonNode replicaId : message.path("left")) {
+            left.add(replicaId.asText());
+          }
+          playlist.onPresence(message.path("full").asBoolean(false), editors, left);
         }
         break;
       case SyncProtocol.CREATED:

@@ -13,7 +13,9 @@ import dev.tonearm.sync.protocol.PresenceInfo;
 import dev.tonearm.sync.protocol.SyncProtocol;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An open playlist of a {@link SyncClient}: a local CRDT replica that applies edits at once and
@@ -313,8 +315,21 @@ public final class SyncedPlaylist {
     compactIfNeeded();
   }
 
-  void onPresence(List<PresenceInfo> editors) {
-    presence = Collections.unmodifiableList(new ArrayList<>(editors));
+  /** Replaces the presence list, or applies joins, changes and leaves to it. */
+  void onPresence(boolean full, List<PresenceInfo> editors, List<String> left) {
+    Map<String, PresenceInfo> byReplica = new LinkedHashMap<>();
+    if (!full) {
+      for (PresenceInfo editor : presence) {
+        byReplica.put(editor.replicaId(), editor);
+      }
+    }
+    for (PresenceInfo editor : editors) {
+      byReplica.put(editor.replicaId(), editor);
+    }
+    for (String replicaId : left) {
+      byReplica.remove(replicaId);
+    }
+    presence = Collections.unmodifiableList(new ArrayList<>(byReplica.values()));
     client.emitPresence(id, presence);
   }
 

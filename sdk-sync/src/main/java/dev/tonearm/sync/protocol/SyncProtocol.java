@@ -139,11 +139,23 @@ public final class SyncProtocol {
     return message;
   }
 
-  public static ObjectNode presenceList(String playlistId, List<PresenceInfo> editors) {
+  /**
+   * Describes who is subscribed: with {@code full} true, {@code editors} is the whole list;
+   * otherwise it lists subscribers that joined or changed, and {@code left} the replica ids of
+   * those that left. Sending changes keeps a mass join or leave linear in the number of
+   * subscribers instead of quadratic.
+   */
+  public static ObjectNode presence(
+      String playlistId, List<PresenceInfo> editors, boolean full, List<String> left) {
     ObjectNode message = message(PRESENCE, playlistId);
+    message.put("full", full);
     ArrayNode array = message.putArray("editors");
     for (PresenceInfo editor : editors) {
       array.add(editor.toJson());
+    }
+    ArrayNode leftArray = message.putArray("left");
+    for (String replicaId : left) {
+      leftArray.add(replicaId);
     }
     return message;
   }
