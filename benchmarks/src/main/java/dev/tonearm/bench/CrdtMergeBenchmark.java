@@ -30,17 +30,19 @@ import org.openjdk.jmh.annotations.Warmup;
  *       position, the worst case for the placement scan, which has to order the two runs.
  * </ul>
  *
- * <p>The measured step is the state-based merge of B into a copy of A: B's delta since A's
- * version (10,000 operations) is extracted and applied. Run with {@code java -jar
- * benchmarks/target/benchmarks.jar CrdtMergeBenchmark}, or run this class's main for a quick
- * figure without JMH.
+ * <p>The measured step is the state-based merge of B into a copy of A: B's delta since A's version
+ * (10,000 operations) is extracted and applied. Run with {@code java -jar
+ * benchmarks/target/benchmarks.jar CrdtMergeBenchmark}, or run this class's main for a quick figure
+ * without JMH.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 20)
 @Measurement(iterations = 30)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class CrdtMergeBenchmark {
   static final int BASE_ENTRIES = 1_000;
   static final int OPS_PER_REPLICA = 10_000;

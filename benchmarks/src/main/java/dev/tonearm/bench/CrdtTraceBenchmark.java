@@ -30,7 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 10)
 @Measurement(iterations = 20)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class CrdtTraceBenchmark {
   private EditingTracePatches trace;
 
@@ -48,13 +50,14 @@ public class CrdtTraceBenchmark {
 
   private static PlaylistCrdt newDocument() {
     // Characters repeat by nature, so the playlist rule that a remove also removes concurrent
-    // adds of the same value is off; without concurrency it changes nothing but bookkeeping.
+    // adds of the same value is off. Without concurrency it would only add bookkeeping.
     return PlaylistCrdt.builder(ReplicaId.of("author", "desk")).trackRemoveWins(false).build();
   }
 
   public static void main(String[] args) throws IOException {
     EditingTracePatches trace = EditingTracePatches.load("automerge-paper");
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+
     long bestNs = Long.MAX_VALUE;
     long totalNs = 0;
     int measured = 0;
@@ -72,18 +75,19 @@ public class CrdtTraceBenchmark {
         throw new IllegalStateException("replay does not reproduce the end content");
       }
     }
+
     long baseline = usedHeapAfterGc();
     PlaylistCrdt document = newDocument();
     trace.replay(document);
     long withDocument = usedHeapAfterGc();
+
     System.out.printf(
         "automerge-paper: %d patches, %d entries, %d items%n",
         trace.patchCount(), document.size(), document.itemCount());
     System.out.printf(
         "warm replay: mean %.1f ms, best %.1f ms over %d rounds%n",
         totalNs / 1e6 / measured, bestNs / 1e6, measured);
-    System.out.printf(
-        "retained heap of the document: %.1f MB%n", (withDocument - baseline) / 1e6);
+    System.out.printf("retained heap of the document: %.1f MB%n", (withDocument - baseline) / 1e6);
     if (document.size() < 0) {
       System.out.println("unreachable: keeps the document alive through the measurement");
     }

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
- * A sequential editing trace (josephg/editing-traces format) flattened into arrays of patches,
- * so replaying it measures the CRDT and not JSON or object traversal.
+ * A sequential editing trace (josephg/editing-traces format) flattened into arrays of patches, so
+ * replaying it measures the CRDT and not JSON or object traversal.
  */
 final class EditingTracePatches {
   final int[] positions;

@@ -33,14 +33,14 @@ import okhttp3.WebSocketListener;
  * Server fan-out: one writer sends operations to a playlist with many subscribers over loopback
  * WebSockets, and the server merges, stores and broadcasts each request to every subscriber.
  *
- * <p>Measures the time from the first send until every subscriber has received every operation,
- * and reports merged operations per second and delivered operations per second (merged times
+ * <p>Measures the time from the first send until every subscriber has received every operation, and
+ * reports merged operations per second and delivered operations per second (merged times
  * subscribers). Bounded: a fixed number of operations, and a 120 s limit after which it fails.
  * Client and server share the JVM and the machine, so the figure is for the whole loop.
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar dev.tonearm.bench.SyncFanoutBenchmark
- * [subscribers=100] [ops=2000] [opsPerRequest=1] [fsync=NEVER] [rounds=3]}. Each round uses a
- * new playlist and new connections; the first round warms the JVM up and is reported too.
+ * [subscribers=100] [ops=2000] [opsPerRequest=1] [fsync=NEVER] [rounds=3]}. Each round uses a new
+ * playlist and new connections; the first round warms the JVM up and is reported too.
  */
 public final class SyncFanoutBenchmark {
   private static final String PLAYLIST_PREFIX = "fanout-";
@@ -57,8 +57,7 @@ public final class SyncFanoutBenchmark {
         RecordLog.FsyncPolicy.valueOf(args.length > 3 ? args[3] : "NEVER");
     int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 3;
     Path directory = Files.createTempDirectory("tonearm-fanout");
-    OkHttpClient http =
-        new OkHttpClient.Builder().readTimeout(0, TimeUnit.MILLISECONDS).build();
+    OkHttpClient http = new OkHttpClient.Builder().readTimeout(0, TimeUnit.MILLISECONDS).build();
     http.dispatcher().setMaxRequestsPerHost(subscribers + 1);
     http.dispatcher().setMaxRequests(subscribers + 1);
     try (SyncService service =

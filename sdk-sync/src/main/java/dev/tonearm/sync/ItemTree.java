@@ -13,8 +13,8 @@ import java.util.Arrays;
  * superseded move positions stay as invisible items), so the tree only grows.
  *
  * <p>Inserts go into the leaf first and split it afterwards when it overflows; the arrays have one
- * spare slot for that. A leaf that overflows because an item was appended at its end keeps
- * {@value #LEAF_CAPACITY} items and moves only the new one, so append-heavy editing fills leaves
+ * spare slot for that. A leaf that overflows because an item was appended at its end keeps {@value
+ * #LEAF_CAPACITY} items and moves only the new one, so append-heavy editing fills leaves
  * completely; other overflows split in half.
  *
  * <p>Not thread-safe: confined to the owning {@link PlaylistCrdt}.

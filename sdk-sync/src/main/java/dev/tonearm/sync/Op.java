@@ -7,11 +7,11 @@ import java.util.Objects;
  *
  * <p>Every operation carries its unique {@link OpId}, a Lamport timestamp and its causal
  * dependencies: the version vector of the other replicas that its creator had applied when it
- * created the operation. The creator's own earlier operations are implied by the id's counter.
- * A replica applies an operation only after all of its dependencies.
+ * created the operation. The creator's own earlier operations are implied by the id's counter. A
+ * replica applies an operation only after all of its dependencies.
  *
- * <p>The subclasses are the six operation kinds. Instances are immutable values; two operations
- * are equal when every field is equal.
+ * <p>The subclasses are the six operation kinds. Instances are immutable values; two operations are
+ * equal when every field is equal.
  */
 public abstract class Op {
   /** Operation kind, with the name used on the wire. */
@@ -108,16 +108,15 @@ public abstract class Op {
 
   /**
    * Adds an entry holding {@code trackId} between two neighbouring positions: {@code left} and
-   * {@code right} are the ids of the position items next to it when it was created, or null for
-   * the start and the end of the list.
+   * {@code right} are the ids of the position items next to it when it was created, or null for the
+   * start and the end of the list.
    */
   public static final class Add extends Op {
     private final OpId left;
     private final OpId right;
     private final String trackId;
 
-    public Add(
-        OpId id, long lamport, VersionVector deps, OpId left, OpId right, String trackId) {
+    public Add(OpId id, long lamport, VersionVector deps, OpId left, OpId right, String trackId) {
       super(id, lamport, deps);
       this.left = left;
       this.right = right;
@@ -195,8 +194,7 @@ public abstract class Op {
     private final OpId left;
     private final OpId right;
 
-    public Move(
-        OpId id, long lamport, VersionVector deps, OpId entry, OpId left, OpId right) {
+    public Move(OpId id, long lamport, VersionVector deps, OpId entry, OpId left, OpId right) {
       super(id, lamport, deps);
       this.entry = Objects.requireNonNull(entry, "entry");
       this.left = left;

@@ -24,8 +24,7 @@ public final class OpId {
   public OpId(ReplicaId replica, long counter) {
     this.replica = Objects.requireNonNull(replica, "replica");
     if (counter < 1 || counter > MAX_COUNTER) {
-      throw new IllegalArgumentException(
-          "counter must be in 1.." + MAX_COUNTER + ": " + counter);
+      throw new IllegalArgumentException("counter must be in 1.." + MAX_COUNTER + ": " + counter);
     }
     this.counter = counter;
   }

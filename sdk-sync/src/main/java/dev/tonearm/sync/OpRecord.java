@@ -5,8 +5,8 @@ package dev.tonearm.sync;
  * references to other records in place of ids.
  *
  * <p>Adds and moves are {@link Item}s because they create a position in the sequence; the other
- * kinds are the nested classes here. Records are created once and then only {@link Item}'s
- * entry fields change, under the owning CRDT's confinement.
+ * kinds are the nested classes here. Records are created once and then only {@link Item}'s entry
+ * fields change, under the owning CRDT's confinement.
  */
 abstract class OpRecord {
   final ReplicaLog replica;
@@ -26,8 +26,8 @@ abstract class OpRecord {
   }
 
   /**
-   * Returns whether this record sorts before {@code other} by (Lamport timestamp, replica id),
-   * the order used for every tie and last-writer-wins decision.
+   * Returns whether this record sorts before {@code other} by (Lamport timestamp, replica id), the
+   * order used for every tie and last-writer-wins decision.
    */
   final boolean sortsBefore(OpRecord other) {
     if (lamport != other.lamport) {
@@ -87,9 +87,7 @@ abstract class OpRecord {
 
     @Override
     Op toOp() {
-      return deleted
-          ? new Op.Delete(id(), lamport, deps)
-          : new Op.Restore(id(), lamport, deps);
+      return deleted ? new Op.Delete(id(), lamport, deps) : new Op.Restore(id(), lamport, deps);
     }
   }
 }

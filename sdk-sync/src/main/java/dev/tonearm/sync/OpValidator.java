@@ -6,11 +6,11 @@ import java.util.Map;
  * Checks a remote operation against a {@link PlaylistCrdt}'s state and finds where an added or
  * moved item goes, without changing anything: a rejected operation leaves the replica as it was.
  *
- * <p>An operation is accepted only if it could have been created by a correct replica: its
- * counter is the next one of its replica, its dependencies are applied, its Lamport timestamp
- * exceeds those of its replica's previous operation and of its dependencies, and every id it
- * refers to is an operation it depends on, of the right kind, with the left origin before the
- * right one. Those checks keep a malformed operation from making replicas diverge.
+ * <p>An operation is accepted only if it could have been created by a correct replica: its counter
+ * is the next one of its replica, its dependencies are applied, its Lamport timestamp exceeds those
+ * of its replica's previous operation and of its dependencies, and every id it refers to is an
+ * operation it depends on, of the right kind, with the left origin before the right one. Those
+ * checks keep a malformed operation from making replicas diverge.
  *
  * <p>Confined to the owning {@link PlaylistCrdt}.
  */
@@ -73,8 +73,13 @@ final class OpValidator {
       minLamport = Math.max(minLamport, dependency.lamport + 1);
     }
     if (op.lamport() < minLamport) {
-      throw invalid(op, "Lamport timestamp " + op.lamport() + " must be >= " + minLamport
-          + ", above its dependencies");
+      throw invalid(
+          op,
+          "Lamport timestamp "
+              + op.lamport()
+              + " must be >= "
+              + minLamport
+              + ", above its dependencies");
     }
     if (op instanceof Op.Add) {
       String trackId = ((Op.Add) op).trackId();
@@ -114,8 +119,8 @@ final class OpValidator {
   /**
    * Returns the item after which {@code item} goes, or null for the start of the list.
    *
-   * <p>Scans the items between the item's left and right origins (YjsMod/FugueMax placement,
-   * see {@link PlaylistCrdt}). For each scanned item {@code other}:
+   * <p>Scans the items between the item's left and right origins (YjsMod/FugueMax placement, see
+   * {@link PlaylistCrdt}). For each scanned item {@code other}:
    *
    * <ul>
    *   <li>its left origin is left of ours: {@code other} is anchored outside the gap, stop;
@@ -135,14 +140,20 @@ final class OpValidator {
     if (cursor.item() == right) {
       return left;
     }
+
     int leftIndex = left == null ? -1 : tree.indexOf(left);
     int rightIndex = right == null ? tree.size() : tree.indexOf(right);
     if (rightIndex <= leftIndex) {
       throw new SyncException(
           SyncException.Reason.INVALID_OP,
-          "operation " + item.id() + " has right origin " + right.id()
-              + " before its left origin " + left.id());
+          "operation "
+              + item.id()
+              + " has right origin "
+              + right.id()
+              + " before its left origin "
+              + left.id());
     }
+
     Item insertAfter = left;
     Item previous = left;
     boolean scanning = false;
@@ -159,8 +170,7 @@ final class OpValidator {
         break;
       }
       if (otherLeft == leftIndex) {
-        int otherRight =
-            other.originRight == null ? tree.size() : tree.indexOf(other.originRight);
+        int otherRight = other.originRight == null ? tree.size() : tree.indexOf(other.originRight);
         if (otherRight < rightIndex) {
           scanning = true;
         } else if (otherRight == rightIndex) {

@@ -9,65 +9,66 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Replicated playlist: an ordered list of track entries that several replicas edit concurrently
- * and that converges when they exchange operations in any order.
+ * Replicated playlist: an ordered list of track entries that several replicas edit concurrently and
+ * that converges when they exchange operations in any order.
  *
  * <h2>Design note</h2>
  *
  * <p><b>Operations.</b> Add at position, remove, move, rename, delete and restore. Each carries a
- * unique id (replica, counter), a Lamport timestamp and its causal dependencies (a version
- * vector). A replica applies an operation only after its dependencies (causal delivery):
- * {@link #apply} buffers early arrivals, duplicates are ignored. Operations of one replica are
- * applied in counter order, so the applied set is always a version vector and a replica's
- * operations are stored in a dense array indexed by counter instead of a hash map.
+ * unique id (replica, counter), a Lamport timestamp and its causal dependencies (a version vector).
+ * A replica applies an operation only after its dependencies (causal delivery): {@link #apply}
+ * buffers early arrivals, duplicates are ignored. Operations of one replica are applied in counter
+ * order, so the applied set is always a version vector and a replica's operations are stored in a
+ * dense array indexed by counter instead of a hash map.
  *
- * <p><b>Sequence.</b> The list is a sequence CRDT of position items in the style of YATA, with
- * the placement rule that Gentle's reference-crdts calls YjsMod and that Weidner and Kleppmann
- * ("The Art of the Fugue", 2023) show to be FugueMax. An item records the item directly before
- * it ({@code left}) and after it ({@code right}) at creation. A replica that receives it inserts
- * it right after {@code left} when {@code right} is still the next item; otherwise it scans the
- * items between the two: items whose own left origin is further left end the scan, items with the
- * same two origins are ordered by (Lamport timestamp, replica id) ascending, and items anchored
- * inside the gap are skipped together with the items they anchor. So two users who add at the
- * same position both keep their track, the earlier timestamp first and the smaller user id first
- * on equal timestamps.
+ * <p><b>Sequence.</b> The list is a sequence CRDT of position items in the style of YATA. An item
+ * records the item directly before it ({@code left}) and after it ({@code right}) at creation. A
+ * replica that receives it inserts it right after {@code left} when {@code right} is still the next
+ * item; otherwise it scans the items between the two with the placement rule that Gentle's
+ * reference-crdts calls YjsMod, which is FugueMax from Weidner and Kleppmann, "The Art of the
+ * Fugue" (arXiv 2305.00583): items whose own left origin is further left end the scan, items with
+ * the same two origins are ordered by (Lamport timestamp, replica id) ascending, and items anchored
+ * inside the gap are skipped together with the items they anchor. So two users who add at the same
+ * position both keep their track, the earlier timestamp first and the smaller user id first on
+ * equal timestamps.
  *
  * <p><b>Interleaving.</b> A run of adds typed left to right chains each add's {@code left} to the
  * previous one, and a run typed right to left chains each {@code right} to the previous one. The
- * scan keeps a concurrent run from another replica outside such a chain, so concurrent runs at
- * the same place come out one after the other, never interleaved item by item, in both
- * directions. RGA, which only records the left neighbour, interleaves runs typed right to left;
- * that is why this algorithm was chosen over it. Fractional indexes were rejected because
- * concurrent inserts between the same neighbours get interleaving keys and keys grow without
- * bound.
+ * scan keeps a concurrent run from another replica outside such a chain, so concurrent runs at the
+ * same place come out one after the other, not item by item, in both directions. RGA records only
+ * the left neighbour. Runs typed right to left share it, so RGA orders them by timestamp alone and
+ * interleaves them, which is why this algorithm was chosen over it. Fractional indexes were
+ * rejected because concurrent inserts between the same neighbours get interleaved keys and keys
+ * grow without bound.
  *
- * <p><b>Move.</b> Modelled as in Kleppmann's "Moving elements in list CRDTs" (PaPoC 2020): an
- * entry keeps its identity (the id of its add) and has a last-writer-wins position register. A
- * move inserts a new position item at the target, exactly like an add, and writes the register;
- * the write with the greatest (Lamport, replica) wins, and only the entry's winning position item
- * is visible. Concurrent moves of one entry therefore never duplicate it, and an add that is
+ * <p><b>Move.</b> Modelled as in Kleppmann's "Moving elements in list CRDTs" (PaPoC 2020): an entry
+ * keeps its identity (the id of its add) and has a last-writer-wins position register. A move
+ * inserts a new position item at the target, exactly like an add, and writes the register. The
+ * write with the greatest (Lamport, replica) wins, and only the entry's winning position item is
+ * visible. Concurrent moves of one entry therefore never duplicate it, and an add that is
  * concurrent with a reorder is anchored to its own neighbours and lands where its user put it.
  *
  * <p><b>Remove.</b> A remove sets the entry's removed flag for good, so it wins over every move,
- * concurrent or not. With {@link Builder#trackRemoveWins} on (the default), it also removes
- * every entry of the same track whose add is concurrent with it, neither having seen the other:
- * "the same track added and removed concurrently ends removed". Adds that happened after the
- * remove, and entries of that track the remover had seen but did not pick, are kept.
+ * concurrent or not. With {@link Builder#trackRemoveWins} on (the default), it also removes every
+ * entry of the same track whose add is concurrent with it, neither having seen the other: "the same
+ * track added and removed concurrently ends removed". Adds that happened after the remove, and
+ * entries of that track the remover had seen but did not pick, are kept.
  *
  * <p><b>Metadata.</b> The name is a last-writer-wins register. Delete and restore write one
  * last-writer-wins "deleted" register; a delete is soft: entries stay and a restore brings them
  * back with every edit made in between.
  *
  * <p><b>Merge.</b> The state is a function of the applied operation set, so applying operations
- * (op-based) and merging states (state-based, {@link #merge}, {@link #delta}) are the same union
- * of sets: idempotent, commutative and associative. Sorting by Lamport timestamp is a causal
- * order, which is how deltas are sent.
+ * (op-based) and merging states (state-based, {@link #merge}, {@link #delta}) are the same union of
+ * sets: idempotent, commutative and associative. Sorting by Lamport timestamp is a causal order,
+ * which is how deltas are sent.
  *
  * <p><b>Cost.</b> An {@link ItemTree} (a B+ tree counting items and visible items per node) gives
  * index to item and item to index in O(log n). A local edit is O(log n). A remote add or move is
  * O(log n) unless another replica inserted concurrently between the same neighbours, which adds a
- * scan over those concurrent items. Memory is one object of about 64 bytes per add or move, one
- * small object per other operation, and one array slot per operation.
+ * scan over those concurrent items. Memory is one object per operation plus one array slot; the
+ * automerge-paper editing trace (182,315 adds, 77,463 removes) retains 19 MB, about 104 bytes per
+ * add including the tree and the removes, measured with CrdtTraceBenchmark.
  *
  * <p><b>Threads.</b> Not thread-safe. Confine an instance to one thread or guard every call with
  * one lock.
@@ -98,8 +99,8 @@ public final class PlaylistCrdt {
     }
 
     /**
-     * Sets how many operations {@link #apply} may hold back while they wait for their
-     * dependencies. Default {@value #DEFAULT_MAX_BUFFERED_OPS}.
+     * Sets how many operations {@link #apply} may hold back while they wait for their dependencies.
+     * Default {@value #DEFAULT_MAX_BUFFERED_OPS}.
      */
     public Builder maxBufferedOps(int maxBufferedOps) {
       if (maxBufferedOps < 0) {
@@ -275,8 +276,8 @@ public final class PlaylistCrdt {
   }
 
   /**
-   * Applies operations that must each be applicable in the given order, as a server requires of
-   * its clients. Duplicates are skipped.
+   * Applies operations that must each be applicable in the given order, as a server requires of its
+   * clients. Duplicates are skipped.
    *
    * @return the operations that were new, in order
    * @throws SyncException with {@link SyncException.Reason#MISSING_DEPENDENCY} for an operation
@@ -290,7 +291,11 @@ public final class PlaylistCrdt {
       if (readiness == OpValidator.Readiness.WAITING) {
         throw new SyncException(
             SyncException.Reason.MISSING_DEPENDENCY,
-            "operation " + op.id() + " depends on " + op.deps() + " but this replica has "
+            "operation "
+                + op.id()
+                + " depends on "
+                + op.deps()
+                + " but this replica has "
                 + version());
       }
       if (readiness == OpValidator.Readiness.READY) {
@@ -307,9 +312,9 @@ public final class PlaylistCrdt {
   }
 
   /**
-   * Returns the applied operations that {@code since} does not cover, in a causal order
-   * (ascending Lamport timestamp, then replica id). Applying them to a replica at {@code since}
-   * gives this replica's state.
+   * Returns the applied operations that {@code since} does not cover, in a causal order (ascending
+   * Lamport timestamp, then replica id). Applying them to a replica at {@code since} gives this
+   * replica's state.
    */
   public List<Op> delta(VersionVector since) {
     List<OpRecord> records = new ArrayList<>();
@@ -387,7 +392,8 @@ public final class PlaylistCrdt {
   /** Returns the visible entries in order. */
   public List<PlaylistEntry> entries() {
     List<PlaylistEntry> entries = new ArrayList<>(size());
-    tree.forEachVisible(item -> entries.add(new PlaylistEntry(item.owner.id(), item.owner.trackId)));
+    tree.forEachVisible(
+        item -> entries.add(new PlaylistEntry(item.owner.id(), item.owner.trackId)));
     return entries;
   }
 
@@ -502,7 +508,8 @@ public final class PlaylistCrdt {
       case RESTORE:
         {
           boolean deleted = op.kind() == Op.Kind.DELETE;
-          OpRecord.DeleteFlag record = new OpRecord.DeleteFlag(log, counter, lamport, deps, deleted);
+          OpRecord.DeleteFlag record =
+              new OpRecord.DeleteFlag(log, counter, lamport, deps, deleted);
           commit(record);
           if (deletedRegister == null || deletedRegister.sortsBefore(record)) {
             deletedRegister = record;
@@ -570,7 +577,9 @@ public final class PlaylistCrdt {
     if (buffered.size() >= maxBufferedOps) {
       throw new SyncException(
           SyncException.Reason.LIMIT_EXCEEDED,
-          "more than " + maxBufferedOps + " operations wait for missing dependencies; dropped "
+          "more than "
+              + maxBufferedOps
+              + " operations wait for missing dependencies; dropped "
               + op.id());
     }
     buffered.add(op);

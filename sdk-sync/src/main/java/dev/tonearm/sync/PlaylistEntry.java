@@ -6,7 +6,7 @@ import java.util.Objects;
  * One visible entry of a playlist: a track and the id of the add operation that created it.
  *
  * <p>The id stays the same when the entry moves, so it identifies "this occurrence of the track"
- * even when the playlist holds the same track twice. Instances are immutable.
+ * even when the playlist contains the same track twice. Instances are immutable.
  */
 public final class PlaylistEntry {
   private final OpId id;

@@ -6,7 +6,7 @@ import java.util.Objects;
  * Identity of one editing replica: a user on one device, written {@code userId/deviceId}.
  *
  * <p>Every operation id starts with the replica id, so two devices of the same user never create
- * the same id. Replica ids are totally ordered by user id, then device id; the playlist CRDT uses
+ * the same id. Replica ids are totally ordered by user id, then device id. The playlist CRDT uses
  * that order to break ties between operations with equal Lamport timestamps.
  *
  * <p>Both parts are 1 to {@value #MAX_PART_LENGTH} characters from {@code [A-Za-z0-9._-]}, which
@@ -29,8 +29,8 @@ public final class ReplicaId implements Comparable<ReplicaId> {
   /**
    * Returns the replica id of {@code deviceId} owned by {@code userId}.
    *
-   * @throws IllegalArgumentException if a part is empty, too long or has a character outside
-   *     {@code [A-Za-z0-9._-]}
+   * @throws IllegalArgumentException if a part is empty, too long or has a character outside {@code
+   *     [A-Za-z0-9._-]}
    */
   public static ReplicaId of(String userId, String deviceId) {
     checkPart("userId", userId);

@@ -5,9 +5,9 @@ import java.util.Arrays;
 /**
  * The applied operations of one replica, indexed by counter.
  *
- * <p>Because a replica's counters have no gaps and operations are applied in counter order, a
- * dense array replaces a hash map from operation id to record: lookup is one array read and the
- * cost per operation is one reference.
+ * <p>Because a replica's counters have no gaps and operations are applied in counter order, a dense
+ * array replaces a hash map from operation id to record: lookup is one array read and the cost per
+ * operation is one reference.
  */
 final class ReplicaLog {
   private static final int INITIAL_CAPACITY = 8;

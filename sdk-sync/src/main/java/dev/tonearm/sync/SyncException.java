@@ -3,8 +3,8 @@ package dev.tonearm.sync;
 /**
  * Error of the sync module, with a stable {@link Reason} code.
  *
- * <p>The reason names are also the error codes of the sync wire protocol, so a client receives
- * the same code that the server raised.
+ * <p>The reason names are also the error codes of the sync wire protocol, so a client receives the
+ * same code that the server raised.
  */
 public final class SyncException extends java.io.IOException {
   private static final long serialVersionUID = 1L;

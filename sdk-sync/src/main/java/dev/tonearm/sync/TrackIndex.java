@@ -10,11 +10,11 @@ import java.util.Map;
  * Index behind the "concurrent add and remove of the same track ends removed" rule of {@link
  * PlaylistCrdt}: per track, the entries and the last remove of each replica.
  *
- * <p>Both queries use the fact that a replica's operations are applied in counter order and that
- * an operation has seen exactly the operations of replica q up to its dependency counter for q.
- * So the entries of a track that a remove has not seen form a suffix of each replica's list, and
- * an add has missed some remove of its track exactly when it missed the last one of some replica.
- * Each query costs O(replicas) plus the entries it returns, never a scan of all entries.
+ * <p>Both queries use the fact that a replica's operations are applied in counter order and that an
+ * operation has seen exactly the operations of replica q up to its dependency counter for q. So the
+ * entries of a track that a remove has not seen form a suffix of each replica's list, and an add
+ * has missed some remove of its track exactly when it missed the last one of some replica. Each
+ * query costs O(replicas) plus the entries it returns, never a scan of all entries.
  *
  * <p>Confined to the owning {@link PlaylistCrdt}.
  */
@@ -22,6 +22,7 @@ final class TrackIndex {
   private static final class Track {
     /** Entries of the track per replica, in counter order. */
     final Map<ReplicaLog, List<Item>> entries = new IdentityHashMap<>(2);
+
     /** Counter of the last remove of the track per replica. */
     final Map<ReplicaLog, Integer> lastRemove = new IdentityHashMap<>(2);
   }

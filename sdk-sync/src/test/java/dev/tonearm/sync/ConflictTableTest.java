@@ -9,15 +9,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * One test per row of the playlist conflict table. Each test builds a shared starting state,
- * lets two users edit concurrently without seeing each other, then merges in both directions.
+ * One test per row of the playlist conflict table. Each test builds a shared starting state, lets
+ * two users edit concurrently without seeing each other, then merges in both directions.
  */
 class ConflictTableTest {
   private static final ReplicaId ALICE = ReplicaId.of("alice", "phone");
   private static final ReplicaId BOB = ReplicaId.of("bob", "laptop");
 
   @Test
-  void sameTrackSamePosition_equalTimestamps_bothKeptInUserIdOrder() throws SyncException {
+  void samePosition_equalTimestamps_userIdOrder() throws SyncException {
     PlaylistCrdt alice = start(ALICE, "a", "b");
     PlaylistCrdt bob = copyOf(alice, BOB);
 
@@ -33,7 +33,7 @@ class ConflictTableTest {
   }
 
   @Test
-  void sameTrackSamePosition_earlierTimestamp_keptFirstWhateverTheUserId() throws SyncException {
+  void samePosition_earlierTimestampFirst() throws SyncException {
     ReplicaId zoe = ReplicaId.of("zoe", "tablet");
     PlaylistCrdt alice = start(ALICE, "a", "b");
     PlaylistCrdt zoeReplica = copyOf(alice, zoe);
@@ -51,7 +51,7 @@ class ConflictTableTest {
   }
 
   @Test
-  void concurrentRunsAtSamePosition_keepEachUsersRunTogether() throws SyncException {
+  void concurrentRuns_stayTogether() throws SyncException {
     PlaylistCrdt user1 = PlaylistCrdt.create(ReplicaId.of("u1", "d"));
     PlaylistCrdt user2 = PlaylistCrdt.create(ReplicaId.of("u2", "d"));
 
@@ -133,7 +133,7 @@ class ConflictTableTest {
   }
 
   @Test
-  void reorderDuringConcurrentAdd_addLandsAtTargetPosition() throws SyncException {
+  void reorderDuringAdd_addAtTarget() throws SyncException {
     PlaylistCrdt alice = start(ALICE, "a", "b", "c", "d");
     PlaylistCrdt bob = copyOf(alice, BOB);
 
@@ -146,7 +146,7 @@ class ConflictTableTest {
   }
 
   @Test
-  void reorderOfAddsNeighbour_addStaysBeforeItsRightNeighbour() throws SyncException {
+  void neighbourMoved_addKeepsRightNeighbour() throws SyncException {
     PlaylistCrdt alice = start(ALICE, "a", "b", "c", "d");
     PlaylistCrdt bob = copyOf(alice, BOB);
 
@@ -159,7 +159,7 @@ class ConflictTableTest {
   }
 
   @Test
-  void concurrentMovesOfOneEntry_latestWinsWithoutDuplicate() throws SyncException {
+  void concurrentMoves_latestWinsOnce() throws SyncException {
     PlaylistCrdt alice = start(ALICE, "a", "b", "c", "d");
     PlaylistCrdt bob = copyOf(alice, BOB);
     bob.rename("later timestamps for bob");
@@ -173,8 +173,7 @@ class ConflictTableTest {
   }
 
   @Test
-  void playlistDeletedDuringOfflineEdits_editsKeptAndRestoreBringsThemBack()
-      throws SyncException {
+  void deletedDuringOfflineEdits_restoreKeepsEdits() throws SyncException {
     PlaylistCrdt owner = start(ALICE, "a", "b");
     PlaylistCrdt collaborator = copyOf(owner, BOB);
 

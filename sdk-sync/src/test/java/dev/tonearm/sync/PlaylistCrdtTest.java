@@ -61,7 +61,7 @@ class PlaylistCrdtTest {
   }
 
   @Test
-  void move_toSameIndex_returnsNullAndCreatesNoOp() {
+  void move_toSameIndex_isNoOp() {
     PlaylistCrdt crdt = PlaylistCrdt.create(ALICE);
     crdt.add(0, "a");
 
@@ -70,7 +70,7 @@ class PlaylistCrdtTest {
   }
 
   @Test
-  void localEdits_outOfRangeIndex_throwIndexOutOfBounds() {
+  void localEdits_outOfRange_throw() {
     PlaylistCrdt crdt = PlaylistCrdt.create(ALICE);
     crdt.add(0, "a");
 
@@ -114,7 +114,7 @@ class PlaylistCrdtTest {
   }
 
   @Test
-  void apply_opWithMissingDependency_isBufferedUntilItArrives() throws SyncException {
+  void apply_missingDependency_buffers() throws SyncException {
     PlaylistCrdt source = PlaylistCrdt.create(ALICE);
     Op first = source.add(0, "a");
     Op second = source.add(1, "b");
@@ -144,7 +144,7 @@ class PlaylistCrdtTest {
   }
 
   @Test
-  void applyInOrder_missingDependency_throwsAndKeepsEarlierOps() throws SyncException {
+  void applyInOrder_missingDependency_throws() throws SyncException {
     PlaylistCrdt source = PlaylistCrdt.create(ALICE);
     Op first = source.add(0, "a");
     source.add(1, "b");
@@ -234,7 +234,8 @@ class PlaylistCrdtTest {
   void remoteMove_entryIsAMove_rejected() throws SyncException {
     PlaylistCrdt target = withTrackA();
     target.apply(new Op.Add(id(ALICE, 2), 2, VersionVector.EMPTY, id(ALICE, 1), null, "b"));
-    target.apply(new Op.Move(id(ALICE, 3), 3, VersionVector.EMPTY, id(ALICE, 1), id(ALICE, 2), null));
+    target.apply(
+        new Op.Move(id(ALICE, 3), 3, VersionVector.EMPTY, id(ALICE, 1), id(ALICE, 2), null));
     Op op = new Op.Remove(id(BOB, 1), 4, vector(ALICE, 3), id(ALICE, 3));
 
     assertRejected(target, op, "entry alice/phone:3 is not an add");

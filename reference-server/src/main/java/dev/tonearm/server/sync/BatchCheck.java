@@ -16,9 +16,9 @@ import java.util.Map;
  * whether a Lamport timestamp is plausible.
  *
  * <p>A correct client stamps an operation with 1 + the largest timestamp it has seen, and it sees
- * only operations that passed through the server, its own included. So a new operation's
- * timestamp is at most the server's maximum + 1 at the time it is merged; a larger one could push
- * every later timestamp arbitrarily high and is rejected.
+ * only operations that passed through the server, its own included. So a new operation's timestamp
+ * is at most the server's maximum + 1 at the time it is merged; a larger one could push every later
+ * timestamp arbitrarily high and is rejected.
  *
  * <p>Confined to the calling thread, under the playlist's lock.
  */
@@ -30,6 +30,7 @@ final class BatchCheck {
 
   /** Whether the playlist is deleted once the batch is merged. */
   boolean deletedAfter;
+
   /** Whether the batch adds, removes, moves or renames. */
   boolean editsContent;
 
@@ -64,8 +65,13 @@ final class BatchCheck {
       if (op.lamport() > maxLamport + 1) {
         throw new SyncException(
             SyncException.Reason.INVALID_OP,
-            "operation " + op.id() + " has Lamport timestamp " + op.lamport()
-                + ", above the server's maximum " + maxLamport + " + 1");
+            "operation "
+                + op.id()
+                + " has Lamport timestamp "
+                + op.lamport()
+                + ", above the server's maximum "
+                + maxLamport
+                + " + 1");
       }
       maxLamport = Math.max(maxLamport, op.lamport());
       switch (op.kind()) {
@@ -87,7 +93,7 @@ final class BatchCheck {
             throw new SyncException(
                 SyncException.Reason.FORBIDDEN, "only the owner may delete the playlist");
           }
-          // Falls through: delete and restore write the same register.
+        // Falls through: delete and restore write the same register.
         case RESTORE:
           if (deleteFlagWinner == null || isAfter(op, deleteFlagWinner)) {
             deleteFlagWinner = op;
@@ -104,8 +110,12 @@ final class BatchCheck {
     if (crdt.size() + adds > limits.maxEntries()) {
       throw new SyncException(
           SyncException.Reason.LIMIT_EXCEEDED,
-          "a playlist may hold at most " + limits.maxEntries() + " entries; it has "
-              + crdt.size() + " and the request adds " + adds);
+          "a playlist may hold at most "
+              + limits.maxEntries()
+              + " entries; it has "
+              + crdt.size()
+              + " and the request adds "
+              + adds);
     }
   }
 
@@ -122,14 +132,26 @@ final class BatchCheck {
     if (text.length() < minLength || text.length() > maxLength) {
       throw new SyncException(
           SyncException.Reason.INVALID_OP,
-          "operation " + op.id() + ": " + field + " must be " + minLength + " to " + maxLength
-              + " characters, got " + text.length());
+          "operation "
+              + op.id()
+              + ": "
+              + field
+              + " must be "
+              + minLength
+              + " to "
+              + maxLength
+              + " characters, got "
+              + text.length());
     }
     for (int i = 0; i < text.length(); i++) {
       if (Character.isISOControl(text.charAt(i))) {
         throw new SyncException(
             SyncException.Reason.INVALID_OP,
-            "operation " + op.id() + ": " + field + " contains control character U+"
+            "operation "
+                + op.id()
+                + ": "
+                + field
+                + " contains control character U+"
                 + String.format("%04X", (int) text.charAt(i)));
       }
     }

@@ -23,8 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One playlist on the server: its CRDT replica, access list, deletion state, file and
- * subscribers.
+ * One playlist on the server: its CRDT replica, access list, deletion state, file and subscribers.
  *
  * <p>Every method holds the instance lock, so requests on one playlist are merged, stored and
  * broadcast one at a time, and every subscriber receives updates in merge order. Messages are
@@ -62,7 +61,11 @@ final class HostedPlaylist {
   private boolean purged;
 
   private HostedPlaylist(
-      String id, PlaylistCrdt crdt, PlaylistFile file, PlaylistFile.Meta meta, Clock clock,
+      String id,
+      PlaylistCrdt crdt,
+      PlaylistFile file,
+      PlaylistFile.Meta meta,
+      Clock clock,
       SyncLimits limits) {
     this.id = id;
     this.crdt = crdt;
@@ -73,12 +76,15 @@ final class HostedPlaylist {
   }
 
   static HostedPlaylist create(
-      String id, String owner, Path directory, RecordLog.FsyncPolicy fsyncPolicy, Clock clock,
-      SyncLimits limits) throws SyncException {
-    PlaylistFile.Meta meta =
-        new PlaylistFile.Meta(owner, Collections.<String>emptySet(), null);
-    PlaylistFile file =
-        PlaylistFile.create(PlaylistFile.pathFor(directory, id), fsyncPolicy, meta);
+      String id,
+      String owner,
+      Path directory,
+      RecordLog.FsyncPolicy fsyncPolicy,
+      Clock clock,
+      SyncLimits limits)
+      throws SyncException {
+    PlaylistFile.Meta meta = new PlaylistFile.Meta(owner, Collections.<String>emptySet(), null);
+    PlaylistFile file = PlaylistFile.create(PlaylistFile.pathFor(directory, id), fsyncPolicy, meta);
     return new HostedPlaylist(id, newCrdt(), file, meta, clock, limits);
   }
 
@@ -125,13 +131,18 @@ final class HostedPlaylist {
 
   synchronized PlaylistView view() {
     return new PlaylistView(
-        id, meta.owner, meta.collaborators, crdt.name(), crdt.entries(), crdt.version(),
+        id,
+        meta.owner,
+        meta.collaborators,
+        crdt.name(),
+        crdt.entries(),
+        crdt.version(),
         meta.deletion);
   }
 
   /**
-   * Subscribes a session: sends the operations it lacks as a snapshot or delta, then the
-   * presence list to every subscriber.
+   * Subscribes a session: sends the operations it lacks as a snapshot or delta, then the presence
+   * list to every subscriber.
    */
   synchronized void subscribe(SyncSession session, ReplicaId replica, VersionVector known)
       throws SyncException {
@@ -172,12 +183,12 @@ final class HostedPlaylist {
   }
 
   /**
-   * Validates, merges, stores and broadcasts the operations of one request, then acknowledges
-   * it to the sender. A batch that edits a playlist that stays deleted is rejected as a whole
-   * with {@code PLAYLIST_DELETED} and the deletion notice.
+   * Validates, merges, stores and broadcasts the operations of one request, then acknowledges it to
+   * the sender. A batch that edits a playlist that stays deleted is rejected as a whole with {@code
+   * PLAYLIST_DELETED} and the deletion notice.
    *
-   * @throws SyncException for a rejected batch; the operations before a structurally invalid
-   *     one stay merged, stored and broadcast
+   * @throws SyncException for a rejected batch; the operations before a structurally invalid one
+   *     stay merged, stored and broadcast
    */
   synchronized void applyBatch(SyncSession session, long requestId, List<Op> ops)
       throws SyncException {
@@ -218,8 +229,7 @@ final class HostedPlaylist {
     session.send(SyncProtocol.ack(id, requestId, after));
   }
 
-  synchronized void addCollaborator(String actingUser, String collaborator)
-      throws SyncException {
+  synchronized void addCollaborator(String actingUser, String collaborator) throws SyncException {
     requireOwner(actingUser);
     Set<String> users = new LinkedHashSet<>(meta.collaborators);
     if (users.add(collaborator)) {
@@ -245,7 +255,7 @@ final class HostedPlaylist {
     }
   }
 
-  /** Deletes the file and tells subscribers the playlist is gone. */
+  /** Deletes the file and sends subscribers a NOT_FOUND error. */
   synchronized void purge() throws SyncException {
     if (purged) {
       return;
@@ -293,8 +303,8 @@ final class HostedPlaylist {
   }
 
   /**
-   * Returns whether a client's version counts operations of another user that the server does
-   * not have, which means the server lost them and the client must start over from a snapshot.
+   * Returns whether a client's version counts operations of another user that the server does not
+   * have, which means the server lost them and the client must start over from a snapshot.
    */
   private static boolean claimsForeignOps(
       VersionVector known, VersionVector version, String userId) {
@@ -315,8 +325,7 @@ final class HostedPlaylist {
       String deletedBy = crdt.lastDeleteOrRestore().id().replica().userId();
       writeMeta(
           meta.withDeletion(
-              new DeletionNotice(
-                  deletedBy, nowMs, nowMs + limits.deletedRetention().toMillis())));
+              new DeletionNotice(deletedBy, nowMs, nowMs + limits.deletedRetention().toMillis())));
       logger.debug("Playlist {} soft-deleted by {}", id, deletedBy);
     } else if (!crdt.isDeleted() && deletion != null) {
       writeMeta(meta.withDeletion(null));
@@ -347,10 +356,11 @@ final class HostedPlaylist {
    * Tells every subscriber except {@code skip} that {@code changed} joined or changed, or that
    * {@code left} left (unless another connection of the same replica is still subscribed).
    */
-  private void broadcastPresenceChange(
-      SyncSession skip, PresenceInfo changed, PresenceInfo left) {
+  private void broadcastPresenceChange(SyncSession skip, PresenceInfo changed, PresenceInfo left) {
     List<PresenceInfo> editors =
-        changed == null ? Collections.<PresenceInfo>emptyList() : Collections.singletonList(changed);
+        changed == null
+            ? Collections.<PresenceInfo>emptyList()
+            : Collections.singletonList(changed);
     List<String> leftReplicas = Collections.emptyList();
     if (left != null) {
       for (PresenceInfo remaining : subscribers.values()) {
@@ -368,8 +378,7 @@ final class HostedPlaylist {
     }
   }
 
-  private void sendInChunks(
-      SyncSession session, String type, VersionVector version, List<Op> ops) {
+  private void sendInChunks(SyncSession session, String type, VersionVector version, List<Op> ops) {
     int chunks = Math.max(1, (ops.size() + OPS_PER_CHUNK - 1) / OPS_PER_CHUNK);
     for (int chunk = 0; chunk < chunks; chunk++) {
       List<Op> part =

@@ -32,8 +32,8 @@ import java.util.Set;
  *   <li>{@code {"type":"ops","ops":[...]}}: operations merged by one request, in causal order.
  * </ul>
  *
- * <p>Compaction rewrites the file as one meta record and one ops record holding the full state
- * (the snapshot). Not thread-safe: {@link HostedPlaylist} serializes access.
+ * <p>Compaction rewrites the file as one meta record and one ops record holding the full state (the
+ * snapshot). Not thread-safe: {@link HostedPlaylist} serializes access.
  */
 final class PlaylistFile implements Closeable {
   static final String EXTENSION = ".playlist";
@@ -178,8 +178,7 @@ final class PlaylistFile implements Closeable {
   private Meta decodeMeta(JsonNode node) throws SyncException {
     JsonNode owner = node.get("owner");
     JsonNode collaborators = node.get("collaborators");
-    if (owner == null || !owner.isTextual() || collaborators == null
-        || !collaborators.isArray()) {
+    if (owner == null || !owner.isTextual() || collaborators == null || !collaborators.isArray()) {
       throw corrupt("meta record lacks owner or collaborators");
     }
     Set<String> users = new LinkedHashSet<>();

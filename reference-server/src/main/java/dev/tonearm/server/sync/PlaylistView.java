@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Read-only copy of a hosted playlist at one moment, for the rest of the server (HTTP API,
- * search) and for tests. Immutable.
+ * Read-only copy of a hosted playlist at one moment, for the rest of the server (HTTP API, search)
+ * and for tests. Immutable.
  */
 public final class PlaylistView {
   private final String id;
@@ -60,7 +60,9 @@ public final class PlaylistView {
 
   /** Returns the track ids of the entries in order. */
   public List<String> trackIds() {
-    return entries.stream().map(PlaylistEntry::trackId).collect(java.util.stream.Collectors.toList());
+    return entries.stream()
+        .map(PlaylistEntry::trackId)
+        .collect(java.util.stream.Collectors.toList());
   }
 
   public VersionVector version() {

@@ -3,8 +3,8 @@ package dev.tonearm.server.sync;
 /**
  * Outbound side of one client connection, as {@link SyncService} sees it.
  *
- * <p>Implementations must be thread-safe: the service sends from whichever thread merged an
- * update. {@link SyncEndpoint} provides the WebSocket implementation.
+ * <p>Implementations must be thread-safe: the service sends from whichever thread merged an update.
+ * {@link SyncEndpoint} provides the WebSocket implementation.
  */
 public interface SyncConnection {
   /** Queues one text message for the client; never blocks. */

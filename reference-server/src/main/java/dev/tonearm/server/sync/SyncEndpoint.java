@@ -30,23 +30,22 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Mounts the sync WebSocket on an HTTP pipeline, by default at {@value
- * SyncProtocol#DEFAULT_PATH}.
+ * Mounts the sync WebSocket on an HTTP pipeline, by default at {@value SyncProtocol#DEFAULT_PATH}.
  *
  * <p><b>Pipeline.</b> The host pipeline needs {@code HttpServerCodec} and {@code
- * HttpObjectAggregator} in front. Either add {@link #newUpgradeHandler()} after the aggregator
- * (it passes every other request on unchanged), or let a router call {@link
+ * HttpObjectAggregator} in front. Either add {@link #newUpgradeHandler()} after the aggregator (it
+ * passes every other request on unchanged), or let a router call {@link
  * #handleUpgrade(ChannelHandlerContext, FullHttpRequest)} for requests to the path. On an upgrade
- * the endpoint checks {@code Authorization: Bearer <token>} with the {@link TokenVerifier}
- * (missing or invalid: {@code 401} with a JSON error body, no upgrade), then inserts right after
- * the calling handler: Netty's {@code WebSocketServerProtocolHandler} (handshake, ping, close,
- * frame size limit), a {@code WebSocketFrameAggregator}, and the session handler. The session
- * handler runs on the endpoint's own executor group, because merging stores to disk with fsync
- * and must not stall the I/O event loop; each connection stays on one executor thread, so its
- * messages are handled in order.
+ * the endpoint checks {@code Authorization: Bearer <token>} with the {@link TokenVerifier} (missing
+ * or invalid: {@code 401} with a JSON error body, no upgrade), then inserts right after the calling
+ * handler: Netty's {@code WebSocketServerProtocolHandler} (handshake, ping, close, frame size
+ * limit), a {@code WebSocketFrameAggregator}, and the session handler. The session handler runs on
+ * the endpoint's own executor group, because merging stores to disk with fsync and must not stall
+ * the I/O event loop. Each connection stays on one executor thread, so its messages are handled in
+ * order.
  *
- * <p>Thread-safe; one endpoint serves any number of channels. {@link #close()} stops the
- * executor group.
+ * <p>Thread-safe; one endpoint serves any number of channels. {@link #close()} stops the executor
+ * group.
  */
 public final class SyncEndpoint implements Closeable {
   /** Default number of threads that handle sync messages. */
@@ -113,8 +112,8 @@ public final class SyncEndpoint implements Closeable {
   }
 
   /**
-   * Authenticates and upgrades a request already matched to {@link #path()}, or answers it
-   * with an error. Takes ownership of {@code request}.
+   * Authenticates and upgrades a request already matched to {@link #path()}, or responds to it with
+   * an error. Takes ownership of {@code request}.
    */
   public void handleUpgrade(ChannelHandlerContext ctx, FullHttpRequest request) {
     String token = bearerToken(request);
@@ -128,7 +127,9 @@ public final class SyncEndpoint implements Closeable {
           token == null ? "missing bearer token" : "invalid or expired access token");
       return;
     }
-    if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+    if (!request
+        .headers()
+        .containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
       respondError(
           ctx,
           request,
@@ -137,6 +138,7 @@ public final class SyncEndpoint implements Closeable {
           path + " only accepts WebSocket upgrades");
       return;
     }
+
     SyncLimits limits = service.limits();
     WebSocketServerProtocolConfig config =
         WebSocketServerProtocolConfig.newBuilder()
@@ -145,6 +147,7 @@ public final class SyncEndpoint implements Closeable {
             .maxFramePayloadLength(limits.maxMessageBytes())
             .handshakeTimeoutMillis(TimeUnit.SECONDS.toMillis(10))
             .build();
+
     ChannelPipeline pipeline = ctx.pipeline();
     pipeline.addAfter(ctx.name(), "sync-websocket", new WebSocketServerProtocolHandler(config));
     pipeline.addAfter(
@@ -155,7 +158,8 @@ public final class SyncEndpoint implements Closeable {
         executor,
         "sync-frame-aggregator",
         "sync-session",
-        new SyncSocketHandler(service, userId.get(), limits));
+        new SyncSocketHandler(service, userId.get()));
+
     int highWaterMark = limits.maxPendingOutboundBytes();
     ctx.channel()
         .config()
@@ -189,7 +193,10 @@ public final class SyncEndpoint implements Closeable {
       String message) {
     request.release();
     String body =
-        "{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message.replace("\"", "'")
+        "{\"error\":{\"code\":\""
+            + code
+            + "\",\"message\":\""
+            + message.replace("\"", "'")
             + "\"}}";
     ByteBuf content = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
     FullHttpResponse response =

@@ -11,16 +11,22 @@ import java.util.Objects;
 public final class SyncLimits {
   /** Default maximum number of visible entries in a playlist. */
   public static final int DEFAULT_MAX_ENTRIES = 10_000;
+
   /** Default maximum number of operations stored for a playlist. */
   public static final int DEFAULT_MAX_OPS_PER_PLAYLIST = 1_000_000;
+
   /** Default maximum length of a track id, in characters. */
   public static final int DEFAULT_MAX_TRACK_ID_LENGTH = 128;
+
   /** Default maximum length of a playlist name, in characters. */
   public static final int DEFAULT_MAX_NAME_LENGTH = 200;
+
   /** Default maximum bytes queued for a slow connection before it is closed: 4 MiB. */
   public static final int DEFAULT_MAX_PENDING_OUTBOUND_BYTES = 4 << 20;
+
   /** Default retention of a soft-deleted playlist before it is purged. */
   public static final Duration DEFAULT_DELETED_RETENTION = Duration.ofDays(30);
+
   /** Default number of stored records after which a playlist file is compacted. */
   public static final int DEFAULT_COMPACTION_RECORDS = 1_000;
 
@@ -142,8 +148,8 @@ public final class SyncLimits {
     }
 
     /**
-     * Outbound bytes queued for one connection before it is closed as too slow; default
-     * {@value #DEFAULT_MAX_PENDING_OUTBOUND_BYTES}.
+     * Outbound bytes queued for one connection before it is closed as too slow; default {@value
+     * #DEFAULT_MAX_PENDING_OUTBOUND_BYTES}.
      */
     public Builder maxPendingOutboundBytes(int value) {
       this.maxPendingOutboundBytes = positive("maxPendingOutboundBytes", value);

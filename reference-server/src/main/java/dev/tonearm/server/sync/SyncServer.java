@@ -6,11 +6,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -31,8 +31,8 @@ import java.nio.charset.StandardCharsets;
  * Stand-alone Netty server with only the sync endpoint, for tests and benchmarks; the full
  * reference server mounts {@link SyncEndpoint} on its own pipeline instead.
  *
- * <p>Pipeline per connection: {@code HttpServerCodec}, {@code HttpObjectAggregator} (64 KiB),
- * the endpoint's upgrade handler, and a handler that answers every other request with 404.
+ * <p>Pipeline per connection: {@code HttpServerCodec}, {@code HttpObjectAggregator} (64 KiB), the
+ * endpoint's upgrade handler, and a handler that responds to every other request with 404.
  * Thread-safe; {@link #close()} stops the event loops.
  */
 public final class SyncServer implements Closeable {
@@ -104,9 +104,8 @@ public final class SyncServer implements Closeable {
         .syncUninterruptibly();
   }
 
-  /** Answers every request that reaches it with 404. */
-  private static final class NotFoundHandler
-      extends SimpleChannelInboundHandler<FullHttpRequest> {
+  /** Responds with 404 to every request that reaches it. */
+  private static final class NotFoundHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
       byte[] body =

@@ -24,12 +24,12 @@ import org.slf4j.LoggerFactory;
  * <p>Transport-neutral: {@link SyncEndpoint} connects WebSocket clients through {@link
  * #openSession}, and the rest of the server manages playlists through the public methods.
  *
- * <p><b>Soft delete.</b> A delete operation (owner only) marks the playlist deleted and records
- * the server time. For {@link SyncLimits#deletedRetention()} (30 days by default) collaborators
- * can still restore it; a batch of edits to a deleted playlist is rejected with {@code
+ * <p><b>Soft delete.</b> A delete operation (owner only) marks the playlist deleted and records the
+ * server time. For {@link SyncLimits#deletedRetention()} (30 days by default) collaborators can
+ * still restore it; a batch of edits to a deleted playlist is rejected with {@code
  * PLAYLIST_DELETED} and the deletion notice, and the client can then restore the playlist or copy
- * it with its edits. {@link #purgeExpired()} deletes playlists whose retention has passed, and
- * any access to such a playlist purges it first, so expiry holds even without a sweep.
+ * it with its edits. {@link #purgeExpired()} deletes playlists whose retention has passed, and any
+ * access to such a playlist purges it first, so expiry holds even without a sweep.
  *
  * <p>Thread-safe. Each playlist has its own lock; the registry is a concurrent map.
  */
@@ -78,8 +78,8 @@ public final class SyncService implements Closeable {
     }
 
     /**
-     * When merged operations reach the disk; default {@code ALWAYS}, so an acknowledged
-     * operation survives power loss.
+     * When merged operations reach the disk; default {@code ALWAYS}, so an acknowledged operation
+     * survives power loss.
      */
     public Builder fsyncPolicy(RecordLog.FsyncPolicy fsyncPolicy) {
       this.fsyncPolicy = Objects.requireNonNull(fsyncPolicy, "fsyncPolicy");
@@ -89,8 +89,8 @@ public final class SyncService implements Closeable {
     /**
      * Creates the directory if needed, loads every stored playlist and purges expired ones.
      *
-     * @throws SyncException {@code STORAGE_FAILED} or {@code CORRUPT_STORAGE} if a stored
-     *     playlist cannot be loaded
+     * @throws SyncException {@code STORAGE_FAILED} or {@code CORRUPT_STORAGE} if a stored playlist
+     *     cannot be loaded
      */
     public SyncService open() throws SyncException {
       SyncService service = new SyncService(this);
@@ -132,8 +132,8 @@ public final class SyncService implements Closeable {
   }
 
   /** Revokes a collaborator, who is unsubscribed at once; only the owner may do this. */
-  public void removeCollaborator(
-      String playlistId, String ownerUserId, String collaboratorUserId) throws SyncException {
+  public void removeCollaborator(String playlistId, String ownerUserId, String collaboratorUserId)
+      throws SyncException {
     find(playlistId).removeCollaborator(ownerUserId, collaboratorUserId);
   }
 
@@ -155,8 +155,8 @@ public final class SyncService implements Closeable {
   }
 
   /**
-   * Starts a session for an authenticated connection and sends it the hello message. The
-   * caller passes every incoming text message to {@link SyncSession#onMessage} and calls {@link
+   * Starts a session for an authenticated connection and sends it the hello message. The caller
+   * passes every incoming text message to {@link SyncSession#onMessage} and calls {@link
    * SyncSession#onClose} when the connection closes.
    */
   SyncSession openSession(String userId, SyncConnection connection) {

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * Server side of one authenticated client connection: reads its messages and sends it replies,
  * snapshots, updates and presence.
  *
- * <p>{@link #onMessage} and {@link #onClose} are called by one connection thread at a time;
- * sends may come from any thread that merges into a playlist this session subscribes to.
+ * <p>{@link #onMessage} and {@link #onClose} are called by one connection thread at a time; sends
+ * may come from any thread that merges into a playlist this session subscribes to.
  */
 final class SyncSession {
   private static final Logger logger = LoggerFactory.getLogger(SyncSession.class);
@@ -64,8 +64,7 @@ final class SyncSession {
       logger.error("Failed to handle a message of user {} for playlist {}", userId, playlistId, e);
       send(
           SyncProtocol.error(
-              SyncException.Reason.INTERNAL, "internal server error", playlistId, requestId,
-              null));
+              SyncException.Reason.INTERNAL, "internal server error", playlistId, requestId, null));
     }
   }
 

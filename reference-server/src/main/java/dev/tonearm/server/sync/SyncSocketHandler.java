@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * Last handler of an upgraded sync connection: starts a {@link SyncSession} when the handshake
  * completes and hands it every text message.
  *
- * <p>Sits after {@code WebSocketServerProtocolHandler} and {@code WebSocketFrameAggregator}, so
- * it sees whole data frames only; control frames are answered before it. Runs on the {@link
+ * <p>Sits after {@code WebSocketServerProtocolHandler} and {@code WebSocketFrameAggregator}, so it
+ * receives whole data frames only; control frames are handled before it. Runs on the {@link
  * SyncEndpoint}'s executor, one connection per executor thread at a time.
  */
 final class SyncSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
@@ -31,7 +31,7 @@ final class SyncSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame
   private final String userId;
   private SyncSession session;
 
-  SyncSocketHandler(SyncService service, String userId, SyncLimits limits) {
+  SyncSocketHandler(SyncService service, String userId) {
     this.service = service;
     this.userId = userId;
   }
@@ -93,6 +93,9 @@ final class SyncSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame
         return;
       }
       if (!channel.isWritable()) {
+        if (channel.bytesBeforeWritable() == Long.MAX_VALUE) {
+          return; // Closing: the outbound buffer is gone, so nothing more can be sent.
+        }
         long count = slowClosures.incrementAndGet();
         logger.warn(
             "Closing sync connection {} whose client reads too slowly ({} so far)",

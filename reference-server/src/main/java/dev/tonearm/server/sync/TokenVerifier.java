@@ -6,8 +6,8 @@ import java.util.Optional;
  * Maps an access token to the id of the user it was issued to.
  *
  * <p>The sync endpoint calls it once per WebSocket upgrade with the token from the {@code
- * Authorization: Bearer} header. Implementations must be thread-safe; they run on Netty event
- * loop threads and must not block for long.
+ * Authorization: Bearer} header. Implementations must be thread-safe; they run on Netty event loop
+ * threads and must not block for long.
  */
 @FunctionalInterface
 public interface TokenVerifier {

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
- * Listener that records events and wakes waiting tests on each one, so tests wait for a
- * condition to become true instead of sleeping. Thread-safe.
+ * Listener that records events and wakes waiting tests on each one, so tests wait for a condition
+ * to become true instead of sleeping. Thread-safe.
  */
 final class EventWaiter implements SyncListener {
   private final List<SyncStatus> statuses = new ArrayList<>();
@@ -50,8 +50,8 @@ final class EventWaiter implements SyncListener {
   }
 
   /**
-   * Waits until {@code condition} holds, re-checking after every event and at least every
-   * 100 ms (some state changes, such as acknowledgements, raise no event of their own).
+   * Waits until {@code condition} holds, re-checking after every event and at least every 100 ms
+   * (some state changes, such as acknowledgements, raise no event of their own).
    */
   synchronized void await(String what, BooleanSupplier condition, Duration timeout)
       throws InterruptedException {

@@ -7,8 +7,8 @@ import java.util.PriorityQueue;
 
 /**
  * {@link SyncScheduler} with a hand-driven clock: tasks run only inside {@link #advanceMs} or
- * {@link #runDue}, on the calling thread, in due-time then scheduling order. Thread-safe, so
- * OkHttp threads may schedule while a test waits in {@link #awaitScheduled}.
+ * {@link #runDue}, on the calling thread, in due-time then scheduling order. Thread-safe, so OkHttp
+ * threads may schedule while a test waits in {@link #awaitScheduled}.
  */
 final class FakeScheduler implements SyncScheduler {
   private static final class Task implements Comparable<Task> {

@@ -7,9 +7,9 @@ import java.io.PrintStream;
 import java.nio.file.Paths;
 
 /**
- * Child process of {@link SyncClientKillTest}: a sync client that appends tracks {@code kill-N}
- * to a playlist without end and prints {@code ADDED N ok} after each add returned, until the
- * parent kills it. N continues after the largest N already in the local replica.
+ * Child process of {@link SyncClientKillTest}: a sync client that appends tracks {@code kill-N} to
+ * a playlist without end and prints {@code ADDED N ok} after each add returned, until the parent
+ * kills it. N continues after the largest N already in the local replica.
  *
  * <p>Arguments: endpoint URL, storage directory, user id, device id, playlist id.
  */

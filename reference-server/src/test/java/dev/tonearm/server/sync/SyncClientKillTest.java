@@ -81,8 +81,7 @@ class SyncClientKillTest {
     Process child = start(url, storage);
     List<String> output = new ArrayList<>();
     try (BufferedReader out =
-        new BufferedReader(
-            new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       String line = out.readLine();
       assertThat(line).as("child start-up line").startsWith("READY ");
       while (output.size() < lines && (line = out.readLine()) != null) {

@@ -88,7 +88,7 @@ class SyncClientTest {
   }
 
   @Test
-  void rapidEdits_areSentAsOneBatchAfterTheDelay() throws Exception {
+  void rapidEdits_sentAsOneBatch() throws Exception {
     SyncClient client = client(server.server.port(), new Random(1));
     SyncedPlaylist playlist = client.open(PLAYLIST);
     client.connect();

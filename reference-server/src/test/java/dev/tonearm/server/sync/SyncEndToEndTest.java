@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three {@link SyncClient}s on real WebSockets against a real server on loopback; one of them
- * goes through a {@link TcpProxy} that cuts it off for a while.
+ * Three {@link SyncClient}s on real WebSockets against a real server on loopback; one of them goes
+ * through a {@link TcpProxy} that cuts it off for a while.
  */
 class SyncEndToEndTest {
   private static final String PLAYLIST = "party";
@@ -34,8 +34,8 @@ class SyncEndToEndTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = new SyncTestServer(directory.resolve("server"), Clock.systemUTC(), "alice", "bob",
-        "carol");
+    server =
+        new SyncTestServer(directory.resolve("server"), Clock.systemUTC(), "alice", "bob", "carol");
     server.service.createPlaylist(PLAYLIST, "alice");
     server.service.addCollaborator(PLAYLIST, "alice", "bob");
     server.service.addCollaborator(PLAYLIST, "alice", "carol");
@@ -113,8 +113,7 @@ class SyncEndToEndTest {
     }
 
     awaitConverged(alice, bob, carol);
-    assertThat(server.service.view(PLAYLIST).get().trackIds())
-        .isEqualTo(alice.playlist.trackIds());
+    assertThat(server.service.view(PLAYLIST).get().trackIds()).isEqualTo(alice.playlist.trackIds());
   }
 
   @Test
@@ -142,7 +141,7 @@ class SyncEndToEndTest {
   }
 
   @Test
-  void deletedWhileCollaboratorOffline_collaboratorIsToldAndRestores() throws Exception {
+  void deletedDuringOfflineEdits_notifiedThenRestores() throws Exception {
     for (Client client : new Client[] {alice, bob, carol}) {
       client.awaitStatus(SyncStatus.SYNCED);
     }
@@ -166,7 +165,7 @@ class SyncEndToEndTest {
   }
 
   @Test
-  void deletedWhileCollaboratorOffline_collaboratorCopiesWithChanges() throws Exception {
+  void deletedDuringOfflineEdits_copiesWithChanges() throws Exception {
     for (Client client : new Client[] {alice, carol}) {
       client.awaitStatus(SyncStatus.SYNCED);
     }

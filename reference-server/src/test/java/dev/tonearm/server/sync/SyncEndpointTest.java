@@ -127,7 +127,7 @@ class SyncEndpointTest {
   // Real WebSockets on loopback.
 
   @Test
-  void validToken_receivesHello_andBinaryFrameGetsProtocolError() throws Exception {
+  void validToken_helloThenBinaryFrameRejected() throws Exception {
     try (SyncServer server = startServer()) {
       Recorder recorder = new Recorder();
       WebSocket socket = http.newWebSocket(upgrade(server, "good"), recorder);

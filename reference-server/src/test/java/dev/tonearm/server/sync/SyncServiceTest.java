@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link SyncService} with real files, driven through sessions whose connections record what
- * the server sends.
+ * {@link SyncService} with real files, driven through sessions whose connections record what the
+ * server sends.
  */
 class SyncServiceTest {
   private static final String PLAYLIST = "road-trip";
@@ -88,7 +88,7 @@ class SyncServiceTest {
   }
 
   @Test
-  void subscribe_withVersion_getsDeltaAndWithoutGetsSnapshot() throws Exception {
+  void subscribe_deltaOrSnapshotByVersion() throws Exception {
     Client alice = new Client("alice", "phone");
     alice.subscribe();
     alice.crdt.add(0, "t-1");
@@ -222,7 +222,7 @@ class SyncServiceTest {
   }
 
   @Test
-  void trackIdTooLongOrWithControlCharacter_isInvalid() throws Exception {
+  void badTrackId_isInvalid() throws Exception {
     Client alice = new Client("alice", "phone");
     alice.subscribe();
     alice.crdt.add(0, "t".repeat(SyncLimits.DEFAULT_MAX_TRACK_ID_LENGTH + 1));
@@ -265,7 +265,7 @@ class SyncServiceTest {
   }
 
   @Test
-  void tooManyOpsInOneMessage_isLimitExceeded() throws Exception {
+  void oversizedMessage_isLimitExceeded() throws Exception {
     service.close();
     service = open(SyncLimits.builder().maxOpsPerMessage(2).build());
     Client alice = new Client("alice", "phone");
@@ -317,7 +317,7 @@ class SyncServiceTest {
   // Soft delete.
 
   @Test
-  void editsToDeletedPlaylist_areRefusedWithNotice_thenRestoreAcceptsThem() throws Exception {
+  void deletedPlaylistEdits_rejectedThenRestored() throws Exception {
     Client alice = new Client("alice", "phone");
     Client bob = new Client("bob", "laptop");
     alice.subscribe();
@@ -352,7 +352,7 @@ class SyncServiceTest {
   }
 
   @Test
-  void editsToDeletedPlaylist_canBeCopiedToNewPlaylist() throws Exception {
+  void deletedPlaylistEdits_copiedToNewPlaylist() throws Exception {
     Client alice = new Client("alice", "phone");
     Client bob = new Client("bob", "laptop");
     alice.subscribe();
@@ -415,7 +415,7 @@ class SyncServiceTest {
   }
 
   @Test
-  void manyRequests_compactTheFileAndReloadTheSameState() throws Exception {
+  void manyRequests_compactFileAndReload() throws Exception {
     service.close();
     service = open(SyncLimits.builder().compactionRecords(10).build());
     Client alice = new Client("alice", "phone");

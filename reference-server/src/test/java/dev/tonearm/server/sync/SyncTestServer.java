@@ -26,13 +26,10 @@ final class SyncTestServer implements AutoCloseable {
       users.put(tokenFor(user), user);
     }
     service =
-        SyncService.builder(directory)
-            .clock(clock)
-            .fsyncPolicy(RecordLog.FsyncPolicy.NEVER)
-            .open();
-    endpoint = SyncEndpoint.builder(service, token -> Optional.ofNullable(users.get(token))).build();
-    server =
-        SyncServer.start(endpoint, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        SyncService.builder(directory).clock(clock).fsyncPolicy(RecordLog.FsyncPolicy.NEVER).open();
+    endpoint =
+        SyncEndpoint.builder(service, token -> Optional.ofNullable(users.get(token))).build();
+    server = SyncServer.start(endpoint, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
   }
 
   static String tokenFor(String userId) {

@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * Loopback TCP proxy that can take a client offline: {@link #goOffline()} drops every open
- * connection and closes new ones at once, {@link #goOnline()} forwards again. Real sockets, so
- * the client sees the same failures as on a lost network.
+ * connection and closes new ones at once, {@link #goOnline()} forwards again. Real sockets, so the
+ * client sees the same failures as on a lost network.
  */
 final class TcpProxy implements AutoCloseable {
   private final ServerSocket listener;

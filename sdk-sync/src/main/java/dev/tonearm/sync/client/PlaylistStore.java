@@ -26,10 +26,10 @@ import java.util.List;
  *   <li>{@code <id>.queue}: the {@link PendingOpQueue} of own operations not yet acknowledged.
  * </ul>
  *
- * <p>Own operations move from the queue to the state log on acknowledgement: they are appended
- * to the state log first and trimmed from the queue after, so a crash in between leaves a
- * duplicate, which the CRDT ignores, and never a gap. Loading both files restores the replica,
- * pending edits included, without the server.
+ * <p>Own operations move from the queue to the state log on acknowledgement: they are appended to
+ * the state log first and trimmed from the queue after, so a crash in between leaves a duplicate,
+ * which the CRDT ignores, and never a gap. Loading both files restores the replica, pending edits
+ * included, without the server.
  *
  * <p>Not thread-safe: {@link SyncClient} calls it under its lock.
  */
@@ -105,9 +105,9 @@ final class PlaylistStore implements Closeable {
   }
 
   /**
-   * Replaces the state log with {@code confirmed}, for a snapshot or a compaction. The caller
-   * must leave out own operations that are not acknowledged, or they would count as confirmed
-   * after a restart and never be sent.
+   * Replaces the state log with {@code confirmed}, for a snapshot or a compaction. The caller must
+   * leave out own operations that are not acknowledged, or they would count as confirmed after a
+   * restart and never be sent.
    */
   void replaceConfirmed(List<Op> confirmed) throws SyncException {
     List<byte[]> records =

@@ -2,9 +2,7 @@ package dev.tonearm.sync.client;
 
 import dev.tonearm.sync.VersionVector;
 
-/**
- * A playlist the user can edit, as the server listed it when the connection opened. Immutable.
- */
+/** A playlist the user can edit, as the server listed it when the connection opened. Immutable. */
 public final class PlaylistSummary {
   private final String playlistId;
   private final VersionVector version;

@@ -36,17 +36,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps collaborative playlists in sync with the server over one WebSocket (OkHttp).
  *
- * <p><b>Connection.</b> {@link #connect()} opens the socket with {@code Authorization: Bearer}
- * and the token from the supplier; the server answers with a hello listing the user's playlists
- * and their version vectors ({@link SyncListener#onConnected}). Each open playlist then
- * subscribes with its local version vector and receives a delta, or a snapshot when it has no
- * state. When the connection fails or closes, the client reconnects after an exponential backoff
- * with full jitter (initial {@value #DEFAULT_RECONNECT_INITIAL_DELAY_MS} ms, max {@value
- * #DEFAULT_RECONNECT_MAX_DELAY_MS} ms by default), asking the supplier for a fresh token each
- * time, until {@link #disconnect()} or {@link #close()}.
+ * <p><b>Connection.</b> {@link #connect()} opens the socket with {@code Authorization: Bearer} and
+ * the token from the supplier; the server replies with a hello listing the user's playlists and
+ * their version vectors ({@link SyncListener#onConnected}). Each open playlist then subscribes with
+ * its local version vector and receives a delta, or a snapshot when it has no state. When the
+ * connection fails or closes, the client reconnects after an exponential backoff with full jitter
+ * (initial {@value #DEFAULT_RECONNECT_INITIAL_DELAY_MS} ms, max {@value
+ * #DEFAULT_RECONNECT_MAX_DELAY_MS} ms by default), asking the supplier for a fresh token each time,
+ * until {@link #disconnect()} or {@link #close()}.
  *
- * <p><b>Offline first.</b> {@link #open} loads a playlist from local storage, so it works without
- * a connection; edits are applied at once and kept in a crash-safe queue until the server
+ * <p><b>Offline first.</b> {@link #open} loads a playlist from local storage, so it works without a
+ * connection; edits are applied at once and kept in a crash-safe queue until the server
  * acknowledges them (see {@link SyncedPlaylist}). {@link #status()} is {@link SyncStatus#OFFLINE},
  * {@link SyncStatus#SYNCING} or {@link SyncStatus#SYNCED}.
  *
@@ -58,8 +58,10 @@ import org.slf4j.LoggerFactory;
 public final class SyncClient implements Closeable {
   /** Default delay that collects rapid edits into one message. */
   public static final long DEFAULT_BATCH_DELAY_MS = 50;
+
   /** Default upper bound of the first reconnect delay. */
   public static final long DEFAULT_RECONNECT_INITIAL_DELAY_MS = 500;
+
   /** Default upper bound of every reconnect delay. */
   public static final long DEFAULT_RECONNECT_MAX_DELAY_MS = 30_000;
 
@@ -87,6 +89,7 @@ public final class SyncClient implements Closeable {
   private final int maxOpsPerMessage;
   private final RecordLog.FsyncPolicy fsyncPolicy;
   private final SyncListener listener;
+
   /** Listener events waiting for delivery; guards itself and {@link #drainScheduled}. */
   private final Queue<Runnable> events = new ArrayDeque<>();
 
@@ -139,8 +142,8 @@ public final class SyncClient implements Closeable {
   /**
    * Returns a builder for a client of the endpoint {@code url} (for example {@code
    * ws://127.0.0.1:8080/v1/sync}) that edits as {@code replica} and stores playlists in {@code
-   * storageDirectory}. The replica id must be unique per device and stay the same across
-   * restarts, or stored pending edits would be sent under another id.
+   * storageDirectory}. The replica id must be unique per device and stay the same across restarts,
+   * or stored pending edits would be sent under another id.
    */
   public static Builder builder(String url, ReplicaId replica, Path storageDirectory) {
     return new Builder(url, replica, storageDirectory);
@@ -286,8 +289,8 @@ public final class SyncClient implements Closeable {
   }
 
   /**
-   * Creates a playlist owned by this user, named {@code name}; it exists locally at once and on
-   * the server as soon as the client is connected.
+   * Creates a playlist owned by this user, named {@code name}; it exists locally at once and on the
+   * server as soon as the client is connected.
    *
    * @throws SyncException {@code ALREADY_EXISTS} if a playlist with that id is open
    */
@@ -371,7 +374,8 @@ public final class SyncClient implements Closeable {
       return;
     }
     if (!socket.send(SyncProtocol.toText(message))) {
-      logger.debug("WebSocket refused a message; reconnecting");
+      logger.debug(
+          "Failed to queue a message on the WebSocket (closing, or 16 MiB queued); reconnecting");
       socket.cancel();
     }
   }
@@ -476,7 +480,10 @@ public final class SyncClient implements Closeable {
     updateStatus();
     if (wantOnline && !closed && reconnectTask == null) {
       long delayMs = backoff.delayMs(attempt);
-      logger.debug("Reconnecting in {} ms (attempt {}) after: {}", delayMs, attempt + 1,
+      logger.debug(
+          "Reconnecting in {} ms (attempt {}) after: {}",
+          delayMs,
+          attempt + 1,
           cause == null ? "close" : cause.toString());
       attempt++;
       reconnectTask =

@@ -25,8 +25,8 @@ public interface SyncListener {
   default void onPresenceChanged(String playlistId, List<PresenceInfo> editors) {}
 
   /**
-   * An open playlist is soft-deleted: deleted by another user, or edits to it were refused
-   * because it is deleted. Offer the user {@link SyncedPlaylist#restore()} or {@link
+   * An open playlist is soft-deleted: deleted by another user, or edits to it were rejected because
+   * it is deleted. Offer the user {@link SyncedPlaylist#restore()} or {@link
    * SyncedPlaylist#copyTo}; pending edits are kept until then.
    */
   default void onPlaylistDeleted(String playlistId, DeletionNotice notice) {}

@@ -22,14 +22,14 @@ import java.util.Map;
  * keeps it in sync with the server.
  *
  * <p><b>Edits</b> change the local replica immediately, are stored in the crash-safe queue before
- * the method returns, and are sent in batches: edits within the client's batch delay go out in
- * one message. The server's acknowledgement moves them from the queue to the confirmed state.
+ * the method returns, and are sent in batches: edits within the client's batch delay go out in one
+ * message. The server's acknowledgement moves them from the queue to the confirmed state.
  *
- * <p><b>Rebasing.</b> Updates from other users are merged into the replica that already holds
- * the pending edits; the CRDT orders everything the way the server does, so pending edits need no
- * transformation and are sent unchanged. When the server sends a snapshot (the client had no
- * state, or the server lost data), the replica is rebuilt from it and the pending edits are
- * applied again on top.
+ * <p><b>Rebasing.</b> Updates from other users are merged into the replica that already contains
+ * the pending edits. The CRDT orders everything the way the server does, so pending edits need no
+ * transformation and are sent unchanged. When the server sends a snapshot (the client had no state,
+ * or the server lost data), the replica is rebuilt from it and the pending edits are applied again
+ * on top.
  *
  * <p><b>Threads.</b> Every method may be called from any thread; all state is guarded by the
  * client's lock.
@@ -39,13 +39,18 @@ public final class SyncedPlaylist {
   private final String id;
   private final PlaylistStore store;
   private PlaylistCrdt crdt;
+
   /** Highest own counter the server has confirmed. */
   private long ackedThrough;
+
   /** Highest own counter sent on the current connection. */
   private long sentThrough;
+
   private boolean subscribed;
-  /** Set when the server refused edits because the playlist is deleted; sending pauses. */
-  private DeletionNotice refusedAsDeleted;
+
+  /** Notice of the server that rejected edits because the playlist is deleted; null to send. */
+  private DeletionNotice rejectedAsDeleted;
+
   private DeletionNotice deletion;
   private boolean createOnServer;
   private List<PresenceInfo> presence = Collections.emptyList();
@@ -105,7 +110,7 @@ public final class SyncedPlaylist {
     }
   }
 
-  /** Soft-deletes the playlist (owner only; the server refuses it from collaborators). */
+  /** Soft-deletes the playlist (owner only; the server rejects it from collaborators). */
   public Op delete() throws SyncException {
     synchronized (client.lock) {
       checkOpen();
@@ -113,12 +118,12 @@ public final class SyncedPlaylist {
     }
   }
 
-  /** Restores a soft-deleted playlist and resumes sending the edits the server refused. */
+  /** Restores a soft-deleted playlist and resumes sending the edits the server rejected. */
   public Op restore() throws SyncException {
     synchronized (client.lock) {
       checkOpen();
-      refusedAsDeleted = null;
-      // Send every unacknowledged edit again with the restore at the end: the server refuses
+      rejectedAsDeleted = null;
+      // Send every unacknowledged edit again with the restore at the end: the server rejects
       // any batch that edits the playlist while it stays deleted.
       sentThrough = ackedThrough;
       return commit(crdt.restore());
@@ -145,7 +150,7 @@ public final class SyncedPlaylist {
       crdt = newCrdt();
       crdt.apply(confirmed);
       sentThrough = ackedThrough;
-      refusedAsDeleted = null;
+      rejectedAsDeleted = null;
       client.emitChanged(id);
       client.updateStatus();
       return copy;
@@ -334,18 +339,18 @@ public final class SyncedPlaylist {
   }
 
   /**
-   * Handles an error message about this playlist. Refused edits are kept when the playlist is
-   * deleted; for any other refusal they can never be accepted, so they are dropped and the
-   * playlist reloads from a snapshot.
+   * Handles an error message about this playlist. Edits rejected because the playlist is deleted
+   * are kept. Edits rejected for any other reason can never be accepted, so they are dropped and
+   * the playlist reloads from a snapshot.
    */
   void onError(SyncException.Reason code, String text, long requestId, DeletionNotice notice)
       throws SyncException {
     if (code == SyncException.Reason.PLAYLIST_DELETED) {
       if (!crdt.isDeleted()) {
-        // Refusal of a batch sent before a local restore; the restore resent those edits.
+        // Rejection of a batch sent before a local restore, which resent those edits.
         return;
       }
-      refusedAsDeleted = notice;
+      rejectedAsDeleted = notice;
       deletion = notice;
       sentThrough = ackedThrough;
       client.emitDeleted(id, notice);
@@ -357,7 +362,9 @@ public final class SyncedPlaylist {
       subscribe();
       return;
     }
-    if (code == SyncException.Reason.NOT_FOUND && !subscribed && ackedThrough == 0
+    if (code == SyncException.Reason.NOT_FOUND
+        && !subscribed
+        && ackedThrough == 0
         && ownCount() > 0) {
       // Created offline and never confirmed: create it on the server, then subscribe.
       createOnServer = true;
@@ -380,7 +387,7 @@ public final class SyncedPlaylist {
   /** Sends own operations not yet sent, in batches. */
   void flush() {
     flushTask = null;
-    if (!subscribed || refusedAsDeleted != null || !client.isOpen()) {
+    if (!subscribed || rejectedAsDeleted != null || !client.isOpen()) {
       return;
     }
     long own = ownCount();

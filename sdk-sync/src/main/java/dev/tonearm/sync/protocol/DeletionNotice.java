@@ -7,7 +7,7 @@ import dev.tonearm.sync.SyncException;
 import java.util.Objects;
 
 /**
- * Who soft-deleted a playlist, when, and when the server purges it for good.
+ * Soft-deletion details of a playlist: the deleting user, the time, and the purge time.
  *
  * <p>JSON: {@code {"deletedBy":"alice","deletedAtMs":1718000000000,"purgeAtMs":1720592000000}}.
  * Until {@code purgeAtMs} the owner or a collaborator can restore the playlist, or copy it.
@@ -24,7 +24,7 @@ public final class DeletionNotice {
     this.purgeAtMs = purgeAtMs;
   }
 
-  /** Returns the user id of whoever deleted the playlist. */
+  /** Returns the id of the user who deleted the playlist. */
   public String deletedBy() {
     return deletedBy;
   }
@@ -76,7 +76,12 @@ public final class DeletionNotice {
 
   @Override
   public String toString() {
-    return "DeletionNotice{by=" + deletedBy + ", atMs=" + deletedAtMs + ", purgeAtMs="
-        + purgeAtMs + "}";
+    return "DeletionNotice{by="
+        + deletedBy
+        + ", atMs="
+        + deletedAtMs
+        + ", purgeAtMs="
+        + purgeAtMs
+        + "}";
   }
 }

@@ -29,14 +29,14 @@ import java.util.TreeMap;
  * {"kind":"restore","id":[..],"lamport":..,"deps":{..}}
  * </pre>
  *
- * <p>A version vector is an object from replica id to counter. Decoding checks the shape and
- * the ranges of every field and raises {@link SyncException.Reason#PROTOCOL_ERROR} naming the
- * field; whether an operation fits the playlist is checked later, when it is applied.
+ * <p>A version vector is an object from replica id to counter. Decoding checks the shape and the
+ * ranges of every field and raises {@link SyncException.Reason#PROTOCOL_ERROR} naming the field;
+ * whether an operation fits the playlist is checked later, when it is applied.
  *
  * <p>Stateless and thread-safe.
  */
 public final class OpJson {
-  /** Largest Lamport timestamp accepted: the largest integer a JSON double holds exactly. */
+  /** Largest Lamport timestamp accepted: the largest integer a JSON double represents exactly. */
   public static final long MAX_LAMPORT = (1L << 53) - 1;
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -132,8 +132,8 @@ public final class OpJson {
   /**
    * Decodes an array of operations.
    *
-   * @throws SyncException {@code PROTOCOL_ERROR} if it is not an array or an element is
-   *     malformed, {@code LIMIT_EXCEEDED} if it has more than {@code maxOps} elements
+   * @throws SyncException {@code PROTOCOL_ERROR} if it is not an array or an element is malformed,
+   *     {@code LIMIT_EXCEEDED} if it has more than {@code maxOps} elements
    */
   public static List<Op> decodeAll(JsonNode array, int maxOps) throws SyncException {
     if (array == null || !array.isArray()) {

@@ -13,8 +13,8 @@ import dev.tonearm.sync.VersionVector;
 import java.util.List;
 
 /**
- * Messages of the sync WebSocket protocol: JSON text frames, one object per frame, with a
- * {@code "type"} field. The full description with examples is in {@code docs/sync.md}.
+ * Messages of the sync WebSocket protocol: JSON text frames, one object per frame, with a {@code
+ * "type"} field. The full description with examples is in {@code docs/sync.md}.
  *
  * <p>Client to server: {@link #SUBSCRIBE}, {@link #UNSUBSCRIBE}, {@link #OPS}, {@link #PRESENCE},
  * {@link #CREATE}. Server to client: {@link #HELLO}, {@link #SNAPSHOT}, {@link #DELTA}, {@link
@@ -69,7 +69,7 @@ public final class SyncProtocol {
     return message(UNSUBSCRIBE, playlistId);
   }
 
-  /** Sends local operations; the server answers {@link #ACK} or {@link #ERROR}. */
+  /** Sends local operations; the server replies with {@link #ACK} or {@link #ERROR}. */
   public static ObjectNode ops(String playlistId, long requestId, List<? extends Op> ops) {
     ObjectNode message = message(OPS, playlistId);
     message.put("requestId", requestId);
@@ -115,7 +115,7 @@ public final class SyncProtocol {
   }
 
   /**
-   * Answers {@link #SUBSCRIBE} with {@code type} {@link #SNAPSHOT} (replace local state with
+   * Replies to {@link #SUBSCRIBE} with {@code type} {@link #SNAPSHOT} (replace local state with
    * these operations) or {@link #DELTA} (add them), or broadcasts {@link #UPDATE}.
    */
   public static ObjectNode opsMessage(
@@ -142,8 +142,8 @@ public final class SyncProtocol {
   /**
    * Describes who is subscribed: with {@code full} true, {@code editors} is the whole list;
    * otherwise it lists subscribers that joined or changed, and {@code left} the replica ids of
-   * those that left. Sending changes keeps a mass join or leave linear in the number of
-   * subscribers instead of quadratic.
+   * those that left. Sending changes keeps a mass join or leave linear in the number of subscribers
+   * instead of quadratic.
    */
   public static ObjectNode presence(
       String playlistId, List<PresenceInfo> editors, boolean full, List<String> left) {
@@ -167,8 +167,8 @@ public final class SyncProtocol {
   }
 
   /**
-   * Reports a failure; {@code playlistId}, {@code requestId} (when positive) and {@code
-   * deletion} are included when not null.
+   * Reports a failure; {@code playlistId}, {@code requestId} (when positive) and {@code deletion}
+   * are included when not null.
    */
   public static ObjectNode error(
       SyncException.Reason code,

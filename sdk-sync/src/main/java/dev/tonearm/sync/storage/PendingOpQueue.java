@@ -21,8 +21,8 @@ import java.util.List;
  * <p>Stored in a {@link RecordLog}: each record is a type byte and JSON, either {@code 'O'} with
  * one operation or {@code 'A'} with {@code {"through":n}}, which acknowledges every queued
  * operation with counter up to n. An append returns only after its record is written, so every
- * operation the caller was told about is recovered after a kill; a torn last record is dropped.
- * When the acknowledged records outnumber the pending ones (and at least {@value
+ * operation whose append returned is recovered after a kill. A torn last record is dropped. When
+ * the acknowledged records outnumber the pending ones (and at least {@value
  * #MIN_COMPACTION_RECORDS} records exist), the file is rewritten atomically with the pending
  * operations only.
  *

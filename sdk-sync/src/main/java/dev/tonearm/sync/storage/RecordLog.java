@@ -26,15 +26,15 @@ import org.slf4j.LoggerFactory;
  * big-endian][crc: 4 bytes, CRC-32 of the length bytes and the payload][payload]}. A record is
  * written with one positional write of header and payload.
  *
- * <p><b>Recovery.</b> {@link #open} reads records from the start and stops at the first one that
- * is cut short, has an impossible length or fails its CRC; that record and everything after it
- * is a torn tail from an interrupted append and is truncated away, so every record returned was
- * written completely. A process kill never loses an append that returned, because the data is in
- * the operating system's page cache. A power loss can lose appends that were not yet synced:
+ * <p><b>Recovery.</b> {@link #open} reads records from the start and stops at the first one that is
+ * cut short, has an impossible length or fails its CRC; that record and everything after it is a
+ * torn tail from an interrupted append and is truncated away, so every record returned was written
+ * completely. A process kill never loses an append that returned, because its data is already in
+ * the operating system's page cache. A power loss can lose appends that were not yet synced, so
  * {@link FsyncPolicy#ALWAYS} syncs before each append returns.
  *
- * <p><b>Rewrite.</b> {@link #rewrite} replaces the whole content (for trimming and compaction)
- * by writing a temporary file, syncing it, renaming it over the log atomically and syncing the
+ * <p><b>Rewrite.</b> {@link #rewrite} replaces the whole content (for trimming and compaction) by
+ * writing a temporary file, syncing it, renaming it over the log atomically and syncing the
  * directory, so a crash leaves either the old or the new content.
  *
  * <p>Not thread-safe: callers serialize access.
@@ -86,8 +86,8 @@ public final class RecordLog implements Closeable {
   }
 
   /**
-   * Opens or creates the log at {@code file}, recovering the complete records and truncating a
-   * torn tail.
+   * Opens or creates the log at {@code file}, recovering the complete records and truncating a torn
+   * tail.
    *
    * @throws SyncException {@code CORRUPT_STORAGE} if the file is not a record log, {@code
    *     STORAGE_FAILED} on an I/O error
@@ -121,8 +121,7 @@ public final class RecordLog implements Closeable {
         channel.truncate(validEnd);
         channel.force(true);
       }
-      return new RecordLog(
-          file, fsyncPolicy, maxRecordBytes, channel, records, validEnd, dropped);
+      return new RecordLog(file, fsyncPolicy, maxRecordBytes, channel, records, validEnd, dropped);
     } catch (IOException e) {
       throw storageFailed("open " + file, e);
     }

@@ -82,7 +82,7 @@ class PendingOpQueueTest {
   }
 
   @Test
-  void completeRecordWithInvalidJson_rejectedAsCorruptStorage() throws IOException {
+  void undecodableRecord_isCorruptStorage() throws IOException {
     Path file = directory.resolve("queue");
     try (RecordLog log = RecordLog.open(file, RecordLog.FsyncPolicy.NEVER, 1024)) {
       log.append("O{\"kind\":\"add\"".getBytes(StandardCharsets.UTF_8));

@@ -19,9 +19,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Kills a child JVM ({@link QueueWriterMain}) with SIGKILL at seeded points while it appends to
- * and acknowledges a queue, then recovers the queue and checks that every operation the child
- * reported as appended and not acknowledged is there, unchanged and in order.
+ * Kills a child JVM ({@link QueueWriterMain}) with SIGKILL at seeded points while it appends to and
+ * acknowledges a queue, then recovers the queue and checks that every operation the child reported
+ * as appended and not acknowledged is there, unchanged and in order.
  */
 class QueueKillTest {
   private static final int ROUNDS = 8;
@@ -31,8 +31,7 @@ class QueueKillTest {
   @ParameterizedTest
   @CsvSource({"ALWAYS, 11", "NEVER, 12", "NEVER, 13"})
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
-  void killedWriter_loosesNoReportedOp(RecordLog.FsyncPolicy policy, long seed)
-      throws Exception {
+  void killedWriter_loosesNoReportedOp(RecordLog.FsyncPolicy policy, long seed) throws Exception {
     Path file = directory.resolve("queue");
     Random random = new Random(seed);
     long lastAppended = 0;
@@ -77,15 +76,14 @@ class QueueKillTest {
       try (PendingOpQueue queue = PendingOpQueue.open(file, policy)) {
         recovered = queue.pending();
       }
-      assertRecovered(
-          recovered, lastAppended, lastAcknowledged, lastAcknowledgeStarted, round);
+      assertRecovered(recovered, lastAppended, lastAcknowledged, lastAcknowledgeStarted, round);
     }
   }
 
   /**
-   * Checks the recovered queue against what the child reported. An acknowledgement that started
-   * but did not report may or may not have trimmed its operations, so only operations above the
-   * last started acknowledgement must be present.
+   * Checks the recovered queue against what the child reported. An acknowledgement that started but
+   * did not report may or may not have trimmed its operations, so only operations above the last
+   * started acknowledgement must be present.
    */
   private static void assertRecovered(
       List<Op> recovered,
@@ -99,21 +97,23 @@ class QueueKillTest {
       assertThat(op).as("content of op %s", op.id()).isEqualTo(QueueTestOps.op(op.id().counter()));
     }
     for (int i = 1; i < counters.size(); i++) {
-      assertThat(counters.get(i)).as("counters after round %d: %s", round, counters)
+      assertThat(counters.get(i))
+          .as("counters after round %d: %s", round, counters)
           .isEqualTo(counters.get(i - 1) + 1);
     }
     for (long counter = lastAcknowledgeStarted + 1; counter <= lastAppended; counter++) {
       assertThat(counters).as("reported op %d after round %d", counter, round).contains(counter);
     }
     if (!counters.isEmpty()) {
-      assertThat(counters.get(0)).as("first op after round %d", round)
+      assertThat(counters.get(0))
+          .as("first op after round %d", round)
           .isGreaterThan(lastAcknowledged);
       assertThat(counters.get(counters.size() - 1)).isLessThanOrEqualTo(lastAppended + 1);
     }
   }
 
-  private Process startWriter(
-      Path file, RecordLog.FsyncPolicy policy, long seed, long lastAppended) throws IOException {
+  private Process startWriter(Path file, RecordLog.FsyncPolicy policy, long seed, long lastAppended)
+      throws IOException {
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder =
         new ProcessBuilder(

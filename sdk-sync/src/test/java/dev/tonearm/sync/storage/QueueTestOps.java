@@ -17,8 +17,7 @@ final class QueueTestOps {
     for (int i = 0; i < counter % 97; i++) {
       track.append((char) ('a' + (counter + i) % 26));
     }
-    VersionVector deps =
-        VersionVector.EMPTY.with(ReplicaId.of("other", "d"), counter / 3);
+    VersionVector deps = VersionVector.EMPTY.with(ReplicaId.of("other", "d"), counter / 3);
     return new Op.Add(new OpId(REPLICA, counter), counter, deps, left, null, track.toString());
   }
 }

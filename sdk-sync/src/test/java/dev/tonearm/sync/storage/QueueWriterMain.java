@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Child process of {@link QueueKillTest}: appends operations to a queue without end and reports
- * on standard output each append that returned ({@code A counter ok}), each acknowledgement it
- * is about to make ({@code S counter ok}) and each one that returned ({@code T counter ok}),
- * until the parent kills it. The trailing {@code ok} tells a complete line from one cut short by
- * the kill.
+ * Child process of {@link QueueKillTest}: appends operations to a queue without end and reports on
+ * standard output each append that returned ({@code A counter ok}), each acknowledgement it is
+ * about to make ({@code S counter ok}) and each one that returned ({@code T counter ok}), until the
+ * parent kills it. The trailing {@code ok} distinguishes a complete line from one cut short by the
+ * kill.
  *
  * <p>Arguments: queue file, fsync policy, random seed.
  */
@@ -28,8 +28,9 @@ public final class QueueWriterMain {
     try (PendingOpQueue queue = PendingOpQueue.open(file, policy)) {
       List<dev.tonearm.sync.Op> recovered = queue.pending();
       long counter =
-          recovered.isEmpty() ? Long.parseLong(args[3]) : recovered.get(recovered.size() - 1)
-              .id().counter();
+          recovered.isEmpty()
+              ? Long.parseLong(args[3])
+              : recovered.get(recovered.size() - 1).id().counter();
       out.println("READY " + counter);
       for (int i = 0; i < MAX_OPS_PER_RUN; i++) {
         counter++;

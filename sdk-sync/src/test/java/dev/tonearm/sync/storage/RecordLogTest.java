@@ -33,7 +33,7 @@ class RecordLogTest {
   }
 
   @Test
-  void truncatedAtEveryByte_recoversExactlyTheCompleteRecords() throws IOException {
+  void truncatedAtEveryByte_recoversCompleteRecords() throws IOException {
     Path file = directory.resolve("log");
     List<Long> recordEnds = new ArrayList<>();
     try (RecordLog log = RecordLog.open(file, RecordLog.FsyncPolicy.NEVER, 1024)) {
@@ -67,7 +67,7 @@ class RecordLogTest {
   }
 
   @Test
-  void flippedBitInLastRecord_dropsOnlyThatRecord() throws IOException {
+  void flippedBitInLastRecord_dropsIt() throws IOException {
     Path file = directory.resolve("log");
     try (RecordLog log = RecordLog.open(file, RecordLog.FsyncPolicy.NEVER, 1024)) {
       log.append(bytes("first"));

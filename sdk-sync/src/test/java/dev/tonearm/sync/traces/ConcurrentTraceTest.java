@@ -20,8 +20,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Replays the concurrent clownschool trace: one replica per agent, each transaction applied on
- * its agent's replica after merging exactly the operations of its parent transactions, with the
+ * Replays the concurrent clownschool trace: one replica per agent, each transaction applied on its
+ * agent's replica after merging exactly the operations of its parent transactions, with the
  * transactions visited in a seeded random topological order. All replicas and a fresh one must
  * converge to the trace's end content.
  */
@@ -31,8 +31,7 @@ class ConcurrentTraceTest {
   @BeforeAll
   static void loadTrace() throws IOException {
     trace =
-        EditingTrace.load(
-            Corpus.require("editing-traces/concurrent_traces/clownschool.json.gz"));
+        EditingTrace.load(Corpus.require("editing-traces/concurrent_traces/clownschool.json.gz"));
   }
 
   @ParameterizedTest
@@ -62,8 +61,10 @@ class ConcurrentTraceTest {
     final EditingTrace trace;
     final Random random;
     final List<PlaylistCrdt> agents = new ArrayList<>();
+
     /** Every operation created so far, per replica, indexed by counter - 1. */
     final Map<ReplicaId, List<Op>> opsByReplica = new HashMap<>();
+
     /** Version of each transaction's replica right after the transaction. */
     final VersionVector[] versionAfter;
 
@@ -94,8 +95,7 @@ class ConcurrentTraceTest {
         TraceReplay.applyLocally(replica, txn);
         List<Op> created = replica.delta(target);
         assertThat((long) created.size()).isEqualTo(replica.opCount() - before);
-        List<Op> own =
-            opsByReplica.computeIfAbsent(replica.replica(), key -> new ArrayList<>());
+        List<Op> own = opsByReplica.computeIfAbsent(replica.replica(), key -> new ArrayList<>());
         own.addAll(created);
         versionAfter[index] = replica.version();
       }

@@ -15,9 +15,9 @@ import java.util.zip.GZIPInputStream;
  * A text-editing trace in the format of the josephg/editing-traces collection, parsed into
  * transactions of (position, delete count, inserted text) patches.
  *
- * <p>Positions count Unicode code points. None of the traces used here inserts a character
- * outside the Basic Multilingual Plane, so a {@code char} index equals a code-point index; {@link
- * #load} rejects a trace that breaks that assumption.
+ * <p>Positions count Unicode code points. None of the traces used here inserts a character outside
+ * the Basic Multilingual Plane, so a {@code char} index equals a code-point index; {@link #load}
+ * rejects a trace that breaks that assumption.
  */
 public final class EditingTrace {
   /** One patch: delete {@code deleteCount} characters at {@code position}, then insert text. */

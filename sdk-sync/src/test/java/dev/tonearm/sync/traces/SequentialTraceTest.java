@@ -28,8 +28,7 @@ class SequentialTraceTest {
   void sequentialTrace_replayedLocally_reproducesEndContent(String name)
       throws IOException, SyncException {
     EditingTrace trace =
-        EditingTrace.load(
-            Corpus.require("editing-traces/sequential_traces/" + name + ".json.gz"));
+        EditingTrace.load(Corpus.require("editing-traces/sequential_traces/" + name + ".json.gz"));
     PlaylistCrdt document =
         PlaylistCrdt.builder(ReplicaId.of("author", "desk")).trackRemoveWins(false).build();
 
@@ -49,8 +48,7 @@ class SequentialTraceTest {
   @ValueSource(strings = {"rustcode", "clownschool_flat"})
   void sequentialTrace_withTrackRemoveWins_reproducesEndContent(String name) throws IOException {
     EditingTrace trace =
-        EditingTrace.load(
-            Corpus.require("editing-traces/sequential_traces/" + name + ".json.gz"));
+        EditingTrace.load(Corpus.require("editing-traces/sequential_traces/" + name + ".json.gz"));
     PlaylistCrdt document = PlaylistCrdt.create(ReplicaId.of("author", "desk"));
 
     for (EditingTrace.Txn txn : trace.txns) {

@@ -22,11 +22,11 @@ import net.jqwik.api.Provide;
 
 /**
  * Random concurrent histories on 2 to 5 replicas. Every edit is broadcast as a message into each
- * other replica's inbox; deliveries pick a random message (so operations arrive out of causal
- * order and are buffered), and some deliveries leave the message in the inbox so it arrives
- * again later. At the end all inboxes are flushed in random order, twice.
+ * other replica's inbox. A delivery picks a random message, so operations arrive out of causal
+ * order and are buffered. Some deliveries leave the message in the inbox, so it arrives again
+ * later. At the end all inboxes are flushed in random order, twice.
  */
-class ConvergenceProperties {
+class ConvergencePropertyTest {
 
   /** One step of a history; the numbers are reduced modulo the current sizes when used. */
   static final class Step {
@@ -131,14 +131,15 @@ class ConvergenceProperties {
           expectRemoved |= targetsThisEntry || concurrentSameTrack;
         }
       }
-      assertThat(visible.contains(add.id())).as("entry %s visible", add.id())
+      assertThat(visible.contains(add.id()))
+          .as("entry %s visible", add.id())
           .isEqualTo(!expectRemoved);
     }
   }
 
   @Property(tries = 200)
-  void stateMerge_isCommutativeIdempotentAndEqualToDeltaMerge(
-      @ForAll("histories") History history) throws SyncException {
+  void stateMerge_isCommutativeIdempotentAndEqualToDeltaMerge(@ForAll("histories") History history)
+      throws SyncException {
     Simulation simulation = new Simulation(history);
     simulation.run();
     PlaylistCrdt a = simulation.replicas.get(0);
