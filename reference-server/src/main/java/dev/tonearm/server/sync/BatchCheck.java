@@ -93,7 +93,7 @@ final class BatchCheck {
             throw new SyncException(
                 SyncException.Reason.FORBIDDEN, "only the owner may delete the playlist");
           }
-        // Falls through: delete and restore write the same register.
+          // Falls through: delete and restore write the same register.
         case RESTORE:
           if (deleteFlagWinner == null || isAfter(op, deleteFlagWinner)) {
             deleteFlagWinner = op;

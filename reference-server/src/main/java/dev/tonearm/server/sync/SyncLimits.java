@@ -31,6 +31,7 @@ public final class SyncLimits {
   public static final int DEFAULT_COMPACTION_RECORDS = 1_000;
 
   private final int maxOpsPerMessage;
+  private final int maxOpsPerRequest;
   private final int maxMessageBytes;
   private final int maxEntries;
   private final int maxOpsPerPlaylist;
@@ -42,6 +43,7 @@ public final class SyncLimits {
 
   private SyncLimits(Builder builder) {
     this.maxOpsPerMessage = builder.maxOpsPerMessage;
+    this.maxOpsPerRequest = builder.maxOpsPerRequest;
     this.maxMessageBytes = builder.maxMessageBytes;
     this.maxEntries = builder.maxEntries;
     this.maxOpsPerPlaylist = builder.maxOpsPerPlaylist;
@@ -63,6 +65,10 @@ public final class SyncLimits {
 
   public int maxOpsPerMessage() {
     return maxOpsPerMessage;
+  }
+
+  public int maxOpsPerRequest() {
+    return maxOpsPerRequest;
   }
 
   public int maxMessageBytes() {
@@ -100,6 +106,7 @@ public final class SyncLimits {
   /** Builder of {@link SyncLimits}; every setter documents its default. */
   public static final class Builder {
     private int maxOpsPerMessage = SyncProtocol.DEFAULT_MAX_OPS_PER_MESSAGE;
+    private int maxOpsPerRequest = SyncProtocol.DEFAULT_MAX_OPS_PER_REQUEST;
     private int maxMessageBytes = SyncProtocol.DEFAULT_MAX_MESSAGE_BYTES;
     private int maxEntries = DEFAULT_MAX_ENTRIES;
     private int maxOpsPerPlaylist = DEFAULT_MAX_OPS_PER_PLAYLIST;
@@ -114,6 +121,15 @@ public final class SyncLimits {
     /** Operations per message; default {@value SyncProtocol#DEFAULT_MAX_OPS_PER_MESSAGE}. */
     public Builder maxOpsPerMessage(int value) {
       this.maxOpsPerMessage = positive("maxOpsPerMessage", value);
+      return this;
+    }
+
+    /**
+     * Operations per request, which may span several messages; default {@value
+     * SyncProtocol#DEFAULT_MAX_OPS_PER_REQUEST}.
+     */
+    public Builder maxOpsPerRequest(int value) {
+      this.maxOpsPerRequest = positive("maxOpsPerRequest", value);
       return this;
     }
 

@@ -9,6 +9,8 @@ import dev.tonearm.sync.SyncException;
 import dev.tonearm.sync.VersionVector;
 import dev.tonearm.sync.protocol.OpJson;
 import dev.tonearm.sync.protocol.SyncProtocol;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +31,9 @@ final class SyncSession {
   private final SyncConnection connection;
   private final SyncService service;
   private final Map<String, HostedPlaylist> subscriptions = new ConcurrentHashMap<>();
+
+  /** Operations of requests still arriving, per playlist; touched by the connection thread only. */
+  private final Map<String, List<Op>> heldOps = new HashMap<>();
 
   SyncSession(String userId, SyncConnection connection, SyncService service) {
     this.userId = userId;
@@ -97,8 +102,7 @@ final class SyncSession {
         }
         break;
       case SyncProtocol.OPS:
-        List<Op> ops = OpJson.decodeAll(message.get("ops"), service.limits().maxOpsPerMessage());
-        service.find(playlistId).applyBatch(this, requestId, ops);
+        receiveOps(playlistId, requestId, message);
         break;
       case SyncProtocol.PRESENCE:
         HostedPlaylist subscribed = subscriptions.get(playlistId);
@@ -116,6 +120,30 @@ final class SyncSession {
         throw new SyncException(
             SyncException.Reason.PROTOCOL_ERROR, "unknown message type \"" + type + "\"");
     }
+  }
+
+  /**
+   * Merges the operations of a request, or holds them back while the message says {@code more} so
+   * that a request spread over several messages is checked and merged as a whole.
+   */
+  private void receiveOps(String playlistId, long requestId, JsonNode message)
+      throws SyncException {
+    List<Op> ops = OpJson.decodeAll(message.get("ops"), service.limits().maxOpsPerMessage());
+    List<Op> held = heldOps.remove(playlistId);
+    if (held != null) {
+      held.addAll(ops);
+      ops = held;
+    }
+    if (ops.size() > service.limits().maxOpsPerRequest()) {
+      throw new SyncException(
+          SyncException.Reason.LIMIT_EXCEEDED,
+          "a request may carry at most " + service.limits().maxOpsPerRequest() + " operations");
+    }
+    if (message.path("more").asBoolean(false)) {
+      heldOps.put(playlistId, new ArrayList<>(ops));
+      return;
+    }
+    service.find(playlistId).applyBatch(this, requestId, ops);
   }
 
   private void subscribe(String playlistId, JsonNode message) throws SyncException {

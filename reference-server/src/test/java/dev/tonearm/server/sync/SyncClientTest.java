@@ -167,6 +167,7 @@ class SyncClientTest {
                 server.url(), ReplicaId.of("alice", "phone"), directory.resolve("client"))
             .accessToken(() -> SyncTestServer.tokenFor("alice"))
             .scheduler(scheduler)
+            .maxOpsPerMessage(3)
             .listener(events)
             .build();
     clients.add(client);
@@ -177,17 +178,21 @@ class SyncClientTest {
     scheduler.advanceMs(50);
     await(() -> client.status() == SyncStatus.SYNCED);
 
-    playlist.add(0, "t-after-delete");
+    for (int i = 0; i < 7; i++) {
+      playlist.add(i, "t-after-delete-" + i);
+    }
     scheduler.advanceMs(50);
     await(() -> !events.deletions().isEmpty());
 
-    assertThat(playlist.pendingOpCount()).isEqualTo(1);
+    assertThat(playlist.pendingOpCount()).isEqualTo(7);
     assertThat(events.deletions().get(0).deletedBy()).isEqualTo("alice");
     assertThat(server.service.view(PLAYLIST).get().entries()).isEmpty();
     playlist.restore();
     scheduler.advanceMs(50);
     await(() -> client.status() == SyncStatus.SYNCED);
-    assertThat(server.service.view(PLAYLIST).get().trackIds()).containsExactly("t-after-delete");
+    assertThat(server.service.view(PLAYLIST).get().trackIds()).hasSize(7);
+    assertThat(server.service.view(PLAYLIST).get().isDeleted()).isFalse();
+    assertThat(playlist.pendingOpCount()).isZero();
   }
 
   private SyncClient client(int port, Random random) {

@@ -280,6 +280,50 @@ class SyncServiceTest {
   }
 
   @Test
+  void requestOverSeveralMessages_mergedOnLastMessage() throws Exception {
+    Client alice = new Client("alice", "phone");
+    alice.subscribe();
+    for (int i = 0; i < 5; i++) {
+      alice.crdt.add(i, "t-" + i);
+    }
+    List<Op> ops = alice.crdt.state();
+    alice.connection.take();
+
+    alice.session.onMessage(
+        SyncProtocol.toText(SyncProtocol.ops(PLAYLIST, 1, ops.subList(0, 2), true)));
+    alice.session.onMessage(
+        SyncProtocol.toText(SyncProtocol.ops(PLAYLIST, 2, ops.subList(2, 4), true)));
+    assertThat(service.view(PLAYLIST).get().entries()).isEmpty();
+    assertThat(alice.connection.take()).isEmpty();
+    alice.session.onMessage(
+        SyncProtocol.toText(SyncProtocol.ops(PLAYLIST, 3, ops.subList(4, 5), false)));
+
+    assertThat(alice.connection.only(SyncProtocol.ACK).get("requestId").asLong()).isEqualTo(3);
+    assertThat(service.view(PLAYLIST).get().trackIds())
+        .containsExactly("t-0", "t-1", "t-2", "t-3", "t-4");
+  }
+
+  @Test
+  void requestAboveLimit_isLimitExceeded() throws Exception {
+    service.close();
+    service = open(SyncLimits.builder().maxOpsPerRequest(3).build());
+    Client alice = new Client("alice", "phone");
+    alice.subscribe();
+    for (int i = 0; i < 4; i++) {
+      alice.crdt.add(i, "t-" + i);
+    }
+    List<Op> ops = alice.crdt.state();
+
+    alice.session.onMessage(
+        SyncProtocol.toText(SyncProtocol.ops(PLAYLIST, 1, ops.subList(0, 2), true)));
+    alice.session.onMessage(
+        SyncProtocol.toText(SyncProtocol.ops(PLAYLIST, 2, ops.subList(2, 4), false)));
+
+    assertError(alice.connection, SyncException.Reason.LIMIT_EXCEEDED);
+    assertThat(service.view(PLAYLIST).get().entries()).isEmpty();
+  }
+
+  @Test
   void opWithMissingDependency_isRejected() throws Exception {
     Client alice = new Client("alice", "phone");
     alice.subscribe();

@@ -400,10 +400,13 @@ public final class SyncedPlaylist {
         unsent.add(op);
       }
     }
+    // One request, split into messages the server holds back until the last one: a restore at the
+    // end then covers every edit of a playlist that was deleted, however many there are.
     int batchSize = client.maxOpsPerMessage();
     for (int start = 0; start < unsent.size(); start += batchSize) {
-      List<Op> batch = unsent.subList(start, Math.min(unsent.size(), start + batchSize));
-      client.send(SyncProtocol.ops(id, client.nextRequestId(), batch));
+      int end = Math.min(unsent.size(), start + batchSize);
+      boolean more = end < unsent.size();
+      client.send(SyncProtocol.ops(id, client.nextRequestId(), unsent.subList(start, end), more));
     }
     sentThrough = own;
   }

@@ -31,6 +31,9 @@ public final class SyncProtocol {
   /** Default maximum number of operations in one message. */
   public static final int DEFAULT_MAX_OPS_PER_MESSAGE = 500;
 
+  /** Default maximum number of operations in one request spread over several messages. */
+  public static final int DEFAULT_MAX_OPS_PER_REQUEST = 10_000;
+
   /** Default maximum size of one message, in bytes. */
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
 
@@ -69,12 +72,25 @@ public final class SyncProtocol {
     return message(UNSUBSCRIBE, playlistId);
   }
 
-  /** Sends local operations; the server replies with {@link #ACK} or {@link #ERROR}. */
-  public static ObjectNode ops(String playlistId, long requestId, List<? extends Op> ops) {
+  /**
+   * Sends local operations; the server replies with {@link #ACK} or {@link #ERROR}. With {@code
+   * more} true the server holds the operations back until a message without it arrives and then
+   * checks and merges all of them as one request, replying to that last request id only.
+   */
+  public static ObjectNode ops(
+      String playlistId, long requestId, List<? extends Op> ops, boolean more) {
     ObjectNode message = message(OPS, playlistId);
     message.put("requestId", requestId);
+    message.put("more", more);
     message.set("ops", OpJson.encodeAll(ops));
     return message;
+  }
+
+  /**
+   * Sends local operations as one complete request; see {@link #ops(String, long, List, boolean)}.
+   */
+  public static ObjectNode ops(String playlistId, long requestId, List<? extends Op> ops) {
+    return ops(playlistId, requestId, ops, false);
   }
 
   /** Tells the other subscribers whether this user is editing. */
