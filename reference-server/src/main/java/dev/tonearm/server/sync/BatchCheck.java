@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * Server policy checks on one batch of client operations, run before anything is merged so a
  * rejected batch changes nothing. The CRDT checks structure (ids, dependencies, origins) itself
- * while merging; this class checks what only the server can judge: who may send what, sizes, and
+ * while merging. This class checks what only the server can judge: who may send what, sizes, and
  * whether a Lamport timestamp is plausible.
  *
  * <p>A correct client stamps an operation with 1 + the largest timestamp it has seen, and it sees

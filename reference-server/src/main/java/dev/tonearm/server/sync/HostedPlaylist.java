@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every method holds the instance lock, so requests on one playlist are merged, stored and
  * broadcast one at a time, and every subscriber receives updates in merge order. Messages are
- * queued on the connections under the lock; {@link SyncConnection#send} never blocks.
+ * queued on the connections under the lock; {@link SyncConnection#send} must not block.
  */
 final class HostedPlaylist {
   /** The user's relation to a playlist. */

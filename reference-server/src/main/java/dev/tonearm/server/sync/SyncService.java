@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * still restore it; a batch of edits to a deleted playlist is rejected with {@code
  * PLAYLIST_DELETED} and the deletion notice, and the client can then restore the playlist or copy
  * it with its edits. {@link #purgeExpired()} deletes playlists whose retention has passed, and any
- * access to such a playlist purges it first, so expiry holds even without a sweep.
+ * access to such a playlist purges it first, so expiry takes effect even without a sweep.
  *
  * <p>Thread-safe. Each playlist has its own lock; the registry is a concurrent map.
  */

@@ -50,7 +50,7 @@ final class SyncSession {
     send(SyncProtocol.hello(userId, service.clock().millis(), playlists));
   }
 
-  /** Handles one text message; failures are answered with an error message. */
+  /** Handles one text message and replies to a failure with an error message. */
   void onMessage(String text) {
     String playlistId = null;
     long requestId = 0;
@@ -123,8 +123,8 @@ final class SyncSession {
   }
 
   /**
-   * Merges the operations of a request, or holds them back while the message says {@code more} so
-   * that a request spread over several messages is checked and merged as a whole.
+   * Merges the operations of a request, or keeps them back while the message has {@code more} set,
+   * so that a request spread over several messages is checked and merged as a whole.
    */
   private void receiveOps(String playlistId, long requestId, JsonNode message)
       throws SyncException {

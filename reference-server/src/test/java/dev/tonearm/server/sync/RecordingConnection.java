@@ -32,7 +32,7 @@ final class RecordingConnection implements SyncConnection {
     return new ArrayList<>(messages);
   }
 
-  /** Returns and forgets the messages received so far. */
+  /** Returns the messages received so far and clears the list. */
   synchronized List<JsonNode> take() {
     List<JsonNode> taken = new ArrayList<>(messages);
     messages.clear();

@@ -12,14 +12,12 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -90,8 +88,7 @@ public final class SyncClient implements Closeable {
   private final RecordLog.FsyncPolicy fsyncPolicy;
   private final SyncListener listener;
 
-  /** Listener events waiting for delivery; guards itself and {@link #drainScheduled}. */
-  private final Queue<Runnable> events = new ArrayDeque<>();
+  private final EventQueue events;
 
   // Guarded by lock.
   private final Map<String, SyncedPlaylist> playlists = new LinkedHashMap<>();
@@ -104,9 +101,6 @@ public final class SyncClient implements Closeable {
   private SyncStatus status = SyncStatus.OFFLINE;
   private List<PlaylistSummary> serverPlaylists = Collections.emptyList();
   private long lastRequestId;
-
-  // Guarded by events.
-  private boolean drainScheduled;
 
   private SyncClient(Builder builder) {
     this.url = builder.url;
@@ -137,6 +131,7 @@ public final class SyncClient implements Closeable {
     this.maxOpsPerMessage = builder.maxOpsPerMessage;
     this.fsyncPolicy = builder.fsyncPolicy;
     this.listener = builder.listener;
+    this.events = new EventQueue(scheduler);
   }
 
   /**
@@ -596,35 +591,8 @@ public final class SyncClient implements Closeable {
         DeletionNotice.fromJson(message.get("deletion")));
   }
 
-  // Listener events, delivered on the scheduler outside the lock.
-
   private void emit(Runnable event) {
-    synchronized (events) {
-      events.add(event);
-      if (drainScheduled) {
-        return;
-      }
-      drainScheduled = true;
-    }
-    scheduler.schedule(this::runEvents, 0);
-  }
-
-  private void runEvents() {
-    while (true) {
-      Runnable event;
-      synchronized (events) {
-        event = events.poll();
-        if (event == null) {
-          drainScheduled = false;
-          return;
-        }
-      }
-      try {
-        event.run();
-      } catch (RuntimeException e) {
-        logger.warn("Sync listener threw an exception", e);
-      }
-    }
+    events.post(event);
   }
 
   private void checkNotClosed() {
