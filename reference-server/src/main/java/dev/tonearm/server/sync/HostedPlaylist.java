@@ -318,6 +318,9 @@ final class HostedPlaylist {
   }
 
   private void store(List<Op> merged) throws SyncException {
+    // NOTE: if this append fails, the operations stay merged in memory but not on disk, and the
+    // request is not acknowledged; the client resends them, but a restart before that loses them
+    // from the server and from the clients that received the broadcast.
     file.appendOps(merged);
     DeletionNotice deletion = meta.deletion;
     if (crdt.isDeleted() && deletion == null) {

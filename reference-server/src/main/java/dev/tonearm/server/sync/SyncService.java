@@ -226,6 +226,7 @@ public final class SyncService implements Closeable {
     }
   }
 
+  /** Loads every playlist file; all playlists stay in memory, which suits a reference server. */
   private void loadAll() throws SyncException {
     try {
       Files.createDirectories(directory);

@@ -439,6 +439,8 @@ public final class SyncedPlaylist {
   }
 
   private void rebuildFrom(List<Op> snapshot) throws SyncException {
+    // NOTE: if the server lost acknowledged own operations, the pending ones after them cannot be
+    // applied (a counter gap) and wait in the CRDT's buffer; new edits would then reuse counters.
     List<Op> pending = store.pendingOps();
     crdt = newCrdt();
     crdt.apply(snapshot);
