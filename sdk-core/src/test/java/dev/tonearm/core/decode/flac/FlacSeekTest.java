@@ -141,6 +141,36 @@ class FlacSeekTest {
     }
   }
 
+  /**
+   * A fixed-blocksize stream whose STREAMINFO minimum block size differs from the maximum looks
+   * like a variable-blocksize stream from before FLAC 1.2.0, which codes sample numbers instead of
+   * frame numbers. The decoder must tell the two apart before the first seek.
+   */
+  @Test
+  void fixedBlocksWithUnequalStreamInfoSizes_seek_matchesStraightDecode() throws Exception {
+    byte[] bytes = Files.readAllBytes(Corpus.require(FILES[0]));
+    // STREAMINFO minimum block size (body bytes 0 and 1, file offset 8): 1500, the last block.
+    bytes[8] = (byte) (1500 >> 8);
+    bytes[9] = (byte) 1500;
+    Path file = tempDir.resolve("unequal-block-sizes.flac");
+    Files.write(file, bytes);
+    int[] reference;
+    try (FlacDecoder decoder = FlacTestSupport.open(file)) {
+      reference = FlacTestSupport.decodeAll(decoder, true).samples;
+    }
+
+    try (FlacDecoder decoder = FlacTestSupport.open(file)) {
+      long target = 200_000;
+      decoder.seekToFrame(target);
+      PcmBuffer buffer = new PcmBuffer();
+      int count = decoder.read(buffer);
+
+      int from = (int) (target * 2);
+      assertThat(Arrays.copyOf(buffer.samples, count * 2))
+          .isEqualTo(Arrays.copyOfRange(reference, from, from + count * 2));
+    }
+  }
+
   @Test
   void seekToTotal_thenRead_returnsEndOfStream() throws Exception {
     try (FlacDecoder decoder = FlacTestSupport.open(Corpus.require(FILES[0]))) {
