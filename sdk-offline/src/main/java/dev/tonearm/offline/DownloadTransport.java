@@ -23,11 +23,20 @@ public interface DownloadTransport {
    */
   Response open(String url, long offsetBytes) throws IOException;
 
-  /** An open response body. Closing it releases the connection. */
+  /**
+   * An open response body. The reading thread closes it to release the connection; another
+   * thread stops a read in progress with {@link #cancel()}.
+   */
   interface Response extends Closeable {
     /** Returns the byte offset in the object of the body's first byte. */
     long startOffsetBytes();
 
     InputStream body();
+
+    /**
+     * Aborts the exchange from any thread: a blocked or later read of {@link #body()} throws
+     * {@link IOException}. The reading thread still closes the response.
+     */
+    void cancel();
   }
 }

@@ -45,7 +45,8 @@ public final class OkHttpDownloadTransport implements DownloadTransport {
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
-    okhttp3.Response response = client.newCall(request.build()).execute();
+    okhttp3.Call call = client.newCall(request.build());
+    okhttp3.Response response = call.execute();
     boolean handedOver = false;
     try {
       int status = response.code();
@@ -61,7 +62,7 @@ public final class OkHttpDownloadTransport implements DownloadTransport {
       if (body == null) {
         throw new IOException("HTTP " + status + " without a body from " + url);
       }
-      BodyResponse result = new BodyResponse(response, start, body.byteStream());
+      BodyResponse result = new BodyResponse(call, response, start, body.byteStream());
       handedOver = true;
       return result;
     } finally {
@@ -92,11 +93,13 @@ public final class OkHttpDownloadTransport implements DownloadTransport {
   }
 
   private static final class BodyResponse implements DownloadTransport.Response {
+    private final okhttp3.Call call;
     private final okhttp3.Response response;
     private final long start;
     private final InputStream body;
 
-    BodyResponse(okhttp3.Response response, long start, InputStream body) {
+    BodyResponse(okhttp3.Call call, okhttp3.Response response, long start, InputStream body) {
+      this.call = call;
       this.response = response;
       this.start = start;
       this.body = body;
@@ -110,6 +113,12 @@ public final class OkHttpDownloadTransport implements DownloadTransport {
     @Override
     public InputStream body() {
       return body;
+    }
+
+    @Override
+    public void cancel() {
+      // Call.cancel() is thread-safe; closing the body from a second thread is not.
+      call.cancel();
     }
 
     @Override

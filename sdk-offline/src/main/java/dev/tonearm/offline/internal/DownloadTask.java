@@ -90,11 +90,7 @@ public final class DownloadTask {
     stopRequested = true;
     DownloadTransport.Response response = currentResponse;
     if (response != null) {
-      try {
-        response.close();
-      } catch (IOException e) {
-        log.debug("Closing the response of {} failed: {}", grant.trackId(), e.toString());
-      }
+      response.cancel();
     }
     Thread thread = runner;
     if (inBackoff && thread != null) {
