@@ -75,8 +75,9 @@ public final class DownloadManager {
   private int releaseFailures;
   private long releaseRetryNotBeforeMs;
 
-  DownloadManager(OfflineContext context) {
+  DownloadManager(OfflineContext context, List<DownloadListener> initialListeners) {
     this.context = context;
+    this.listeners.addAll(initialListeners);
     this.workers =
         Executors.newFixedThreadPool(
             context.settings.maxParallelDownloads, namedThreads("tonearm-offline-download"));
@@ -674,11 +675,7 @@ public final class DownloadManager {
         if (batch.isEmpty()) {
           return;
         }
-        DownloadGrant grant = authoriseWithRetries(batch);
-        if (grant == null) {
-          continue;
-        }
-        admit(batch, grant);
+        authoriseAndAdmit(batch);
       }
     } catch (RuntimeException e) {
       log.error("Download authorisation failed unexpectedly", e);
@@ -693,19 +690,51 @@ public final class DownloadManager {
     }
   }
 
-  /** Returns the grant, or null after the batch's tracks were marked FAILED or on close. */
-  private DownloadGrant authoriseWithRetries(List<String> batch) {
+  /**
+   * Authorises a batch and admits what the server granted. The server refuses a whole batch when
+   * one track is unknown or the batch does not fit the track limit; the batch is then split in
+   * halves, so tracks requested together with a refused one still download.
+   */
+  private void authoriseAndAdmit(List<String> batch) {
+    DownloadGrant grant;
+    try {
+      grant = authoriseWithRetries(batch);
+    } catch (OfflineException refusal) {
+      OfflineException.Reason reason = refusal.reason();
+      boolean perTrack =
+          reason == OfflineException.Reason.TRACK_LIMIT
+              || reason == OfflineException.Reason.TRACK_NOT_FOUND;
+      if (perTrack && batch.size() > 1) {
+        int half = batch.size() / 2;
+        authoriseAndAdmit(new ArrayList<>(batch.subList(0, half)));
+        authoriseAndAdmit(new ArrayList<>(batch.subList(half, batch.size())));
+        return;
+      }
+      log.info("Authorisation of {} tracks refused: {}", batch.size(), reason);
+      failRequested(batch, reason, refusal.getMessage());
+      if (reason == OfflineException.Reason.PREMIUM_REQUIRED) {
+        licences.lock(reason);
+      }
+      return;
+    }
+    if (grant != null) {
+      admit(batch, grant);
+    }
+  }
+
+  /**
+   * Returns the grant, or null after a network failure on every attempt (the batch's tracks are
+   * then FAILED) or on close.
+   *
+   * @throws OfflineException when the server refuses the batch
+   */
+  private DownloadGrant authoriseWithRetries(List<String> batch) throws OfflineException {
     List<IOException> failures = new ArrayList<>();
     for (int attempt = 1; ; attempt++) {
       try {
         return context.client.authorise(batch);
       } catch (OfflineException e) {
-        log.info("Authorisation of {} tracks refused: {}", batch.size(), e.reason());
-        failRequested(batch, e.reason(), e.getMessage());
-        if (e.reason() == OfflineException.Reason.PREMIUM_REQUIRED) {
-          licences.lock(e.reason());
-        }
-        return null;
+        throw e;
       } catch (IOException e) {
         failures.add(e);
         if (attempt >= context.settings.maxAttempts) {
@@ -998,6 +1027,7 @@ public final class DownloadManager {
     } finally {
       context.keyLock.unlock();
     }
+    licences.evaluate();
   }
 
   private void deferKeyRequests(String why) {

@@ -57,9 +57,11 @@ public final class LicenceManager {
   private int refreshFailures;
   private long nextRefreshAttemptMs;
 
-  LicenceManager(OfflineContext context, DownloadManager downloads) {
+  LicenceManager(
+      OfflineContext context, DownloadManager downloads, List<LicenceListener> initialListeners) {
     this.context = context;
     this.downloads = downloads;
+    this.listeners.addAll(initialListeners);
     this.ticker =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -89,13 +91,13 @@ public final class LicenceManager {
 
   /**
    * Tells the manager whether the network is up. The app calls this from its connectivity
-   * callback; when the network comes back, a tick runs at once on the manager's thread. The
-   * default is available.
+   * callback. When the network comes back and automatic ticks are on, a tick runs at once on the
+   * manager's thread; with automatic ticks off, the caller ticks. The default is available.
    */
   public void setNetworkAvailable(boolean available) {
     boolean cameBack = available && !networkAvailable;
     networkAvailable = available;
-    if (cameBack) {
+    if (cameBack && context.settings.tickIntervalMs > 0) {
       tickAsync();
     }
   }
@@ -112,7 +114,6 @@ public final class LicenceManager {
     if (context.isClosed()) {
       return;
     }
-    evaluate();
     boolean due;
     context.lock.lock();
     try {
@@ -132,6 +133,8 @@ public final class LicenceManager {
         log.debug("Background licence refresh failed: {}", e.toString());
       }
     }
+    // After the refresh, so a licence renewed in this tick reports no warning or wipe.
+    evaluate();
     downloads.schedule();
   }
 
@@ -209,7 +212,10 @@ public final class LicenceManager {
     }
   }
 
-  /** Reports phase and reminder events and wipes keys once the licence has expired. */
+  /**
+   * Reports phase and reminder events and wipes keys once the licence has expired. The first call
+   * reports the current phase unless there is no licence yet.
+   */
   void evaluate() {
     boolean expired;
     context.lock.lock();
@@ -217,7 +223,9 @@ public final class LicenceManager {
       LicenceStatus status = context.licenceStatus(context.nowMs());
       if (status.phase() != reportedPhase) {
         reportedPhase = status.phase();
-        dispatch(listener -> listener.onPhaseChanged(status));
+        if (status.phase() != LicencePhase.NONE) {
+          dispatch(listener -> listener.onPhaseChanged(status));
+        }
       }
       if (status.phase() == LicencePhase.URGENT && status.day() != remindedDay) {
         remindedDay = status.day();

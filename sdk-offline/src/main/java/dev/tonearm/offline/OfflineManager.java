@@ -8,6 +8,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.slf4j.Logger;
@@ -33,10 +34,13 @@ public final class OfflineManager implements Closeable {
   private final LicenceManager licences;
   private final OfflineCatalog catalog;
 
-  private OfflineManager(OfflineContext context) {
+  private OfflineManager(
+      OfflineContext context,
+      List<DownloadListener> downloadListeners,
+      List<LicenceListener> licenceListeners) {
     this.context = context;
-    this.downloads = new DownloadManager(context);
-    this.licences = new LicenceManager(context, downloads);
+    this.downloads = new DownloadManager(context, downloadListeners);
+    this.licences = new LicenceManager(context, downloads, licenceListeners);
     this.downloads.setLicenceManager(licences);
     this.catalog = new IndexCatalog(context);
   }
@@ -138,6 +142,8 @@ public final class OfflineManager implements Closeable {
     private Random random = new Random();
     private RetrySleeper sleeper = RetrySleeper.THREAD_SLEEP;
     private CheckpointObserver checkpoints = CheckpointObserver.NONE;
+    private final List<DownloadListener> downloadListeners = new ArrayList<>();
+    private final List<LicenceListener> licenceListeners = new ArrayList<>();
 
     private Builder(Path rootDirectory) {
       this.rootDirectory = requireNonNull(rootDirectory, "rootDirectory");
@@ -257,6 +263,24 @@ public final class OfflineManager implements Closeable {
       return this;
     }
 
+    /**
+     * Adds a download listener before the manager starts, so it also receives the events of
+     * downloads that resume at open.
+     */
+    public Builder addDownloadListener(DownloadListener listener) {
+      downloadListeners.add(requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Adds a licence listener before the manager starts, so it also receives the phase found at
+     * open, for example WARNING after a long time offline.
+     */
+    public Builder addLicenceListener(LicenceListener listener) {
+      licenceListeners.add(requireNonNull(listener, "listener"));
+      return this;
+    }
+
     /** Sets an observer of durable steps, for diagnostics and fault injection. Default none. */
     public Builder setCheckpointObserver(CheckpointObserver value) {
       this.checkpoints = requireNonNull(value, "checkpointObserver");
@@ -309,7 +333,8 @@ public final class OfflineManager implements Closeable {
         index.close();
         throw e;
       }
-      OfflineManager manager = new OfflineManager(context);
+      OfflineManager manager =
+          new OfflineManager(context, downloadListeners, licenceListeners);
       manager.licences.start();
       manager.downloads.start();
       log.debug("Offline manager opened at {}", files.root());

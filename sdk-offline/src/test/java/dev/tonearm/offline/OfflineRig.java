@@ -40,6 +40,7 @@ final class OfflineRig implements AutoCloseable {
   final List<Download> changes = new CopyOnWriteArrayList<>();
   final List<Download> progress = new CopyOnWriteArrayList<>();
   final List<String> removals = new CopyOnWriteArrayList<>();
+  final LicenceRecorder licenceEvents = new LicenceRecorder();
   DirectoryKeyStore keyStore;
   OfflineManager manager;
 
@@ -68,9 +69,7 @@ final class OfflineRig implements AutoCloseable {
             .setTickIntervalMs(0)
             .setRandom(new Random(7))
             .setRetrySleeper(sleeper);
-    customise.accept(builder);
-    manager = builder.build();
-    manager.downloads().addListener(
+    builder.addDownloadListener(
         new DownloadListener() {
           @Override
           public void onDownloadChanged(Download download) {
@@ -87,6 +86,9 @@ final class OfflineRig implements AutoCloseable {
             removals.add(trackId);
           }
         });
+    builder.addLicenceListener(licenceEvents);
+    customise.accept(builder);
+    manager = builder.build();
     return manager;
   }
 
