@@ -145,7 +145,7 @@ public final class DownloadManager {
                 + added
                 + ". Remove downloads to make room.");
       }
-      long nowMs = context.nowMs();
+      List<String> requested = new ArrayList<>();
       for (String trackId : unique) {
         IndexEntry entry = context.index.entry(trackId);
         if (entry != null && entry.state() != DownloadState.FAILED) {
@@ -155,7 +155,10 @@ public final class DownloadManager {
           // The server still counts the track; cancel the release instead of racing it.
           context.index.removePendingRelease(trackId);
         }
-        context.index.request(trackId, nowMs);
+        requested.add(trackId);
+      }
+      context.index.requestAll(requested, context.nowMs());
+      for (String trackId : requested) {
         emitChanged(context.index.entry(trackId));
       }
       scheduleLocked();
@@ -768,14 +771,22 @@ public final class DownloadManager {
     }
   }
 
-  /** Checks each granted object and queues it, or fails it before any byte is written. */
+  /**
+   * Checks each granted object and queues it, or fails it before any byte is written.
+   *
+   * <p>Admission is decided under the lock, manifests are written outside it, and the grants are
+   * then recorded with one forced write. Only this control thread admits, so the decisions stay
+   * valid meanwhile; tracks removed or restarted in between are skipped at the end.
+   */
   private void admit(List<String> batch, DownloadGrant grant) {
     Map<String, GrantedObject> objects = new HashMap<>();
     for (GrantedObject object : grant.objects()) {
       objects.put(object.trackId(), object);
     }
+    List<Grant> admitted = new ArrayList<>();
     context.lock.lock();
     try {
+      long admittedBytes = 0;
       for (String trackId : batch) {
         IndexEntry entry = context.index.entry(trackId);
         GrantedObject object = objects.get(trackId);
@@ -785,9 +796,7 @@ public final class DownloadManager {
           }
           continue;
         }
-        boolean waiting =
-            entry.state() == DownloadState.REQUESTED || entry.state() == DownloadState.PAUSED;
-        if (!waiting || entry.grant() != null) {
+        if (!isWaitingForGrant(entry)) {
           continue;
         }
         if (object == null) {
@@ -799,18 +808,55 @@ public final class DownloadManager {
         }
         try {
           Grant validated = Grant.validate(object);
-          admitLocked(validated);
-          if (validated.hasManifest()) {
-            Durable.writeAtomically(context.files.manifestFile(trackId), object.manifest());
-            context.checkpoints.onCheckpoint(Checkpoint.MANIFEST_WRITTEN, trackId);
-          }
-          context.index.grant(validated);
-          emitChanged(entry);
+          admitLocked(validated, admittedBytes);
+          admitted.add(validated);
+          admittedBytes += validated.sizeBytes();
         } catch (OfflineException e) {
           log.info("Download of {} refused: {}", trackId, e.getMessage());
           failLocked(entry, e.reason(), e.getMessage());
           context.index.addPendingRelease(trackId);
         }
+      }
+    } catch (IOException e) {
+      log.error("Cannot record download refusals in the index", e);
+      return;
+    } finally {
+      context.lock.unlock();
+    }
+
+    List<Grant> written = new ArrayList<>();
+    for (Grant validated : admitted) {
+      try {
+        if (validated.hasManifest()) {
+          String trackId = validated.trackId();
+          Durable.writeAtomically(
+              context.files.manifestFile(trackId), objects.get(trackId).manifest());
+          context.checkpoints.onCheckpoint(Checkpoint.MANIFEST_WRITTEN, trackId);
+        }
+        written.add(validated);
+      } catch (IOException e) {
+        log.warn("Cannot write the manifest of {}", validated.trackId(), e);
+        failWaiting(validated.trackId(), "Saving the track manifest failed: " + e.getMessage());
+      }
+    }
+
+    context.lock.lock();
+    try {
+      List<Grant> toRecord = new ArrayList<>();
+      for (Grant validated : written) {
+        IndexEntry entry = context.index.entry(validated.trackId());
+        if (entry != null && isWaitingForGrant(entry)) {
+          toRecord.add(validated);
+        } else {
+          context.deleteTrackFiles(validated.trackId());
+          if (entry == null) {
+            context.index.addPendingRelease(validated.trackId());
+          }
+        }
+      }
+      context.index.grantAll(toRecord);
+      for (Grant validated : toRecord) {
+        emitChanged(context.index.entry(validated.trackId()));
       }
       scheduleLocked();
     } catch (IOException e) {
@@ -820,11 +866,35 @@ public final class DownloadManager {
     }
   }
 
-  /** Refuses an object that does not fit the quota or the free disk space. */
-  private void admitLocked(Grant grant) throws OfflineException {
+  private static boolean isWaitingForGrant(IndexEntry entry) {
+    boolean waiting =
+        entry.state() == DownloadState.REQUESTED || entry.state() == DownloadState.PAUSED;
+    return waiting && entry.grant() == null;
+  }
+
+  private void failWaiting(String trackId, String message) {
+    context.lock.lock();
+    try {
+      IndexEntry entry = context.index.entry(trackId);
+      if (entry != null && isWaitingForGrant(entry)) {
+        failLocked(entry, OfflineException.Reason.IO_ERROR, message);
+        context.index.addPendingRelease(trackId);
+      }
+    } catch (IOException e) {
+      log.error("Cannot record the failure of {} in the index", trackId, e);
+    } finally {
+      context.lock.unlock();
+    }
+  }
+
+  /**
+   * Refuses an object that does not fit the quota or the free disk space, counting {@code
+   * admittedBytes} of this batch that are admitted but not yet recorded.
+   */
+  private void admitLocked(Grant grant, long admittedBytes) throws OfflineException {
     long sizeBytes = grant.sizeBytes();
     long quotaBytes = quotaBytesLocked();
-    long committedBytes = committedBytesLocked();
+    long committedBytes = committedBytesLocked() + admittedBytes;
     if (committedBytes + sizeBytes > quotaBytes) {
       throw new OfflineException(
           OfflineException.Reason.QUOTA_EXCEEDED,
@@ -838,7 +908,7 @@ public final class DownloadManager {
               + StorageQuota.formatBytes(quotaBytes)
               + " download storage limit is left. Raise the limit or remove downloads.");
     }
-    long pendingBytes = 0;
+    long pendingBytes = admittedBytes;
     for (IndexEntry entry : context.index.entries()) {
       pendingBytes += entry.pendingBytes();
     }

@@ -247,18 +247,17 @@ class FailureModesTest {
   @Test
   void storageFull_downloadsFailWithReasonAndNothingPartialIsAvailable() throws Exception {
     List<String> tracks = rig.addTracks("t-", 4, 4 * OfflineRig.CHUNK_BYTES);
-    rig.usableBytes.set(5 * OfflineRig.CHUNK_BYTES);
-    OfflineManager manager = rig.open();
-    manager.downloads().addListener(
-        new DownloadListener() {
-          @Override
-          public void onDownloadProgress(Download download) {
-            if (download.trackId().equals("t-0")
-                && download.downloadedBytes() == 2L * OfflineRig.CHUNK_BYTES) {
-              rig.usableBytes.set(OfflineRig.CHUNK_BYTES);
-            }
-          }
-        });
+    Path firstPart = rig.files().partFile("t-0");
+    // Room for one track at first; another app fills the disk once t-0 has two chunks.
+    OfflineManager manager =
+        rig.open(
+            builder ->
+                builder.setDiskSpace(
+                    folder ->
+                        Files.exists(firstPart)
+                                && Files.size(firstPart) >= 2L * OfflineRig.CHUNK_BYTES
+                            ? OfflineRig.CHUNK_BYTES
+                            : 5L * OfflineRig.CHUNK_BYTES));
 
     manager.downloads().download(tracks);
     rig.awaitIdle();

@@ -111,17 +111,16 @@ class StorageLimitsTest {
   @Test
   void download_diskFillsDuringDownload_failsStorageFullAndDeletesPartialFile() throws Exception {
     String trackId = rig.addTracks("t-", 1, 8 * OfflineRig.CHUNK_BYTES).get(0);
-    OfflineManager manager = rig.open();
-    manager.downloads().addListener(
-        new DownloadListener() {
-          @Override
-          public void onDownloadProgress(Download download) {
-            if (download.downloadedBytes() >= 2L * OfflineRig.CHUNK_BYTES) {
-              // Another app fills the disk while the download runs.
-              rig.usableBytes.set(OfflineRig.CHUNK_BYTES);
-            }
-          }
-        });
+    Path part = rig.files().partFile(trackId);
+    // Another app fills the disk once two chunks of the download are written.
+    OfflineManager manager =
+        rig.open(
+            builder ->
+                builder.setDiskSpace(
+                    folder ->
+                        Files.exists(part) && Files.size(part) >= 2L * OfflineRig.CHUNK_BYTES
+                            ? OfflineRig.CHUNK_BYTES
+                            : Long.MAX_VALUE / 4));
 
     manager.downloads().download(trackId);
     rig.awaitIdle();

@@ -104,9 +104,27 @@ public final class DownloadIndex implements Closeable {
     append(trackId, requestRecord(trackId, requestedAtMs));
   }
 
+  /** Adds tracks in REQUESTED with one forced write; see {@link #request}. */
+  public void requestAll(List<String> trackIds, long requestedAtMs) throws IOException {
+    List<byte[]> records = new ArrayList<>(trackIds.size());
+    for (String trackId : trackIds) {
+      records.add(requestRecord(trackId, requestedAtMs));
+    }
+    appendAll(records);
+  }
+
   /** Stores the track's authorisation; a REQUESTED track becomes QUEUED. */
   public void grant(Grant grant) throws IOException {
     append(grant.trackId(), grantRecord(grant));
+  }
+
+  /** Stores authorisations with one forced write; see {@link #grant}. */
+  public void grantAll(List<Grant> grants) throws IOException {
+    List<byte[]> records = new ArrayList<>(grants.size());
+    for (Grant grant : grants) {
+      records.add(grantRecord(grant));
+    }
+    appendAll(records);
   }
 
   /**
@@ -195,6 +213,21 @@ public final class DownloadIndex implements Closeable {
   private void append(String trackId, byte[] record) throws IOException {
     journal.append(record, trackId);
     apply(record);
+    compactIfLarge();
+  }
+
+  private void appendAll(List<byte[]> records) throws IOException {
+    if (records.isEmpty()) {
+      return;
+    }
+    journal.appendAll(records, null);
+    for (byte[] record : records) {
+      apply(record);
+    }
+    compactIfLarge();
+  }
+
+  private void compactIfLarge() throws IOException {
     int threshold = Math.max(COMPACT_MIN_RECORDS, 2 * entries.size());
     if (journal.recordsSinceSnapshot() >= threshold) {
       compact();

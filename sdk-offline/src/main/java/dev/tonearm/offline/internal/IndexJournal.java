@@ -154,13 +154,31 @@ final class IndexJournal implements Closeable {
    * @param trackId the track the record concerns, for the checkpoint; may be null
    */
   void append(byte[] payload, String trackId) throws IOException {
+    appendAll(java.util.Collections.singletonList(payload), trackId);
+  }
+
+  /**
+   * Appends records with one force for all of them. A crash may keep any prefix of them, which
+   * replays like the same records appended one by one.
+   */
+  void appendAll(List<byte[]> payloads, String trackId) throws IOException {
     if (failed) {
       throw new IOException("the index journal failed earlier; reopen the offline manager");
     }
-    ByteBuffer frame = frame(payload);
+    int totalBytes = 0;
+    List<ByteBuffer> frames = new java.util.ArrayList<>(payloads.size());
+    for (byte[] payload : payloads) {
+      ByteBuffer frame = frame(payload);
+      frames.add(frame);
+      totalBytes += frame.capacity();
+    }
     long start = journalSizeBytes;
     try {
-      Durable.writeFully(journal, frame, start);
+      long position = start;
+      for (ByteBuffer frame : frames) {
+        Durable.writeFully(journal, frame, position);
+        position += frame.capacity();
+      }
       journal.force(false);
     } catch (IOException e) {
       try {
@@ -172,8 +190,8 @@ final class IndexJournal implements Closeable {
       }
       throw e;
     }
-    journalSizeBytes = start + frame.capacity();
-    recordsSinceSnapshot++;
+    journalSizeBytes = start + totalBytes;
+    recordsSinceSnapshot += payloads.size();
     checkpoints.onCheckpoint(Checkpoint.JOURNAL_APPENDED, trackId);
   }
 
