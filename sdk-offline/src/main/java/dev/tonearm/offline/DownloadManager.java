@@ -58,6 +58,12 @@ public final class DownloadManager {
   /** Maximum tracks per authorisation or key request. */
   static final int MAX_BATCH_TRACKS = 500;
 
+  /**
+   * Tracks whose grants are recorded together. Small groups let downloads start early and keep
+   * the work lost to a crash in the middle of a large admission small.
+   */
+  static final int GRANT_GROUP_TRACKS = 16;
+
   private final OfflineContext context;
   private final CopyOnWriteArrayList<DownloadListener> listeners = new CopyOnWriteArrayList<>();
   private final ExecutorService workers;
@@ -774,9 +780,10 @@ public final class DownloadManager {
   /**
    * Checks each granted object and queues it, or fails it before any byte is written.
    *
-   * <p>Admission is decided under the lock, manifests are written outside it, and the grants are
-   * then recorded with one forced write. Only this control thread admits, so the decisions stay
-   * valid meanwhile; tracks removed or restarted in between are skipped at the end.
+   * <p>Admission is decided under the lock. Then, in groups of {@value #GRANT_GROUP_TRACKS},
+   * manifests are written outside the lock and the group's grants recorded with one forced write.
+   * Only this control thread admits, so the decisions stay valid meanwhile; tracks removed or
+   * restarted in between are skipped when their group is recorded.
    */
   private void admit(List<String> batch, DownloadGrant grant) {
     Map<String, GrantedObject> objects = new HashMap<>();
@@ -824,8 +831,17 @@ public final class DownloadManager {
       context.lock.unlock();
     }
 
+    for (int from = 0; from < admitted.size(); from += GRANT_GROUP_TRACKS) {
+      List<Grant> group =
+          admitted.subList(from, Math.min(admitted.size(), from + GRANT_GROUP_TRACKS));
+      recordGrants(group, objects);
+    }
+  }
+
+  /** Writes the manifests of admitted tracks, then records their grants in one forced write. */
+  private void recordGrants(List<Grant> group, Map<String, GrantedObject> objects) {
     List<Grant> written = new ArrayList<>();
-    for (Grant validated : admitted) {
+    for (Grant validated : group) {
       try {
         if (validated.hasManifest()) {
           String trackId = validated.trackId();
