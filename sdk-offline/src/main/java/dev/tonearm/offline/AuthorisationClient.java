@@ -4,14 +4,13 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * The offline calls to the licence server for this device and the signed-in account. The app
- * backs it with its authenticated HTTP client; tests use fakes.
+ * The offline calls to the licence server for this device and the signed-in account. The app backs
+ * it with its authenticated HTTP client; tests use fakes.
  *
- * <p>A refusal by the server throws {@link OfflineException} with the server's reason code
- * (mapped with {@link OfflineException#reasonForServerCode}). A failure to reach the server
- * throws a plain {@link IOException}, which the SDK retries with backoff. Implementations must be
- * thread-safe; the SDK calls them from its own background threads, never from the caller of a
- * public SDK method.
+ * <p>A refusal by the server throws {@link OfflineException} with the server's reason code (mapped
+ * with {@link OfflineException#reasonForServerCode}). A failure to reach the server throws a plain
+ * {@link IOException}, which the SDK retries with backoff. Implementations must be thread-safe; the
+ * SDK calls them from its own background threads, never from the caller of a public SDK method.
  */
 public interface AuthorisationClient {
   /** Registers this device for offline use. Fails with DEVICE_LIMIT when the account is full. */
@@ -24,14 +23,14 @@ public interface AuthorisationClient {
   void deauthoriseDevice(String deviceId) throws IOException;
 
   /**
-   * Authorises downloads and reserves the tracks against the device's track limit. All or
-   * nothing: a refusal reserves none of them.
+   * Authorises downloads and reserves the tracks against the device's track limit. All or nothing:
+   * a refusal reserves none of them.
    */
   DownloadGrant authorise(List<String> trackIds) throws IOException;
 
   /**
-   * Requests device-bound keys for downloaded tracks. The server checks the subscription again,
-   * so a subscription cancelled during the download fails here with PREMIUM_REQUIRED.
+   * Requests device-bound keys for downloaded tracks. The server checks the subscription again, so
+   * a subscription cancelled during the download fails here with PREMIUM_REQUIRED.
    */
   KeyGrant requestKeys(List<String> trackIds) throws IOException;
 

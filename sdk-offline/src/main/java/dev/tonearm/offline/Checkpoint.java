@@ -1,8 +1,8 @@
 package dev.tonearm.offline;
 
 /**
- * Durable steps of the download pipeline, reported to a {@link CheckpointObserver} right after
- * each step completes. Fault-injection tests stop the process at these points.
+ * Durable steps of the download pipeline, reported to a {@link CheckpointObserver} right after each
+ * step completes. Fault-injection tests stop the process at these points.
  */
 public enum Checkpoint {
   /** A verified chunk was written to the partial file (not yet forced to disk). */

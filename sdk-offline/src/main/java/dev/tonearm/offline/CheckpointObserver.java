@@ -2,8 +2,8 @@ package dev.tonearm.offline;
 
 /**
  * Receives each {@link Checkpoint} on the thread that performed the step, synchronously, for
- * diagnostics and fault-injection tests. It may block; the pipeline waits. Do not call the
- * offline API from it.
+ * diagnostics and fault-injection tests. It may block; the pipeline waits. Do not call the offline
+ * API from it.
  */
 @FunctionalInterface
 public interface CheckpointObserver {

@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Free space of the disk that holds offline files. {@link #fileStore()} asks the file system;
- * tests substitute a fixed or shrinking value to simulate a full disk.
+ * Free space of the disk that holds offline files. {@link #fileStore()} asks the file system; tests
+ * substitute a fixed or shrinking value to simulate a full disk.
  *
  * <p>Called from download threads; implementations must be thread-safe.
  */

@@ -5,8 +5,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * A successful download authorisation: one object per authorised track. It carries no keys,
- * which come from {@link AuthorisationClient#requestKeys} after each download. Immutable.
+ * A successful download authorisation: one object per authorised track. It carries no keys, which
+ * come from {@link AuthorisationClient#requestKeys} after each download. Immutable.
  */
 public final class DownloadGrant {
   private final List<GrantedObject> objects;

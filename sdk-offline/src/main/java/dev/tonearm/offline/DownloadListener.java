@@ -1,8 +1,7 @@
 package dev.tonearm.offline;
 
 /**
- * Receives download events on the SDK's event thread, in order. Every method has an empty
- * default.
+ * Receives download events on the SDK's event thread, in order. Every method has an empty default.
  */
 public interface DownloadListener {
   /** The download changed state; a FAILED download carries its reason. */

@@ -32,19 +32,19 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>{@link #download} records the request in the index (REQUESTED).
- *   <li>The server authorises it, checking Premium, the device and the track limit. The object
- *       must then fit the user's quota and the free disk space, or the track fails with
- *       QUOTA_EXCEEDED or STORAGE_FULL before any byte is written (QUEUED).
+ *   <li>The server authorises it, checking Premium, the device and the track limit. The object must
+ *       then fit the user's quota and the free disk space, or the track fails with QUOTA_EXCEEDED
+ *       or STORAGE_FULL before any byte is written (QUEUED).
  *   <li>The object is downloaded and verified chunk by chunk, resuming partial files with range
  *       requests (DOWNLOADING, then DOWNLOADED once complete and renamed).
- *   <li>Keys are requested after the download, so the server checks the subscription again. If
- *       it refuses, the file is deleted and the track fails with the server's reason. Only after
- *       the key is stored is the track marked AVAILABLE.
+ *   <li>Keys are requested after the download, so the server checks the subscription again. If it
+ *       refuses, the file is deleted and the track fails with the server's reason. Only after the
+ *       key is stored is the track marked AVAILABLE.
  * </ol>
  *
  * <p>Authorisations, key requests and releases run on one control thread, downloads on a pool of
- * {@code maxParallelDownloads} threads. Key requests are batched: all downloaded tracks waiting
- * for keys go in one request.
+ * {@code maxParallelDownloads} threads. Key requests are batched: all downloaded tracks waiting for
+ * keys go in one request.
  *
  * <p>Thread-safe: every method may be called from any thread, and none blocks on the network.
  * Listener callbacks arrive on the SDK's event thread.
@@ -59,8 +59,8 @@ public final class DownloadManager {
   static final int MAX_BATCH_TRACKS = 500;
 
   /**
-   * Tracks whose grants are recorded together. Small groups let downloads start early and keep
-   * the work lost to a crash in the middle of a large admission small.
+   * Tracks whose grants are recorded together. Small groups let downloads start early and keep the
+   * work lost to a crash in the middle of a large admission small.
    */
   static final int GRANT_GROUP_TRACKS = 16;
 
@@ -108,12 +108,12 @@ public final class DownloadManager {
   }
 
   /**
-   * Queues tracks for download. Tracks already queued, downloading, paused or available are left
-   * as they are; FAILED tracks start again from the authorisation.
+   * Queues tracks for download. Tracks already queued, downloading, paused or available are left as
+   * they are; FAILED tracks start again from the authorisation.
    *
-   * @throws OfflineException with INVALID_ARGUMENT for a malformed id, TRACK_LIMIT when the
-   *     device would hold more than {@value #MAX_TRACKS_PER_DEVICE} tracks, IO_ERROR when the
-   *     index cannot be written, or CLOSED
+   * @throws OfflineException with INVALID_ARGUMENT for a malformed id, TRACK_LIMIT when the device
+   *     would hold more than {@value #MAX_TRACKS_PER_DEVICE} tracks, IO_ERROR when the index cannot
+   *     be written, or CLOSED
    */
   public void download(List<String> trackIds) throws OfflineException {
     Set<String> unique = new LinkedHashSet<>();
@@ -228,8 +228,7 @@ public final class DownloadManager {
       if (entry == null || entry.state() != DownloadState.PAUSED) {
         return;
       }
-      DownloadState next =
-          entry.grant() == null ? DownloadState.REQUESTED : DownloadState.QUEUED;
+      DownloadState next = entry.grant() == null ? DownloadState.REQUESTED : DownloadState.QUEUED;
       context.index.setState(trackId, next, null);
       emitChanged(entry);
       scheduleLocked();
@@ -308,8 +307,8 @@ public final class DownloadManager {
   }
 
   /**
-   * Sets the user's storage quota, kept across restarts. A quota below the current use is
-   * accepted; it refuses new downloads until tracks are removed.
+   * Sets the user's storage quota, kept across restarts. A quota below the current use is accepted;
+   * it refuses new downloads until tracks are removed.
    *
    * @throws OfflineException with INVALID_QUOTA outside {@link StorageQuota#MIN_BYTES} to {@link
    *     StorageQuota#MAX_BYTES}
@@ -471,8 +470,7 @@ public final class DownloadManager {
         }
       } else {
         releaseFailures++;
-        releaseRetryNotBeforeMs =
-            context.nowMs() + context.refreshBackoff.delayMs(releaseFailures);
+        releaseRetryNotBeforeMs = context.nowMs() + context.refreshBackoff.delayMs(releaseFailures);
       }
     } catch (IOException e) {
       log.error("Cannot record released tracks in the download index", e);
@@ -990,8 +988,8 @@ public final class DownloadManager {
   }
 
   /**
-   * Requests keys for downloaded tracks and applies the answer; returns false when the server
-   * could not be reached, so the caller stops until the retry time.
+   * Requests keys for downloaded tracks and applies the answer; returns false when the server could
+   * not be reached, so the caller stops until the retry time.
    */
   private boolean requestKeys(List<String> batch) {
     KeyGrant grant = null;
@@ -1259,8 +1257,7 @@ public final class DownloadManager {
 
   private void requireOpen() throws OfflineException {
     if (context.isClosed()) {
-      throw new OfflineException(
-          OfflineException.Reason.CLOSED, "The offline manager is closed.");
+      throw new OfflineException(OfflineException.Reason.CLOSED, "The offline manager is closed.");
     }
   }
 

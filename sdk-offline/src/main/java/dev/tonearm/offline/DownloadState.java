@@ -1,8 +1,8 @@
 package dev.tonearm.offline;
 
 /**
- * States of a download. A track is playable offline only in {@link #AVAILABLE}, and only while
- * the licence is neither expired nor locked.
+ * States of a download. A track is playable offline only in {@link #AVAILABLE}, and only while the
+ * licence is neither expired nor locked.
  *
  * <pre>
  * REQUESTED -> QUEUED -> DOWNLOADING -> DOWNLOADED -> AVAILABLE

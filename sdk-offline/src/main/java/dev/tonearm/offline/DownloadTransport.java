@@ -13,8 +13,8 @@ import java.io.InputStream;
 @FunctionalInterface
 public interface DownloadTransport {
   /**
-   * Requests {@code url} from {@code offsetBytes} to the end ({@code Range: bytes=offset-} when
-   * the offset is above zero).
+   * Requests {@code url} from {@code offsetBytes} to the end ({@code Range: bytes=offset-} when the
+   * offset is above zero).
    *
    * @return the response, whose body starts at {@link Response#startOffsetBytes()}: the requested
    *     offset for a 206 response, or 0 when the server ignored the range
@@ -24,8 +24,8 @@ public interface DownloadTransport {
   Response open(String url, long offsetBytes) throws IOException;
 
   /**
-   * An open response body. The reading thread closes it to release the connection; another
-   * thread stops a read in progress with {@link #cancel()}.
+   * An open response body. The reading thread closes it to release the connection; another thread
+   * stops a read in progress with {@link #cancel()}.
    */
   interface Response extends Closeable {
     /** Returns the byte offset in the object of the body's first byte. */
@@ -34,8 +34,8 @@ public interface DownloadTransport {
     InputStream body();
 
     /**
-     * Aborts the exchange from any thread: a blocked or later read of {@link #body()} throws
-     * {@link IOException}. The reading thread still closes the response.
+     * Aborts the exchange from any thread: a blocked or later read of {@link #body()} throws {@link
+     * IOException}. The reading thread still closes the response.
      */
     void cancel();
   }

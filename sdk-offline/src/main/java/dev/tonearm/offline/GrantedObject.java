@@ -70,8 +70,8 @@ public final class GrantedObject {
   }
 
   /**
-   * Returns the track manifest to keep with the download for playback without network, or null
-   * when the authorisation carried none.
+   * Returns the track manifest to keep with the download for playback without network, or null when
+   * the authorisation carried none.
    */
   public byte[] manifest() {
     return manifest == null ? null : manifest.clone();

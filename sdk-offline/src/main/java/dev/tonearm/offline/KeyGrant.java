@@ -5,8 +5,7 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Keys delivered by the server with the licence that now covers every key on the device.
- * Immutable.
+ * Keys delivered by the server with the licence that now covers every key on the device. Immutable.
  */
 public final class KeyGrant {
   private final List<DeviceKey> keys;

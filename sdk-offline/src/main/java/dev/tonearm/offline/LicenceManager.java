@@ -25,21 +25,20 @@ import org.slf4j.LoggerFactory;
  *   <li>once the licence has EXPIRED, moves every AVAILABLE track back to DOWNLOADED in the index
  *       and then deletes the keys, so a crash in between never leaves a track marked available
  *       without a key;
- *   <li>while the network is available, refreshes the keys of every track in one request when
- *       the licence is within {@code refreshLeadMs} of its expiry (7 days by default, so at the
- *       start of WARNING, whose timing carries the server's per-device jitter), when it has
- *       expired or when tracks are locked. A failed refresh is retried after a full-jitter
- *       backoff.
+ *   <li>while the network is available, refreshes the keys of every track in one request when the
+ *       licence is within {@code refreshLeadMs} of its expiry (7 days by default, so at the start
+ *       of WARNING, whose timing carries the server's per-device jitter), when it has expired or
+ *       when tracks are locked. A failed refresh is retried after a full-jitter backoff.
  * </ul>
  *
  * <p>A refresh refused with PREMIUM_REQUIRED locks every offline track (also when a download's
- * authorisation or key request is refused that way). The lock is kept in the index and lifted
- * only by a successful refresh. A refresh refused with DEVICE_NOT_REGISTERED deletes every
- * offline track, because the server no longer counts any of them for this device.
+ * authorisation or key request is refused that way). The lock is kept in the index and lifted only
+ * by a successful refresh. A refresh refused with DEVICE_NOT_REGISTERED deletes every offline
+ * track, because the server no longer counts any of them for this device.
  *
  * <p>Thread-safe. {@link #tick} and {@link #refreshNow} use the network; call them off the main
- * thread. The manager also ticks itself on its own thread every {@code tickIntervalMs} and when
- * the network comes back. Listener callbacks arrive on the SDK's event thread.
+ * thread. The manager also ticks itself on its own thread every {@code tickIntervalMs} and when the
+ * network comes back. Listener callbacks arrive on the SDK's event thread.
  */
 public final class LicenceManager {
   private static final Logger log = LoggerFactory.getLogger(LicenceManager.class);
@@ -90,9 +89,9 @@ public final class LicenceManager {
   }
 
   /**
-   * Tells the manager whether the network is up. The app calls this from its connectivity
-   * callback. When the network comes back and automatic ticks are on, a tick runs at once on the
-   * manager's thread; with automatic ticks off, the caller ticks. The default is available.
+   * Tells the manager whether the network is up. The app calls this from its connectivity callback.
+   * When the network comes back and automatic ticks are on, a tick runs at once on the manager's
+   * thread; with automatic ticks off, the caller ticks. The default is available.
    */
   public void setNetworkAvailable(boolean available) {
     boolean cameBack = available && !networkAvailable;

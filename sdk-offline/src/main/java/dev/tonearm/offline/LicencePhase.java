@@ -3,10 +3,10 @@ package dev.tonearm.offline;
 /**
  * Phases of the offline licence, by licence day.
  *
- * <p>Day 31 starts at the licence's expiry and each earlier day is the 24 hours before the next,
- * so with no server jitter day {@code n} is the {@code n}-th day since the last online check.
- * Counting back from the expiry keeps the phases consistent when the server shifts a device's
- * expiry by up to three days.
+ * <p>Day 31 starts at the licence's expiry and each earlier day is the 24 hours before the next, so
+ * with no server jitter day {@code n} is the {@code n}-th day since the last online check. Counting
+ * back from the expiry keeps the phases consistent when the server shifts a device's expiry by up
+ * to three days.
  *
  * <table>
  *   <caption>Phases</caption>
@@ -36,10 +36,13 @@ public enum LicencePhase {
 
   /** Last day of {@link #VALID}. */
   public static final int LAST_VALID_DAY = 23;
+
   /** First day of {@link #URGENT}. */
   public static final int FIRST_URGENT_DAY = 28;
+
   /** The single day of {@link #GRACE}. */
   public static final int GRACE_DAY = 30;
+
   /** First day of {@link #EXPIRED}; it starts at the expiry instant. */
   public static final int FIRST_EXPIRED_DAY = 31;
 

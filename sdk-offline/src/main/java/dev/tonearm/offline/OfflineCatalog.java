@@ -7,9 +7,9 @@ import java.util.List;
 /**
  * Lookup of downloaded tracks for the player, with no network access.
  *
- * <p>A track is playable when its file is complete and verified, its key is stored, the licence
- * is not expired and offline tracks are not locked. Every method checks this at call time against
- * the injected clock. Thread-safe; methods do file I/O, so call them off the main thread.
+ * <p>A track is playable when its file is complete and verified, its key is stored, the licence is
+ * not expired and offline tracks are not locked. Every method checks this at call time against the
+ * injected clock. Thread-safe; methods do file I/O, so call them off the main thread.
  */
 public interface OfflineCatalog {
   /** Returns whether the track is playable offline now. */
@@ -26,8 +26,8 @@ public interface OfflineCatalog {
   OfflineTrack getTrack(String trackId) throws OfflineException;
 
   /**
-   * Opens the encrypted object of a playable track for random-access reading. The caller closes
-   * the channel.
+   * Opens the encrypted object of a playable track for random-access reading. The caller closes the
+   * channel.
    *
    * @throws OfflineException with NOT_DOWNLOADED, SUBSCRIPTION_LOCKED or LICENCE_EXPIRED
    */

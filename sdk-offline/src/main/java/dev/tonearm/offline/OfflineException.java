@@ -6,8 +6,8 @@ import java.io.IOException;
  * A failed or refused offline operation, with a stable {@link Reason} to switch on.
  *
  * <p>Reasons that the server sends keep the server's code as their name, so an app can show the
- * same text for a refusal whether it came from the server or from a local check. Messages from
- * the server are written for the end user; local messages name the value that failed.
+ * same text for a refusal whether it came from the server or from a local check. Messages from the
+ * server are written for the end user; local messages name the value that failed.
  */
 public final class OfflineException extends IOException {
   private static final long serialVersionUID = 1L;

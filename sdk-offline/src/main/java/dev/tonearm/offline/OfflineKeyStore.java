@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.util.Set;
 
 /**
- * Device-bound keys of downloaded tracks, one per track. The DRM module backs it with its
- * encrypted device key store; tests use a directory of files.
+ * Device-bound keys of downloaded tracks, one per track. The DRM module backs it with its encrypted
+ * device key store; tests use a directory of files.
  *
  * <p>The download index relies on durability: when {@link #put} returns, the key must survive a
  * crash or power loss, and when {@link #remove} returns, it must be gone. Implementations must be

@@ -15,13 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Entry point of offline playback: opens the offline folder, recovers its index after a crash,
- * and gives access to the {@link DownloadManager}, the {@link LicenceManager} and the {@link
+ * Entry point of offline playback: opens the offline folder, recovers its index after a crash, and
+ * gives access to the {@link DownloadManager}, the {@link LicenceManager} and the {@link
  * OfflineCatalog}.
  *
- * <p>The offline folder holds only offline files: the index and the encrypted objects. It must
- * not be the streaming cache's folder, and the cache must not write into it, because recovery
- * deletes files it does not know.
+ * <p>The offline folder holds only offline files: the index and the encrypted objects. It must not
+ * be the streaming cache's folder, and the cache must not write into it, because recovery deletes
+ * files it does not know.
  *
  * <p>Thread-safe. {@link Builder#build()} and {@link #close()} do file I/O and wait for threads;
  * call them off the main thread.
@@ -45,9 +45,7 @@ public final class OfflineManager implements Closeable {
     this.catalog = new IndexCatalog(context);
   }
 
-  /**
-   * Starts a builder for the offline folder {@code rootDirectory}, which is created if needed.
-   */
+  /** Starts a builder for the offline folder {@code rootDirectory}, which is created if needed. */
   public static Builder builder(Path rootDirectory) {
     return new Builder(rootDirectory);
   }
@@ -106,20 +104,28 @@ public final class OfflineManager implements Closeable {
   public static final class Builder {
     /** Default parallel downloads. */
     public static final int DEFAULT_MAX_PARALLEL_DOWNLOADS = 2;
+
     /** Default consecutive failed attempts before a download or request gives up. */
     public static final int DEFAULT_MAX_ATTEMPTS = 6;
+
     /** Default ceiling of the first retry delay; it doubles per attempt. */
     public static final long DEFAULT_BACKOFF_BASE_MS = 1_000;
+
     /** Default maximum retry delay. */
     public static final long DEFAULT_BACKOFF_MAX_MS = 60_000;
+
     /** Default time before expiry from which a background refresh is due: 7 days. */
     public static final long DEFAULT_REFRESH_LEAD_MS = 7 * LicencePhase.DAY_MS;
+
     /** Default ceiling of the first delay after a failed refresh. */
     public static final long DEFAULT_REFRESH_RETRY_BASE_MS = 60_000;
+
     /** Default maximum delay between refresh attempts: 6 hours. */
     public static final long DEFAULT_REFRESH_RETRY_MAX_MS = 6 * 60 * 60 * 1000L;
+
     /** Default disk space left free for the rest of the device: 16 MB. */
     public static final long DEFAULT_MIN_FREE_SPACE_BYTES = 16L * 1024 * 1024;
+
     /** Default interval of background licence ticks: 15 minutes. */
     public static final long DEFAULT_TICK_INTERVAL_MS = 15 * 60 * 1000L;
 
@@ -203,8 +209,8 @@ public final class OfflineManager implements Closeable {
     }
 
     /**
-     * Sets the retry backoff of downloads and requests: the delay before retry {@code n} is
-     * uniform in {@code [0, min(maxMs, baseMs * 2^(n-1)))}. Defaults 1 s and 60 s.
+     * Sets the retry backoff of downloads and requests: the delay before retry {@code n} is uniform
+     * in {@code [0, min(maxMs, baseMs * 2^(n-1)))}. Defaults 1 s and 60 s.
      */
     public Builder setBackoff(long baseMs, long maxMs) {
       requireBackoff(baseMs, maxMs);
@@ -333,8 +339,7 @@ public final class OfflineManager implements Closeable {
         index.close();
         throw e;
       }
-      OfflineManager manager =
-          new OfflineManager(context, downloadListeners, licenceListeners);
+      OfflineManager manager = new OfflineManager(context, downloadListeners, licenceListeners);
       manager.licences.start();
       manager.downloads.start();
       log.debug("Offline manager opened at {}", files.root());
@@ -350,8 +355,7 @@ public final class OfflineManager implements Closeable {
 
     private static int requireRange(String name, int value, int min, int max) {
       if (value < min || value > max) {
-        throw new IllegalArgumentException(
-            name + " must be " + min + " to " + max + ": " + value);
+        throw new IllegalArgumentException(name + " must be " + min + " to " + max + ": " + value);
       }
       return value;
     }

@@ -3,8 +3,8 @@ package dev.tonearm.offline;
 import java.util.Locale;
 
 /**
- * Limits of the user's offline storage quota. Sizes use binary units: 1 MB is 1,048,576 bytes
- * and 1 GB is 1,073,741,824 bytes.
+ * Limits of the user's offline storage quota. Sizes use binary units: 1 MB is 1,048,576 bytes and 1
+ * GB is 1,073,741,824 bytes.
  */
 public final class StorageQuota {
   /** Smallest quota a user may choose: 50 MB. */
@@ -21,8 +21,8 @@ public final class StorageQuota {
   /**
    * Returns {@code bytes} if it is a valid quota.
    *
-   * @throws OfflineException with {@link OfflineException.Reason#INVALID_QUOTA} when outside
-   *     {@link #MIN_BYTES} to {@link #MAX_BYTES}
+   * @throws OfflineException with {@link OfflineException.Reason#INVALID_QUOTA} when outside {@link
+   *     #MIN_BYTES} to {@link #MAX_BYTES}
    */
   public static long requireValid(long bytes) throws OfflineException {
     if (bytes < MIN_BYTES || bytes > MAX_BYTES) {

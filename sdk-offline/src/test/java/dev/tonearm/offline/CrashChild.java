@@ -18,15 +18,14 @@ import okhttp3.OkHttpClient;
 
 /**
  * The process that {@link CrashRecoveryTest} kills. It opens the offline folder (recovering what
- * the previous kill left), queues every track of the manifest and downloads them from the
- * parent's loopback server.
+ * the previous kill left), queues every track of the manifest and downloads them from the parent's
+ * loopback server.
  *
  * <p>With a seed above zero it picks a kind of durable step and an occurrence from the seed, and
  * when it reaches that step it prints {@code KILLPOINT} and blocks until the parent kills it. A
- * kind that does not occur in this run (no track left to rename, say) would let the run finish,
- * so any step also becomes the kill point once the run has passed a seeded number of steps
- * (manifest writes not counted).
- * Without a seed it prints {@code DONE} once every track is available.
+ * kind that does not occur in this run (no track left to rename, say) would let the run finish, so
+ * any step also becomes the kill point once the run has passed a seeded number of steps (manifest
+ * writes not counted). Without a seed it prints {@code DONE} once every track is available.
  *
  * <p>Arguments: manifest file, offline folder, key folder, seed.
  */
@@ -56,8 +55,7 @@ public final class CrashChild {
     Path keys = Paths.get(args[2]);
     long seed = Long.parseLong(args[3]);
     PrintStream out =
-        new PrintStream(
-            new java.io.FileOutputStream(java.io.FileDescriptor.out), true, "UTF-8");
+        new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, "UTF-8");
 
     Map<String, GrantedObject> objects = readManifest(manifest);
     Checkpoint killAt = null;
@@ -72,8 +70,7 @@ public final class CrashChild {
     }
     CheckpointObserver observer = killObserver(out, killAt, killOccurrence, fallbackSteps);
 
-    OkHttpClient http =
-        new OkHttpClient.Builder().readTimeout(30, TimeUnit.SECONDS).build();
+    OkHttpClient http = new OkHttpClient.Builder().readTimeout(30, TimeUnit.SECONDS).build();
     OfflineManager manager =
         OfflineManager.builder(root)
             .setAuthorisationClient(new ManifestLicenceClient(objects))

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Kills a child JVM at 24 seeded durable steps during one download batch served by a loopback
  * server in this JVM, and checks the index after each kill: every track marked AVAILABLE has a
- * complete file whose every chunk matches its SHA-256, and a stored key. A last run without a
- * kill must resume the remaining downloads and finish the batch.
+ * complete file whose every chunk matches its SHA-256, and a stored key. A last run without a kill
+ * must resume the remaining downloads and finish the batch.
  */
 class CrashRecoveryTest {
   private static final int ROUNDS = 24;
@@ -84,7 +84,8 @@ class CrashRecoveryTest {
           assertThat(outcome).as("child %d without a kill", seed).isEqualTo("DONE");
         }
         int available = checkInvariant(root, keys, objects, "after child " + seed);
-        assertThat(available).as("available tracks after child %d", seed)
+        assertThat(available)
+            .as("available tracks after child %d", seed)
             .isGreaterThanOrEqualTo(previousAvailable);
         previousAvailable = available;
       }
@@ -102,7 +103,9 @@ class CrashRecoveryTest {
       assertThat(kills).as("kills, by step: %s", killsByStep).isGreaterThanOrEqualTo(20);
       // Which kinds a run reaches depends on thread timing, so only require variety here; the
       // recovery of each window is also tested one by one in RecoveryTest.
-      assertThat(killsByStep.keySet()).as("kinds of steps killed at").hasSizeGreaterThanOrEqualTo(3);
+      assertThat(killsByStep.keySet())
+          .as("kinds of steps killed at")
+          .hasSizeGreaterThanOrEqualTo(3);
       long resumedByRange =
           server.requests().stream()
               .filter(request -> request.range != null && !request.range.equals("bytes=0-"))
@@ -112,8 +115,7 @@ class CrashRecoveryTest {
   }
 
   /** Runs one child to its kill point or its end; returns its last status line. */
-  private static String runChild(Path manifest, Path root, Path keys, long seed)
-      throws Exception {
+  private static String runChild(Path manifest, Path root, Path keys, long seed) throws Exception {
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder =
         new ProcessBuilder(
@@ -152,7 +154,9 @@ class CrashRecoveryTest {
       while (true) {
         String line = lines.poll(ROUND_TIMEOUT_S, TimeUnit.SECONDS);
         if (line == null) {
-          fail("child %d printed nothing for %d s; output so far: %s", seed, ROUND_TIMEOUT_S, output);
+          fail(
+              "child %d printed nothing for %d s; output so far: %s",
+              seed, ROUND_TIMEOUT_S, output);
         }
         output.add(line);
         if (line.startsWith("KILLPOINT")) {
@@ -198,10 +202,12 @@ class CrashRecoveryTest {
         Path file = files.objectFile(trackId);
         assertThat(file).as("%s: file of available %s", when, trackId).exists();
         byte[] content = Files.readAllBytes(file);
-        assertThat((long) content.length).as("%s: size of %s", when, trackId)
+        assertThat((long) content.length)
+            .as("%s: size of %s", when, trackId)
             .isEqualTo(object.sizeBytes());
         List<String> digests = chunkDigests(content, object.chunkSizeBytes());
-        assertThat(digests).as("%s: chunk digests of %s", when, trackId)
+        assertThat(digests)
+            .as("%s: chunk digests of %s", when, trackId)
             .isEqualTo(object.chunkSha256());
         DeviceKey key = keyStore.get(trackId);
         assertThat(key).as("%s: key of available %s", when, trackId).isNotNull();

@@ -80,8 +80,11 @@ class DownloadManagerTest {
       bytes.add(download.downloadedBytes());
     }
     assertThat(bytes).isSorted();
-    assertThat(bytes).contains(
-        (long) OfflineRig.CHUNK_BYTES, 5L * OfflineRig.CHUNK_BYTES, 5L * OfflineRig.CHUNK_BYTES + 100);
+    assertThat(bytes)
+        .contains(
+            (long) OfflineRig.CHUNK_BYTES,
+            5L * OfflineRig.CHUNK_BYTES,
+            5L * OfflineRig.CHUNK_BYTES + 100);
     assertThat(rig.progress.get(rig.progress.size() - 1).totalBytes())
         .isEqualTo(5L * OfflineRig.CHUNK_BYTES + 100);
   }
@@ -280,15 +283,17 @@ class DownloadManagerTest {
     rig.objects.addFault(path, ObjectServer.Fault.holdAfter(4 * OfflineRig.CHUNK_BYTES, gate));
     OfflineManager manager = rig.open();
     CountDownLatch fourChunks = new CountDownLatch(1);
-    manager.downloads().addListener(
-        new DownloadListener() {
-          @Override
-          public void onDownloadProgress(Download download) {
-            if (download.downloadedBytes() >= 4L * OfflineRig.CHUNK_BYTES) {
-              fourChunks.countDown();
-            }
-          }
-        });
+    manager
+        .downloads()
+        .addListener(
+            new DownloadListener() {
+              @Override
+              public void onDownloadProgress(Download download) {
+                if (download.downloadedBytes() >= 4L * OfflineRig.CHUNK_BYTES) {
+                  fourChunks.countDown();
+                }
+              }
+            });
 
     manager.downloads().download(trackId);
     assertThat(fourChunks.await(OfflineRig.TIMEOUT_MS, TimeUnit.MILLISECONDS)).isTrue();
@@ -383,8 +388,7 @@ class DownloadManagerTest {
         .hasMessageContaining("invalid character")
         .extracting(e -> ((OfflineException) e).reason())
         .isEqualTo(OfflineException.Reason.INVALID_ARGUMENT);
-    assertThatThrownBy(() -> manager.downloads().download(""))
-        .isInstanceOf(OfflineException.class);
+    assertThatThrownBy(() -> manager.downloads().download("")).isInstanceOf(OfflineException.class);
     assertThatThrownBy(() -> manager.downloads().download(Collections.singletonList(null)))
         .isInstanceOf(OfflineException.class);
   }
@@ -418,7 +422,8 @@ class DownloadManagerTest {
     List<String> tracks = rig.addTracks("t-", 3, 4 * OfflineRig.CHUNK_BYTES);
     CountDownLatch gate = new CountDownLatch(1);
     rig.objects.addFault(
-        FakeLicenceServer.pathOf("t-0"), ObjectServer.Fault.holdAfter(OfflineRig.CHUNK_BYTES, gate));
+        FakeLicenceServer.pathOf("t-0"),
+        ObjectServer.Fault.holdAfter(OfflineRig.CHUNK_BYTES, gate));
     OfflineManager first = rig.open(builder -> builder.setMaxParallelDownloads(1));
     first.downloads().download(tracks);
     assertThat(rig.objects.awaitRequests(1, OfflineRig.TIMEOUT_MS)).isTrue();

@@ -265,7 +265,9 @@ class FailureModesTest {
     for (String trackId : tracks) {
       Download download = manager.downloads().getDownload(trackId);
       assertThat(download.state()).as(trackId).isEqualTo(DownloadState.FAILED);
-      assertThat(download.failureReason()).as(trackId).isEqualTo(OfflineException.Reason.STORAGE_FULL);
+      assertThat(download.failureReason())
+          .as(trackId)
+          .isEqualTo(OfflineException.Reason.STORAGE_FULL);
       assertThat(download.failureMessage()).as(trackId).contains("Free up space");
     }
     assertThat(manager.catalog().availableTrackIds()).isEmpty();

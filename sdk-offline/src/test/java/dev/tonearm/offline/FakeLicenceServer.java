@@ -16,11 +16,11 @@ import java.util.Set;
 
 /**
  * An in-process stand-in for the licence server's offline routes, used through the {@link
- * AuthorisationClient} interface. It keeps the same rules as the server's offline service
- * (Premium, 5 devices, a track limit, keys only after a second Premium check, refresh dropping
- * tracks it does not count) for one account and the current device, with a fixed expiry jitter.
- * The server's own rules are tested against the real service in the server module. Tests flip
- * {@link #premium} and {@link #networkDown} to simulate a lapse or an outage. Thread-safe.
+ * AuthorisationClient} interface. It keeps the same rules as the server's offline service (Premium,
+ * 5 devices, a track limit, keys only after a second Premium check, refresh dropping tracks it does
+ * not count) for one account and the current device, with a fixed expiry jitter. The server's own
+ * rules are tested against the real service in the server module. Tests flip {@link #premium} and
+ * {@link #networkDown} to simulate a lapse or an outage. Thread-safe.
  */
 public final class FakeLicenceServer implements AuthorisationClient {
   public static final long LICENCE_PERIOD_MS = 30 * LicencePhase.DAY_MS;
@@ -37,6 +37,7 @@ public final class FakeLicenceServer implements AuthorisationClient {
   public volatile int maxDevices = 5;
   public volatile int maxTracks = 10_000;
   public volatile long jitterMs;
+
   /** Runs before each key request is answered; tests cancel the subscription here. */
   public volatile Runnable beforeKeyRequest = () -> {};
 

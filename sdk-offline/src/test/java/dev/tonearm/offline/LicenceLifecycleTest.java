@@ -63,7 +63,9 @@ class LicenceLifecycleTest {
                   : day <= 29
                       ? LicencePhase.URGENT
                       : day == 30 ? LicencePhase.GRACE : LicencePhase.EXPIRED;
-      assertThat(LicencePhase.licenceDay(expires, dayStart)).as("start of day %d", day).isEqualTo(day);
+      assertThat(LicencePhase.licenceDay(expires, dayStart))
+          .as("start of day %d", day)
+          .isEqualTo(day);
       assertThat(LicencePhase.licenceDay(expires, dayEnd)).as("end of day %d", day).isEqualTo(day);
       assertThat(LicencePhase.forDay(day)).as("phase of day %d", day).isEqualTo(expected);
     }

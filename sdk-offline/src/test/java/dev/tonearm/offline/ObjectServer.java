@@ -138,8 +138,7 @@ public final class ObjectServer implements AutoCloseable {
   }
 
   /** Waits until at least {@code count} requests arrived; returns false on timeout. */
-  public synchronized boolean awaitRequests(int count, long timeoutMs)
-      throws InterruptedException {
+  public synchronized boolean awaitRequests(int count, long timeoutMs) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     while (requests.size() < count) {
       long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
@@ -215,7 +214,8 @@ public final class ObjectServer implements AutoCloseable {
     long length = end - start + 1;
     exchange.getResponseHeaders().add("Accept-Ranges", "bytes");
     if (partial) {
-      exchange.getResponseHeaders()
+      exchange
+          .getResponseHeaders()
           .add("Content-Range", "bytes " + start + "-" + end + "/" + object.length);
     }
     exchange.sendResponseHeaders(partial ? 206 : 200, length);

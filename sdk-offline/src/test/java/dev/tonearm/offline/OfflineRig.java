@@ -16,8 +16,8 @@ import java.util.function.Consumer;
 import okhttp3.OkHttpClient;
 
 /**
- * Real parts for offline tests: a loopback object server, an OkHttp transport, files in a
- * temporary folder, a file-backed key store, a fake clock and a fake licence server.
+ * Real parts for offline tests: a loopback object server, an OkHttp transport, files in a temporary
+ * folder, a file-backed key store, a fake clock and a fake licence server.
  */
 final class OfflineRig implements AutoCloseable {
   static final long START_MS = 1_740_000_000_000L;

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Reconciliation at open: the states a crash or an outside change can leave, written directly
- * into the index, files and key store, then opened.
+ * Reconciliation at open: the states a crash or an outside change can leave, written directly into
+ * the index, files and key store, then opened.
  */
 class RecoveryTest {
   @TempDir Path directory;
@@ -40,7 +40,8 @@ class RecoveryTest {
   private Grant writeIndex(String trackId, DownloadState state, LicenceTerms terms)
       throws Exception {
     Grant grant = Grant.validate(rig.server.grantOf(trackId));
-    try (DownloadIndex index = DownloadIndex.open(files.indexDirectory(), CheckpointObserver.NONE)) {
+    try (DownloadIndex index =
+        DownloadIndex.open(files.indexDirectory(), CheckpointObserver.NONE)) {
       index.request(trackId, OfflineRig.START_MS);
       index.grant(grant);
       if (state != DownloadState.QUEUED) {
@@ -69,7 +70,8 @@ class RecoveryTest {
     String trackId = rig.addTracks("t-", 1, 3 * OfflineRig.CHUNK_BYTES).get(0);
     writeIndex(trackId, DownloadState.DOWNLOADED, validTerms());
     writeCompleteObject(trackId);
-    rig.keyStore.put(new DeviceKey(trackId, "k-" + trackId, FakeLicenceServer.wrappedKeyOf(trackId)));
+    rig.keyStore.put(
+        new DeviceKey(trackId, "k-" + trackId, FakeLicenceServer.wrappedKeyOf(trackId)));
 
     OfflineManager manager = rig.open();
     rig.awaitIdle();
@@ -84,7 +86,8 @@ class RecoveryTest {
     String trackId = rig.addTracks("t-", 1, 3 * OfflineRig.CHUNK_BYTES).get(0);
     writeIndex(trackId, DownloadState.DOWNLOADED, validTerms());
     writeCompleteObject(trackId);
-    rig.keyStore.put(new DeviceKey(trackId, "k-" + trackId, FakeLicenceServer.wrappedKeyOf(trackId)));
+    rig.keyStore.put(
+        new DeviceKey(trackId, "k-" + trackId, FakeLicenceServer.wrappedKeyOf(trackId)));
     rig.clock.setMs(OfflineRig.START_MS + 31 * LicencePhase.DAY_MS);
     rig.server.networkDown = true;
 
@@ -92,7 +95,8 @@ class RecoveryTest {
     rig.awaitIdle();
 
     assertThat(rig.keyStore.get(trackId)).isNull();
-    assertThat(manager.downloads().getDownload(trackId).state()).isEqualTo(DownloadState.DOWNLOADED);
+    assertThat(manager.downloads().getDownload(trackId).state())
+        .isEqualTo(DownloadState.DOWNLOADED);
     assertThat(manager.catalog().isAvailable(trackId)).isFalse();
   }
 

@@ -29,8 +29,7 @@ class StorageLimitsTest {
   }
 
   @Test
-  void setStorageQuota_outsideFiftyMegabytesToTenGigabytes_isRejectedWithReason()
-      throws Exception {
+  void setStorageQuota_outsideFiftyMegabytesToTenGigabytes_isRejectedWithReason() throws Exception {
     OfflineManager manager = rig.open();
     DownloadManager downloads = manager.downloads();
 

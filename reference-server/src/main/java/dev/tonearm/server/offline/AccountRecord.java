@@ -5,9 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/**
- * Persisted offline state of one account: its offline devices in registration order. Immutable.
- */
+/** Persisted offline state of one account: its offline devices in registration order. Immutable. */
 public record AccountRecord(String accountId, List<DeviceRecord> devices) {
   public AccountRecord {
     Objects.requireNonNull(accountId, "accountId");

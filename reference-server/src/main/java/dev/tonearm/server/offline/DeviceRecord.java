@@ -15,8 +15,8 @@ import java.util.Set;
  * @param displayName the name shown in the app's device list
  * @param registeredAt when the device was registered for offline use
  * @param lastOnlineCheck the last time keys were delivered to the device, or null if never
- * @param heldTrackIds tracks authorised for download on the device; they count against the
- *     device's track limit until released
+ * @param heldTrackIds tracks authorised for download on the device; they count against the device's
+ *     track limit until released
  */
 public record DeviceRecord(
     String deviceId,

@@ -30,10 +30,10 @@ import org.slf4j.LoggerFactory;
 /**
  * An {@link OfflineStore} with one JSON file per account in a directory.
  *
- * <p>A save writes the new content to a temporary file, forces it to disk, renames it over the
- * old file and forces the directory, so after a crash the file holds either the old or the new
- * record, never a mix. File names are a hash of the account id, so any id is a safe file name.
- * Loaded records are kept in memory and written through.
+ * <p>A save writes the new content to a temporary file, forces it to disk, renames it over the old
+ * file and forces the directory, so after a crash the file holds either the old or the new record,
+ * never a mix. File names are a hash of the account id, so any id is a safe file name. Loaded
+ * records are kept in memory and written through.
  *
  * <p>Thread-safe for concurrent calls on different accounts; the service serialises calls for one
  * account.
@@ -142,8 +142,7 @@ public final class FileOfflineStore implements OfflineStore {
       throw new IOException("offline state file " + file + " is not valid JSON", e);
     }
     if (root == null || root.path("version").asInt(-1) != FORMAT_VERSION) {
-      throw new IOException(
-          "offline state file " + file + " has an unsupported version: " + root);
+      throw new IOException("offline state file " + file + " has an unsupported version: " + root);
     }
     String accountId = requireText(file, root, "accountId");
     List<DeviceRecord> devices = new ArrayList<>();

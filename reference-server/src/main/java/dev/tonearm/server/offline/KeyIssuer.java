@@ -6,8 +6,8 @@ import java.util.List;
  * Wraps tracks' content keys for a device. The DRM licence service backs this in the server: it
  * unwraps each content key with the KMS master key and encrypts it with the device's public key.
  *
- * <p>The offline service calls this only after its own checks (Premium, offline registration,
- * track limit) have passed. Implementations must be safe to call from any thread.
+ * <p>The offline service calls this only after its own checks (Premium, offline registration, track
+ * limit) have passed. Implementations must be safe to call from any thread.
  */
 @FunctionalInterface
 public interface KeyIssuer {

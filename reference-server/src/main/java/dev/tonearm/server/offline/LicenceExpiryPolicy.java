@@ -17,14 +17,14 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Computes when a device's offline licence expires: the licence period after the last online
- * check, shifted by a per-device jitter.
+ * Computes when a device's offline licence expires: the licence period after the last online check,
+ * shifted by a per-device jitter.
  *
- * <p>The jitter spreads the refreshes of devices that were last online at the same moment (after
- * an outage, or a release that everyone downloads at once) over {@code 2 * maxExpiryJitter}. It is
+ * <p>The jitter spreads the refreshes of devices that were last online at the same moment (after an
+ * outage, or a release that everyone downloads at once) over {@code 2 * maxExpiryJitter}. It is
  * HMAC-SHA256 of the device id under a server secret, mapped to whole seconds in {@code
- * [-maxExpiryJitter, +maxExpiryJitter]}: stable for a device across restarts and refreshes, and
- * not predictable without the secret. Immutable and thread-safe.
+ * [-maxExpiryJitter, +maxExpiryJitter]}: stable for a device across restarts and refreshes, and not
+ * predictable without the secret. Immutable and thread-safe.
  */
 public final class LicenceExpiryPolicy {
   /** Minimum secret length: the HMAC-SHA256 block of security. */

@@ -63,9 +63,7 @@ public final class OfflineHttpApi {
           JsonNode request = parse(body);
           OfflineDevice device =
               service.registerDevice(
-                  accountId,
-                  textOrNull(request, "deviceId"),
-                  textOrNull(request, "displayName"));
+                  accountId, textOrNull(request, "deviceId"), textOrNull(request, "displayName"));
           ObjectNode response = mapper.createObjectNode();
           writeDevice(response.putObject("device"), device);
           response.put("maxDevices", service.limits().maxDevicesPerAccount());
@@ -136,8 +134,8 @@ public final class OfflineHttpApi {
   }
 
   /**
-   * {@code POST /v1/offline/devices/{deviceId}/keys} with {@code {"trackIds":[..]}}; returns
-   * {@code {"keys":[{"trackId","keyId","wrappedKey"}],"licence":{"checkedAtMs","expiresAtMs"},
+   * {@code POST /v1/offline/devices/{deviceId}/keys} with {@code {"trackIds":[..]}}; returns {@code
+   * {"keys":[{"trackId","keyId","wrappedKey"}],"licence":{"checkedAtMs","expiresAtMs"},
    * "droppedTrackIds":[]}}.
    */
   public Response issueKeys(String accountId, String deviceId, byte[] body) {
@@ -150,8 +148,8 @@ public final class OfflineHttpApi {
   }
 
   /**
-   * {@code POST /v1/offline/devices/{deviceId}/refresh} with {@code {"heldTrackIds":[..]}};
-   * returns the same shape as {@link #issueKeys}.
+   * {@code POST /v1/offline/devices/{deviceId}/refresh} with {@code {"heldTrackIds":[..]}}; returns
+   * the same shape as {@link #issueKeys}.
    */
   public Response refreshLicences(String accountId, String deviceId, byte[] body) {
     return handle(

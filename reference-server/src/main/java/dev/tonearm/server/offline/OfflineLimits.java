@@ -7,8 +7,8 @@ import java.util.Objects;
  * Offline rules enforced by {@link OfflineService}. Immutable; build with {@link #builder()}.
  *
  * <p>The defaults are the product rules: 5 devices per account, 10,000 tracks per device, and a
- * licence that expires 30 days after the last online check, shifted by up to 3 days either way
- * per device.
+ * licence that expires 30 days after the last online check, shifted by up to 3 days either way per
+ * device.
  */
 public final class OfflineLimits {
   public static final int DEFAULT_MAX_DEVICES_PER_ACCOUNT = 5;
@@ -91,8 +91,8 @@ public final class OfflineLimits {
     }
 
     /**
-     * Sets the maximum shift of a device's expiry away from the licence period, either way.
-     * Default 3 days; must be shorter than the licence period.
+     * Sets the maximum shift of a device's expiry away from the licence period, either way. Default
+     * 3 days; must be shorter than the licence period.
      */
     public Builder maxExpiryJitter(Duration value) {
       Objects.requireNonNull(value, "maxExpiryJitter");

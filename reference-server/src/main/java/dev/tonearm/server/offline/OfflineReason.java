@@ -3,8 +3,8 @@ package dev.tonearm.server.offline;
 /**
  * Reason codes for refused offline operations, each with its HTTP status.
  *
- * <p>The codes are part of the HTTP contract: clients switch on them, so a code is never renamed
- * or reused for a different condition.
+ * <p>The codes are part of the HTTP contract: clients switch on them, so a code is never renamed or
+ * reused for a different condition.
  */
 public enum OfflineReason {
   /** The request body or an argument is invalid. */

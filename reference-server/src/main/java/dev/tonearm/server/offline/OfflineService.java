@@ -20,9 +20,8 @@ import org.slf4j.LoggerFactory;
  * <p>Rules:
  *
  * <ul>
- *   <li>Registering a device, authorising a download, delivering keys and refreshing licences
- *       need a Premium account. Deauthorising a device, listing devices and releasing tracks do
- *       not.
+ *   <li>Registering a device, authorising a download, delivering keys and refreshing licences need
+ *       a Premium account. Deauthorising a device, listing devices and releasing tracks do not.
  *   <li>An account has at most {@link OfflineLimits#maxDevicesPerAccount()} offline devices.
  *       Registering one more fails with {@link OfflineReason#DEVICE_LIMIT}; deauthorising a device
  *       frees its slot and drops its tracks.
@@ -30,10 +29,10 @@ import org.slf4j.LoggerFactory;
  *       from its authorisation until it is released or dropped by a refresh. Authorisation is all
  *       or nothing: a request that would go over the limit reserves nothing.
  *   <li>Keys are delivered only after the download, by {@link #issueKeys}, which checks Premium
- *       again. A subscription cancelled while a download runs therefore gets no key, and the
- *       tracks of the refused request are released.
- *   <li>Every key delivery is an online check: the device's licence then expires after the
- *       licence period plus the device's jitter (see {@link LicenceExpiryPolicy}).
+ *       again. A subscription cancelled while a download runs therefore gets no key, and the tracks
+ *       of the refused request are released.
+ *   <li>Every key delivery is an online check: the device's licence then expires after the licence
+ *       period plus the device's jitter (see {@link LicenceExpiryPolicy}).
  *   <li>{@link #refreshLicences} delivers all of a device's keys in one call. The device reports
  *       the tracks it holds; tracks the server does not count for the device are dropped, and
  *       tracks the device no longer has are released, so a wiped device starts again from zero.
@@ -42,8 +41,7 @@ import org.slf4j.LoggerFactory;
  * <p>Refusals throw {@link OfflineException} with a reason code and a message for the end user.
  *
  * <p>Thread-safe. Calls for one account are serialised by a striped lock, so two devices of one
- * account cannot both take the last slot; calls for accounts on different stripes run in
- * parallel.
+ * account cannot both take the last slot; calls for accounts on different stripes run in parallel.
  */
 public final class OfflineService {
   private static final Logger log = LoggerFactory.getLogger(OfflineService.class);
@@ -97,8 +95,8 @@ public final class OfflineService {
   }
 
   /**
-   * Registers a device for offline use. Registering a device that is already registered returns
-   * it unchanged, with its display name updated.
+   * Registers a device for offline use. Registering a device that is already registered returns it
+   * unchanged, with its display name updated.
    *
    * @param displayName the name shown in the device list; null uses the device id
    * @throws OfflineException with PREMIUM_REQUIRED, DEVICE_UNKNOWN, DEVICE_LIMIT or BAD_REQUEST
@@ -185,8 +183,8 @@ public final class OfflineService {
   }
 
   /**
-   * Authorises the download of tracks to a device and reserves them against its track limit.
-   * Tracks the device already holds are authorised again without counting twice.
+   * Authorises the download of tracks to a device and reserves them against its track limit. Tracks
+   * the device already holds are authorised again without counting twice.
    *
    * @throws OfflineException with PREMIUM_REQUIRED, DEVICE_NOT_REGISTERED, TRACK_NOT_FOUND,
    *     TRACK_LIMIT, PAYLOAD_TOO_LARGE or BAD_REQUEST
@@ -236,8 +234,8 @@ public final class OfflineService {
 
   /**
    * Delivers device-bound keys for downloaded tracks, after checking the subscription again. When
-   * the account is no longer Premium, the tracks of this request are released and the request
-   * fails with PREMIUM_REQUIRED; the device then deletes the downloaded files.
+   * the account is no longer Premium, the tracks of this request are released and the request fails
+   * with PREMIUM_REQUIRED; the device then deletes the downloaded files.
    *
    * @throws OfflineException with PREMIUM_REQUIRED, DEVICE_NOT_REGISTERED, TRACK_NOT_AUTHORISED,
    *     KEY_UNAVAILABLE, PAYLOAD_TOO_LARGE or BAD_REQUEST
@@ -286,16 +284,15 @@ public final class OfflineService {
   /**
    * Refreshes all of a device's keys in one call and renews its licence.
    *
-   * <p>The device reports every track it holds. Keys come back for the tracks that the server
-   * also counts for the device; the others are listed in {@link KeyDelivery#droppedTrackIds()}.
-   * Tracks the server counted but the device no longer reports are released.
+   * <p>The device reports every track it holds. Keys come back for the tracks that the server also
+   * counts for the device; the others are listed in {@link KeyDelivery#droppedTrackIds()}. Tracks
+   * the server counted but the device no longer reports are released.
    *
    * @throws OfflineException with PREMIUM_REQUIRED (the device locks its downloads),
    *     DEVICE_NOT_REGISTERED (the device deletes them), KEY_UNAVAILABLE, PAYLOAD_TOO_LARGE or
    *     BAD_REQUEST
    */
-  public KeyDelivery refreshLicences(
-      String accountId, String deviceId, List<String> heldTrackIds) {
+  public KeyDelivery refreshLicences(String accountId, String deviceId, List<String> heldTrackIds) {
     requireId("accountId", accountId);
     requireId("deviceId", deviceId);
     List<String> reported = requireTrackIds(heldTrackIds, true);
@@ -331,8 +328,8 @@ public final class OfflineService {
   }
 
   /**
-   * Releases tracks the device deleted, so they no longer count against its track limit. Tracks
-   * the device does not hold are ignored.
+   * Releases tracks the device deleted, so they no longer count against its track limit. Tracks the
+   * device does not hold are ignored.
    *
    * @return the number of tracks the device still holds
    * @throws OfflineException with DEVICE_NOT_REGISTERED, PAYLOAD_TOO_LARGE or BAD_REQUEST
@@ -473,8 +470,8 @@ public final class OfflineService {
   }
 
   /**
-   * Checks an account, device or track id: 1 to {@value #MAX_ID_LENGTH} characters from {@code
-   * A-Z a-z 0-9 . _ : @ -}.
+   * Checks an account, device or track id: 1 to {@value #MAX_ID_LENGTH} characters from {@code A-Z
+   * a-z 0-9 . _ : @ -}.
    */
   static void requireId(String field, String value) {
     if (value == null || value.isEmpty()) {

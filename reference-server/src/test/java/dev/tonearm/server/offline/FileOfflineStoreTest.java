@@ -88,8 +88,7 @@ class FileOfflineStoreTest {
     try (Stream<Path> files = Files.list(dir)) {
       file = files.findFirst().orElseThrow();
     }
-    Files.write(
-        file, "{\"version\":99,\"accountId\":\"u-1\"}".getBytes(StandardCharsets.UTF_8));
+    Files.write(file, "{\"version\":99,\"accountId\":\"u-1\"}".getBytes(StandardCharsets.UTF_8));
 
     assertThatThrownBy(() -> new FileOfflineStore(dir).load("u-1"))
         .isInstanceOf(IOException.class)

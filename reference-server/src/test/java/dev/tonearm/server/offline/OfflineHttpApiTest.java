@@ -52,8 +52,7 @@ class OfflineHttpApiTest {
       api.registerDevice(ACCOUNT, json("{\"deviceId\":\"" + device + "\"}"));
     }
 
-    OfflineHttpApi.Response response =
-        api.registerDevice(ACCOUNT, json("{\"deviceId\":\"d-6\"}"));
+    OfflineHttpApi.Response response = api.registerDevice(ACCOUNT, json("{\"deviceId\":\"d-6\"}"));
 
     assertThat(response.status()).isEqualTo(409);
     JsonNode error = body(response).path("error");
@@ -129,8 +128,7 @@ class OfflineHttpApiTest {
     assertThat(deleted.status()).isEqualTo(204);
     assertThat(deleted.body()).isEmpty();
     assertThat(again.status()).isEqualTo(403);
-    assertThat(body(again).path("error").path("code").asText())
-        .isEqualTo("DEVICE_NOT_REGISTERED");
+    assertThat(body(again).path("error").path("code").asText()).isEqualTo("DEVICE_NOT_REGISTERED");
     assertThat(body(api.listDevices(ACCOUNT)).path("devices").size()).isZero();
   }
 
@@ -169,7 +167,6 @@ class OfflineHttpApiTest {
     assertThat(body(wrongType).path("error").path("code").asText()).isEqualTo("BAD_REQUEST");
     assertThat(numberInList.status()).isEqualTo(400);
     assertThat(tooLarge.status()).isEqualTo(413);
-    assertThat(body(tooLarge).path("error").path("code").asText())
-        .isEqualTo("PAYLOAD_TOO_LARGE");
+    assertThat(body(tooLarge).path("error").path("code").asText()).isEqualTo("PAYLOAD_TOO_LARGE");
   }
 }

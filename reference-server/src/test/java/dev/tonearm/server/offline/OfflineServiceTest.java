@@ -386,8 +386,7 @@ class OfflineServiceTest {
     service.deauthoriseDevice(ACCOUNT, PHONE);
 
     assertReason(
-        () -> service.refreshLicences(ACCOUNT, PHONE, tracks),
-        OfflineReason.DEVICE_NOT_REGISTERED);
+        () -> service.refreshLicences(ACCOUNT, PHONE, tracks), OfflineReason.DEVICE_NOT_REGISTERED);
   }
 
   @Test

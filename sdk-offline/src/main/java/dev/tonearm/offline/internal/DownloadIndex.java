@@ -128,8 +128,8 @@ public final class DownloadIndex implements Closeable {
   }
 
   /**
-   * Sets a track's state. {@link DownloadState#DOWNLOADING} changes memory only, because a
-   * download does not survive a restart.
+   * Sets a track's state. {@link DownloadState#DOWNLOADING} changes memory only, because a download
+   * does not survive a restart.
    */
   public void setState(String trackId, DownloadState state, OfflineException.Reason reason)
       throws IOException {
@@ -380,8 +380,7 @@ public final class DownloadIndex implements Closeable {
     long sizeBytes = in.readLong();
     int chunkSizeBytes = in.readInt();
     int chunkCount = in.readInt();
-    if (chunkSizeBytes <= 0
-        || chunkCount != (sizeBytes + chunkSizeBytes - 1) / chunkSizeBytes) {
+    if (chunkSizeBytes <= 0 || chunkCount != (sizeBytes + chunkSizeBytes - 1) / chunkSizeBytes) {
       throw new IOException("invalid chunk layout " + sizeBytes + "/" + chunkSizeBytes);
     }
     byte[][] digests = new byte[chunkCount][];

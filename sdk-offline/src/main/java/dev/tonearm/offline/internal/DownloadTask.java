@@ -20,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Downloads one authorised object into its partial file and renames it to its final name once
- * every chunk is verified.
+ * Downloads one authorised object into its partial file and renames it to its final name once every
+ * chunk is verified.
  *
  * <p>Rules:
  *
@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  *       forced, so a file with the final name is always complete and verified.
  * </ul>
  *
- * <p>{@link #run} runs on one download thread; {@link #requestStop} may be called from any
- * thread and makes {@code run} return {@link Outcome#STOPPED} soon, keeping the partial file.
+ * <p>{@link #run} runs on one download thread; {@link #requestStop} may be called from any thread
+ * and makes {@code run} return {@link Outcome#STOPPED} soon, keeping the partial file.
  */
 public final class DownloadTask {
   private static final Logger log = LoggerFactory.getLogger(DownloadTask.class);
@@ -260,7 +260,12 @@ public final class DownloadTask {
       int n = body.read(chunkBuffer, read, length - read);
       if (n < 0) {
         throw new EOFException(
-            "the body ended at byte " + (position + read) + " of " + grant.sizeBytes() + ": " + url);
+            "the body ended at byte "
+                + (position + read)
+                + " of "
+                + grant.sizeBytes()
+                + ": "
+                + url);
       }
       read += n;
     }

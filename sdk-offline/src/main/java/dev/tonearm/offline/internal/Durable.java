@@ -13,10 +13,10 @@ import org.slf4j.LoggerFactory;
 /**
  * File operations that survive a crash: forced writes, atomic renames and directory syncs.
  *
- * <p>A rename becomes durable only when the directory that holds it is forced. Linux allows that
- * by opening the directory read-only and calling {@code fsync}; where the platform refuses to
- * open a directory, the failure is logged once at debug level and the rename relies on the file
- * system's own ordering.
+ * <p>A rename becomes durable only when the directory that holds it is forced. Linux allows that by
+ * opening the directory read-only and calling {@code fsync}; where the platform refuses to open a
+ * directory, the failure is logged once at debug level and the rename relies on the file system's
+ * own ordering.
  */
 public final class Durable {
   private static final Logger log = LoggerFactory.getLogger(Durable.class);
@@ -41,8 +41,8 @@ public final class Durable {
   }
 
   /**
-   * Replaces {@code target} with {@code content}: writes a temporary sibling, forces it, renames
-   * it over the target and forces the directory. A crash leaves either the old or the new file.
+   * Replaces {@code target} with {@code content}: writes a temporary sibling, forces it, renames it
+   * over the target and forces the directory. A crash leaves either the old or the new file.
    */
   public static void writeAtomically(Path target, byte[] content) throws IOException {
     Path temporary = target.resolveSibling(target.getFileName() + ".tmp");

@@ -17,10 +17,13 @@ import java.util.Locale;
 public final class Grant {
   /** Smallest accepted chunk size. */
   public static final int MIN_CHUNK_SIZE_BYTES = 1024;
+
   /** Largest accepted chunk size; one chunk is buffered in memory per running download. */
   public static final int MAX_CHUNK_SIZE_BYTES = 16 * 1024 * 1024;
+
   /** Largest accepted object: the largest quota. */
   public static final long MAX_SIZE_BYTES = StorageQuota.MAX_BYTES;
+
   /** Largest accepted manifest kept for offline playback. */
   public static final int MAX_MANIFEST_BYTES = 1024 * 1024;
 
@@ -106,9 +109,7 @@ public final class Grant {
     long chunkCount = (sizeBytes + chunkSizeBytes - 1) / chunkSizeBytes;
     List<String> digests = object.chunkSha256();
     if (digests.size() != chunkCount) {
-      throw invalid(
-          trackId,
-          "chunkSha256 must have " + chunkCount + " entries: " + digests.size());
+      throw invalid(trackId, "chunkSha256 must have " + chunkCount + " entries: " + digests.size());
     }
     byte[][] decoded = new byte[digests.size()][];
     for (int i = 0; i < decoded.length; i++) {

@@ -3,17 +3,18 @@ package dev.tonearm.offline.internal;
 import dev.tonearm.offline.DownloadState;
 import dev.tonearm.offline.OfflineException;
 
-/**
- * One track in the download index. Mutable; guarded by the offline lock, like the whole index.
- */
+/** One track in the download index. Mutable; guarded by the offline lock, like the whole index. */
 public final class IndexEntry {
   private final String trackId;
   private final long requestedAtMs;
   private DownloadState state = DownloadState.REQUESTED;
   private OfflineException.Reason failureReason;
+
   /** Message of the failure for the user; kept in memory only. */
   private String failureMessage;
+
   private Grant grant;
+
   /** Bytes of verified data on disk; kept in memory only, recomputed from the file on open. */
   private long downloadedBytes;
 

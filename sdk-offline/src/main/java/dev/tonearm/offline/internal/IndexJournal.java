@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * The files of the download index: a snapshot and a write-ahead journal, both sequences of
  * CRC-framed records.
  *
- * <p>Format. Each file starts with a 21-byte header: magic {@code TOIX}, format version (int),
- * kind (1 snapshot, 2 journal), generation (long) and a CRC-32 of those 17 bytes. Records follow
- * as frames: payload length (int, 1 to {@link #MAX_RECORD_BYTES}), CRC-32 of the payload (int),
+ * <p>Format. Each file starts with a 21-byte header: magic {@code TOIX}, format version (int), kind
+ * (1 snapshot, 2 journal), generation (long) and a CRC-32 of those 17 bytes. Records follow as
+ * frames: payload length (int, 1 to {@link #MAX_RECORD_BYTES}), CRC-32 of the payload (int),
  * payload. A snapshot ends with a frame of length 0 whose CRC field holds the record count.
  *
  * <p>Crash safety:
@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Compaction writes the full state to a new snapshot with the next generation (temporary
  *       file, force, atomic rename, directory force), then replaces the journal with an empty one
  *       of that generation the same way. On open, a journal whose generation differs from the
- *       snapshot's predates the snapshot and is ignored, because the snapshot already contains
- *       its records. A crash at any step therefore leaves either the old pair or the new state.
+ *       snapshot's predates the snapshot and is ignored, because the snapshot already contains its
+ *       records. A crash at any step therefore leaves either the old pair or the new state.
  * </ul>
  *
  * <p>Not thread-safe; the index's owner serialises calls.

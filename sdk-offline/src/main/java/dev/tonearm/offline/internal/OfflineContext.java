@@ -27,13 +27,14 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class OfflineContext {
   public final Settings settings;
   public final ReentrantLock lock = new ReentrantLock();
+
   /** Signalled under {@link #lock} whenever scheduling state changes. */
   public final Condition changed = lock.newCondition();
 
   /**
-   * Serialises key store changes with the index records that depend on them (AVAILABLE after a
-   * put, removal after a wipe record), so a wipe cannot remove a key between its put and its
-   * AVAILABLE record. Lock order: {@code keyLock} before {@link #lock}, never the reverse.
+   * Serialises key store changes with the index records that depend on them (AVAILABLE after a put,
+   * removal after a wipe record), so a wipe cannot remove a key between its put and its AVAILABLE
+   * record. Lock order: {@code keyLock} before {@link #lock}, never the reverse.
    */
   public final ReentrantLock keyLock = new ReentrantLock();
 

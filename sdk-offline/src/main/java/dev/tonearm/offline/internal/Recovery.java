@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * Reconciles the replayed index with the files and keys on disk when the offline manager opens.
  *
  * <p>The journal order guarantees that an AVAILABLE record follows a durable, verified file and a
- * stored key. A crash can still leave effects without their record, or a record whose effects
- * were undone outside the SDK (files deleted by the user, a cleared key store). Per state:
+ * stored key. A crash can still leave effects without their record, or a record whose effects were
+ * undone outside the SDK (files deleted by the user, a cleared key store). Per state:
  *
  * <ul>
  *   <li>REQUESTED, QUEUED, PAUSED: kept. A partial file stays for resumption; a complete file left
@@ -27,10 +27,10 @@ import org.slf4j.LoggerFactory;
  *       download attempt. A manifest file that should exist but does not sends the track back to
  *       REQUESTED, so the server sends it again.
  *   <li>DOWNLOADED: a missing or short file sends the track back to REQUESTED. A key stored by a
- *       crash between the key store and the AVAILABLE record makes the track AVAILABLE, unless
- *       the licence has expired, in which case the key is deleted.
- *   <li>AVAILABLE: a missing or short file deletes the key and sends the track back to
- *       REQUESTED; a missing key makes it DOWNLOADED, waiting for a key request or refresh.
+ *       crash between the key store and the AVAILABLE record makes the track AVAILABLE, unless the
+ *       licence has expired, in which case the key is deleted.
+ *   <li>AVAILABLE: a missing or short file deletes the key and sends the track back to REQUESTED; a
+ *       missing key makes it DOWNLOADED, waiting for a key request or refresh.
  *   <li>FAILED: its files are deleted.
  * </ul>
  *

@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * Layout of the offline folder. The index lives in {@code index/}; each track's files live in
- * {@code objects/} under a name derived from SHA-256 of the track id, so any id is a safe file
- * name and ids that differ only in case do not collide on case-insensitive storage:
+ * {@code objects/} under a name derived from SHA-256 of the track id, so any id is a safe file name
+ * and ids that differ only in case do not collide on case-insensitive storage:
  *
  * <pre>
  * objects/NAME.part      partial download, verified chunks only

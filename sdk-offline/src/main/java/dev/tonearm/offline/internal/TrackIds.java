@@ -8,8 +8,8 @@ public final class TrackIds {
   private TrackIds() {}
 
   /**
-   * Returns {@code trackId} if it has 1 to 128 characters from {@code A-Z a-z 0-9 . _ : @ -},
-   * the server's id alphabet.
+   * Returns {@code trackId} if it has 1 to 128 characters from {@code A-Z a-z 0-9 . _ : @ -}, the
+   * server's id alphabet.
    *
    * @throws IllegalArgumentException otherwise
    */

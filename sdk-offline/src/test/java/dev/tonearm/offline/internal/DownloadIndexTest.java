@@ -142,7 +142,9 @@ class DownloadIndexTest {
       try (DownloadIndex cut = DownloadIndex.open(copy, CheckpointObserver.NONE)) {
         int step = states.indexOf(describe(cut));
         assertThat(step).as("state after cutting at %d bytes", length).isGreaterThanOrEqualTo(0);
-        assertThat(step).as("step never goes back as the cut moves on").isGreaterThanOrEqualTo(previousStep);
+        assertThat(step)
+            .as("step never goes back as the cut moves on")
+            .isGreaterThanOrEqualTo(previousStep);
         previousStep = step;
         if (length % 7 == 0) {
           // The torn tail is cut away, so a new record lands after the last whole one. Checked
