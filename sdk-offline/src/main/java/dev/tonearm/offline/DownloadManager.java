@@ -69,6 +69,7 @@ public final class DownloadManager {
   private final ExecutorService workers;
   private final ExecutorService control;
   private LicenceManager licences;
+  private volatile Thread controlThreadInBackoff;
 
   // Guarded by context.lock.
   private final Map<String, DownloadTask> running = new HashMap<>();
@@ -479,7 +480,11 @@ public final class DownloadManager {
     }
   }
 
-  /** Stops downloads and background work; partial files are kept for the next open. */
+  /**
+   * Stops downloads and background work; partial files are kept for the next open. Call after
+   * the context is marked closed. Threads are not interrupted while they may write files, because
+   * an interrupt closes a {@link java.nio.channels.FileChannel} mid-write.
+   */
   void close() throws InterruptedException {
     context.lock.lock();
     try {
@@ -490,7 +495,11 @@ public final class DownloadManager {
     } finally {
       context.lock.unlock();
     }
-    control.shutdownNow();
+    control.shutdown();
+    Thread sleeping = controlThreadInBackoff;
+    if (sleeping != null) {
+      sleeping.interrupt();
+    }
     workers.shutdown();
     workers.awaitTermination(10, TimeUnit.SECONDS);
     control.awaitTermination(10, TimeUnit.SECONDS);
@@ -1200,6 +1209,11 @@ public final class DownloadManager {
 
   private void failLocked(IndexEntry entry, OfflineException.Reason reason, String message)
       throws IOException {
+    if (context.isClosed()) {
+      // Failures caused by close itself (an aborted request, a stopped write) are not failures
+      // of the download; the track resumes at the next open.
+      return;
+    }
     context.index.setState(entry.trackId(), DownloadState.FAILED, reason);
     entry.setFailureMessage(message);
     emitChanged(entry);
@@ -1215,13 +1229,29 @@ public final class DownloadManager {
         });
   }
 
+  /**
+   * Waits the backoff before retry {@code attempt} on the control thread; returns false when the
+   * manager closed meanwhile. Only this wait is interrupted by close, never a file write.
+   */
   private boolean sleepBackoff(int attempt) {
+    long delayMs = context.downloadBackoff.delayMs(attempt);
+    controlThreadInBackoff = Thread.currentThread();
     try {
-      context.sleeper.sleep(context.downloadBackoff.delayMs(attempt));
+      if (context.isClosed()) {
+        return false;
+      }
+      context.sleeper.sleep(delayMs);
       return !context.isClosed();
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      if (!context.isClosed()) {
+        Thread.currentThread().interrupt();
+      }
       return false;
+    } finally {
+      controlThreadInBackoff = null;
+      if (context.isClosed()) {
+        Thread.interrupted();
+      }
     }
   }
 

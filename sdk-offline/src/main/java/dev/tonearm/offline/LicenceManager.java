@@ -251,8 +251,9 @@ public final class LicenceManager {
     }
   }
 
+  /** Stops ticks; a tick in progress finishes, because an interrupt could cut a file write. */
   void close() throws InterruptedException {
-    ticker.shutdownNow();
+    ticker.shutdown();
     ticker.awaitTermination(10, TimeUnit.SECONDS);
   }
 

@@ -16,8 +16,8 @@ package dev.tonearm.offline;
  *       online</td></tr>
  *   <tr><td>28-29</td><td>{@link #URGENT}</td><td>tracks play; one reminder event per
  *       day</td></tr>
- *   <tr><td>30</td><td>{@link #GRACE}</td><td>tracks play for these last 24 hours while the app
- *       is open</td></tr>
+ *   <tr><td>30</td><td>{@link #GRACE}</td><td>tracks play for these last 24 hours; refreshes
+ *       are retried while the app is open</td></tr>
  *   <tr><td>31-</td><td>{@link #EXPIRED}</td><td>keys wiped; tracks unplayable until the next
  *       online check</td></tr>
  * </table>
