@@ -284,10 +284,13 @@ public final class LicenceManager {
     if (!holdsTracks) {
       return false;
     }
+    // Without a licence yet, downloaded tracks get their keys from key requests, whose refusal
+    // deletes the files; a refresh would only lock them.
     LicenceTerms terms = context.index.licence();
-    return context.index.lockReason() != null
-        || terms == null
-        || nowMs >= terms.expiresAtMs() - context.settings.refreshLeadMs;
+    if (context.index.lockReason() != null) {
+      return true;
+    }
+    return terms != null && nowMs >= terms.expiresAtMs() - context.settings.refreshLeadMs;
   }
 
   private boolean hasAvailableLocked() {

@@ -283,7 +283,7 @@ class FailureModesTest {
     String trackId = rig.addTracks("t-", 1, 6 * OfflineRig.CHUNK_BYTES).get(0);
     List<Boolean> premiumAtKeyRequest = new ArrayList<>();
     rig.server.beforeKeyRequest =
-        () -> {
+        trackIds -> {
           // The user cancels while the file downloads; the key request sees it.
           rig.server.premium = false;
           premiumAtKeyRequest.add(rig.server.premium);

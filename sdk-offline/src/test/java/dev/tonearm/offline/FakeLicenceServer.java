@@ -38,8 +38,13 @@ public final class FakeLicenceServer implements AuthorisationClient {
   public volatile int maxTracks = 10_000;
   public volatile long jitterMs;
 
+  /** Runs before a key request is answered; may throw to simulate a failed connection. */
+  public interface KeyRequestHook {
+    void beforeKeys(List<String> trackIds) throws IOException;
+  }
+
   /** Runs before each key request is answered; tests cancel the subscription here. */
-  public volatile Runnable beforeKeyRequest = () -> {};
+  public volatile KeyRequestHook beforeKeyRequest = trackIds -> {};
 
   private String deviceId = "d-this";
   private final List<List<String>> authoriseCalls = new ArrayList<>();
@@ -198,7 +203,7 @@ public final class FakeLicenceServer implements AuthorisationClient {
 
   @Override
   public KeyGrant requestKeys(List<String> trackIds) throws IOException {
-    beforeKeyRequest.run();
+    beforeKeyRequest.beforeKeys(trackIds);
     synchronized (this) {
       checkNetwork();
       keyCalls.add(new ArrayList<>(trackIds));

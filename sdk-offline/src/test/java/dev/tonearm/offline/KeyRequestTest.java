@@ -1,0 +1,154 @@
+package dev.tonearm.offline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Key requests after downloads: batching, retries, per-track refusals, and deauthorisation. */
+class KeyRequestTest {
+  @TempDir Path directory;
+  private OfflineRig rig;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    rig = new OfflineRig(directory);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    rig.close();
+  }
+
+  /** Fails the first key request, so both tracks wait as DOWNLOADED for one batched retry. */
+  private OfflineManager downloadTwoWithFirstKeyRequestFailing(
+      FakeLicenceServer.KeyRequestHook afterFirst) throws Exception {
+    rig.addTracks("t-", 2, 2 * OfflineRig.CHUNK_BYTES);
+    AtomicInteger calls = new AtomicInteger();
+    rig.server.beforeKeyRequest =
+        trackIds -> {
+          if (calls.incrementAndGet() == 1) {
+            throw new IOException("connection reset (simulated)");
+          }
+          afterFirst.beforeKeys(trackIds);
+        };
+    OfflineManager manager =
+        rig.open(builder -> builder.setMaxAttempts(1).setRefreshBackoff(60_000, 60_000));
+    manager.downloads().download(Arrays.asList("t-0", "t-1"));
+    rig.awaitIdle();
+    return manager;
+  }
+
+  @Test
+  void keys_afterNetworkFailure_areRequestedInOneBatchLater() throws Exception {
+    OfflineManager manager = downloadTwoWithFirstKeyRequestFailing(trackIds -> {});
+    List<Download> waiting = manager.downloads().getDownloads();
+
+    rig.clock.advanceMs(60_000);
+    manager.licences().tick();
+    rig.awaitIdle();
+
+    assertThat(waiting).allMatch(download -> download.state() == DownloadState.DOWNLOADED);
+    assertThat(rig.server.keyCalls()).last().isEqualTo(Arrays.asList("t-0", "t-1"));
+    assertThat(manager.catalog().availableTrackIds()).containsExactly("t-0", "t-1");
+  }
+
+  @Test
+  void keys_oneTrackNoLongerAuthorised_onlyThatTrackIsDeleted() throws Exception {
+    OfflineManager manager =
+        downloadTwoWithFirstKeyRequestFailing(
+            trackIds -> {
+              if (trackIds.size() == 2) {
+                // The track was released on the server meanwhile, from another session.
+                rig.server.release(Collections.singletonList("t-1"));
+              }
+            });
+
+    rig.clock.advanceMs(60_000);
+    manager.licences().tick();
+    rig.awaitIdle();
+
+    assertThat(manager.catalog().availableTrackIds()).containsExactly("t-0");
+    Download refused = manager.downloads().getDownload("t-1");
+    assertThat(refused.state()).isEqualTo(DownloadState.FAILED);
+    assertThat(refused.failureReason()).isEqualTo(OfflineException.Reason.TRACK_NOT_AUTHORISED);
+    assertThat(Files.exists(rig.files().objectFile("t-1"))).isFalse();
+    assertThat(manager.licences().getStatus().isLocked()).isFalse();
+  }
+
+  @Test
+  void refresh_deviceDeauthorisedElsewhere_deletesEveryOfflineTrack() throws Exception {
+    List<String> tracks = rig.addTracks("t-", 3, 2 * OfflineRig.CHUNK_BYTES);
+    OfflineManager manager = rig.open();
+    manager.downloads().download(tracks);
+    rig.awaitIdle();
+    rig.server.registerOtherDevice("d-laptop");
+    // The user removes this phone from the laptop's device list.
+    rig.server.useDevice("d-laptop");
+    rig.server.deauthoriseDevice("d-this");
+    rig.server.useDevice("d-this");
+
+    rig.clock.advanceMs(24 * LicencePhase.DAY_MS);
+    manager.licences().tick();
+    rig.awaitIdle();
+
+    assertThat(rig.licenceEvents.events).contains("deauthorised");
+    assertThat(manager.downloads().getDownloads()).isEmpty();
+    assertThat(manager.catalog().availableTrackIds()).isEmpty();
+    assertThat(rig.keyStore.trackIds()).isEmpty();
+    assertThat(rig.objectFolderFiles()).isEmpty();
+    assertThat(rig.removals).containsExactlyInAnyOrderElementsOf(tracks);
+  }
+
+  @Test
+  void refresh_droppedTracks_areDeletedAndOthersKept() throws Exception {
+    List<String> tracks = rig.addTracks("t-", 3, 2 * OfflineRig.CHUNK_BYTES);
+    OfflineManager manager = rig.open();
+    manager.downloads().download(tracks);
+    rig.awaitIdle();
+    rig.server.release(Collections.singletonList("t-2"));
+
+    manager.licences().refreshNow();
+    rig.awaitIdle();
+
+    assertThat(manager.catalog().availableTrackIds()).containsExactly("t-0", "t-1");
+    assertThat(manager.downloads().getDownload("t-2")).isNull();
+    assertThat(Files.exists(rig.files().objectFile("t-2"))).isFalse();
+  }
+
+  @Test
+  void catalog_unknownOrMissingTrack_refusesWithNotDownloaded() throws Exception {
+    String trackId = rig.addTracks("t-", 1, OfflineRig.CHUNK_BYTES).get(0);
+    OfflineManager manager = rig.open();
+
+    for (ThrowingCall call :
+        new ThrowingCall[] {
+          () -> manager.catalog().getTrack(trackId),
+          () -> manager.catalog().openEncryptedObject(trackId),
+          () -> manager.catalog().getKey(trackId),
+          () -> manager.catalog().getManifest("t-unknown")
+        }) {
+      try {
+        call.run();
+        throw new AssertionError("expected NOT_DOWNLOADED");
+      } catch (OfflineException e) {
+        assertThat(e.reason()).isEqualTo(OfflineException.Reason.NOT_DOWNLOADED);
+        assertThat(e.getMessage()).contains("is not downloaded");
+      }
+    }
+    assertThat(manager.catalog().isAvailable(trackId)).isFalse();
+  }
+
+  private interface ThrowingCall {
+    void run() throws IOException;
+  }
+}
