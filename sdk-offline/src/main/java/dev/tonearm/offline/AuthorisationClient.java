@@ -7,10 +7,11 @@ import java.util.List;
  * The offline calls to the licence server for this device and the signed-in account. The app backs
  * it with its authenticated HTTP client; tests use fakes.
  *
- * <p>A refusal by the server throws {@link OfflineException} with the server's reason code (mapped
- * with {@link OfflineException#reasonForServerCode}). A failure to reach the server throws a plain
- * {@link IOException}, which the SDK retries with backoff. Implementations must be thread-safe; the
- * SDK calls them from its own background threads, never from the caller of a public SDK method.
+ * <p>A rejection by the server throws {@link OfflineException} with the server's reason code
+ * (mapped with {@link OfflineException#reasonForServerCode}). A failure to reach the server throws
+ * a plain {@link IOException}, which the SDK retries with backoff. Implementations must be
+ * thread-safe; the SDK calls them from its own background threads, never from the caller of a
+ * public SDK method.
  */
 public interface AuthorisationClient {
   /** Registers this device for offline use. Fails with DEVICE_LIMIT when the account is full. */
@@ -24,7 +25,7 @@ public interface AuthorisationClient {
 
   /**
    * Authorises downloads and reserves the tracks against the device's track limit. All or nothing:
-   * a refusal reserves none of them.
+   * a rejection reserves none of them.
    */
   DownloadGrant authorise(List<String> trackIds) throws IOException;
 

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *   <li>The object is downloaded and verified chunk by chunk, resuming partial files with range
  *       requests (DOWNLOADING, then DOWNLOADED once complete and renamed).
  *   <li>Keys are requested after the download, so the server checks the subscription again. If it
- *       refuses, the file is deleted and the track fails with the server's reason. Only after the
+ *       rejects, the file is deleted and the track fails with the server's reason. Only after the
  *       key is stored is the track marked AVAILABLE.
  * </ol>
  *
@@ -248,8 +248,8 @@ public final class DownloadManager {
   }
 
   /**
-   * Removes a track: stops its download, deletes its files and key, and tells the server to stop
-   * counting it (now, or at the next chance when offline).
+   * Removes a track: stops its download, deletes its files and key, and releases it on the server
+   * (now, or at the next chance when offline).
    */
   public void remove(String trackId) throws IOException {
     context.lock.lock();
@@ -309,7 +309,7 @@ public final class DownloadManager {
 
   /**
    * Sets the user's storage quota, kept across restarts. A quota below the current use is accepted;
-   * it refuses new downloads until tracks are removed.
+   * it rejects new downloads until tracks are removed.
    *
    * @throws OfflineException with INVALID_QUOTA outside {@link StorageQuota#MIN_BYTES} to {@link
    *     StorageQuota#MAX_BYTES}
@@ -453,8 +453,8 @@ public final class DownloadManager {
       }
       released = true;
     } catch (OfflineException e) {
-      // Nothing to release when the device is gone or the server refuses; stop retrying.
-      log.debug("Release of {} tracks refused with {}", trackIds.size(), e.reason());
+      // Nothing to release when the device is gone or the server rejects; stop retrying.
+      log.debug("Release of {} tracks rejected with {}", trackIds.size(), e.reason());
       released = true;
     } catch (IOException e) {
       log.debug("Release of {} tracks failed; retrying later: {}", trackIds.size(), e.toString());
@@ -481,9 +481,9 @@ public final class DownloadManager {
   }
 
   /**
-   * Stops downloads and background work; partial files are kept for the next open. Call after
-   * the context is marked closed. Threads are not interrupted while they may write files, because
-   * an interrupt closes a {@link java.nio.channels.FileChannel} mid-write.
+   * Stops downloads and background work; partial files are kept for the next open. Call after the
+   * context is marked closed. Threads are not interrupted while they may write files, because an
+   * interrupt closes a {@link java.nio.channels.FileChannel} mid-write.
    */
   void close() throws InterruptedException {
     context.lock.lock();
@@ -707,16 +707,16 @@ public final class DownloadManager {
   }
 
   /**
-   * Authorises a batch and admits what the server granted. The server refuses a whole batch when
-   * one track is unknown or the batch does not fit the track limit; the batch is then split in
-   * halves, so tracks requested together with a refused one still download.
+   * Authorises a batch and admits what the server granted. The server rejects a whole batch when
+   * one track is unknown or the batch does not fit the track limit. The batch is then split in
+   * halves, so tracks requested together with a rejected one still download.
    */
   private void authoriseAndAdmit(List<String> batch) {
     DownloadGrant grant;
     try {
       grant = authoriseWithRetries(batch);
-    } catch (OfflineException refusal) {
-      OfflineException.Reason reason = refusal.reason();
+    } catch (OfflineException rejection) {
+      OfflineException.Reason reason = rejection.reason();
       boolean perTrack =
           reason == OfflineException.Reason.TRACK_LIMIT
               || reason == OfflineException.Reason.TRACK_NOT_FOUND;
@@ -726,8 +726,8 @@ public final class DownloadManager {
         authoriseAndAdmit(new ArrayList<>(batch.subList(half, batch.size())));
         return;
       }
-      log.info("Authorisation of {} tracks refused: {}", batch.size(), reason);
-      failRequested(batch, reason, refusal.getMessage());
+      log.info("Authorisation of {} tracks rejected: {}", batch.size(), reason);
+      failRequested(batch, reason, rejection.getMessage());
       if (reason == OfflineException.Reason.PREMIUM_REQUIRED) {
         licences.lock(reason);
       }
@@ -742,7 +742,7 @@ public final class DownloadManager {
    * Returns the grant, or null after a network failure on every attempt (the batch's tracks are
    * then FAILED) or on close.
    *
-   * @throws OfflineException when the server refuses the batch
+   * @throws OfflineException when the server rejects the batch
    */
   private DownloadGrant authoriseWithRetries(List<String> batch) throws OfflineException {
     List<IOException> failures = new ArrayList<>();
@@ -778,7 +778,7 @@ public final class DownloadManager {
         }
       }
     } catch (IOException e) {
-      log.error("Cannot record refused authorisations in the index", e);
+      log.error("Cannot record rejected authorisations in the index", e);
     } finally {
       context.lock.unlock();
     }
@@ -826,13 +826,13 @@ public final class DownloadManager {
           admitted.add(validated);
           admittedBytes += validated.sizeBytes();
         } catch (OfflineException e) {
-          log.info("Download of {} refused: {}", trackId, e.getMessage());
+          log.info("Download of {} rejected: {}", trackId, e.getMessage());
           failLocked(entry, e.reason(), e.getMessage());
           context.index.addPendingRelease(trackId);
         }
       }
     } catch (IOException e) {
-      log.error("Cannot record download refusals in the index", e);
+      log.error("Cannot record download rejections in the index", e);
       return;
     } finally {
       context.lock.unlock();
@@ -911,7 +911,7 @@ public final class DownloadManager {
   }
 
   /**
-   * Refuses an object that does not fit the quota or the free disk space, counting {@code
+   * Rejects an object that does not fit the quota or the free disk space, counting {@code
    * admittedBytes} of this batch that are admitted but not yet recorded.
    */
   private void admitLocked(Grant grant, long admittedBytes) throws OfflineException {
@@ -997,8 +997,8 @@ public final class DownloadManager {
   }
 
   /**
-   * Requests keys for downloaded tracks and applies the answer; returns false when the server could
-   * not be reached, so the caller stops until the retry time.
+   * Requests keys for downloaded tracks and applies the response. Returns false when the server
+   * could not be reached, so the caller stops until the retry time.
    */
   private boolean requestKeys(List<String> batch) {
     KeyGrant grant = null;
@@ -1020,7 +1020,7 @@ public final class DownloadManager {
           }
           return true;
         }
-        refuseKeys(batch, e);
+        rejectKeys(batch, e);
         return true;
       } catch (IOException e) {
         failures.add(e);
@@ -1034,9 +1034,9 @@ public final class DownloadManager {
     return true;
   }
 
-  /** Applies the key rule: a refused key deletes the downloaded file. */
-  private void refuseKeys(List<String> batch, OfflineException refusal) {
-    log.info("Keys for {} tracks refused: {}", batch.size(), refusal.reason());
+  /** Applies the key rule: a rejected key deletes the downloaded file. */
+  private void rejectKeys(List<String> batch, OfflineException rejection) {
+    log.info("Keys for {} tracks rejected: {}", batch.size(), rejection.reason());
     context.lock.lock();
     try {
       for (String trackId : batch) {
@@ -1046,18 +1046,18 @@ public final class DownloadManager {
         }
         // Record the failure first: a crash before the delete leaves a FAILED entry, whose files
         // the next open deletes, never an entry that still looks downloaded.
-        failLocked(entry, refusal.reason(), refusal.getMessage());
+        failLocked(entry, rejection.reason(), rejection.getMessage());
         context.deleteTrackFiles(trackId);
         entry.setDownloadedBytes(0);
-        if (refusal.reason() != OfflineException.Reason.PREMIUM_REQUIRED) {
+        if (rejection.reason() != OfflineException.Reason.PREMIUM_REQUIRED) {
           context.index.addPendingRelease(trackId);
         }
       }
-      if (refusal.reason() == OfflineException.Reason.PREMIUM_REQUIRED) {
-        licences.lock(refusal.reason());
+      if (rejection.reason() == OfflineException.Reason.PREMIUM_REQUIRED) {
+        licences.lock(rejection.reason());
       }
     } catch (IOException e) {
-      log.error("Cannot record refused keys in the index", e);
+      log.error("Cannot record rejected keys in the index", e);
     } finally {
       context.lock.unlock();
     }

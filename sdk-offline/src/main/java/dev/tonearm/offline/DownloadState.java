@@ -10,7 +10,7 @@ package dev.tonearm.offline;
  *     |          |  v        v              v            v
  *     |        PAUSED     (retries)      FAILED     DOWNLOADED (keys wiped at expiry)
  *     v
- *   FAILED (refused by the server, quota or disk)
+ *   FAILED (rejected by the server, quota or disk)
  * </pre>
  */
 public enum DownloadState {

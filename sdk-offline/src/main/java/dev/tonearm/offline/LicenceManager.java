@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
  *       when tracks are locked. A failed refresh is retried after a full-jitter backoff.
  * </ul>
  *
- * <p>A refresh refused with PREMIUM_REQUIRED locks every offline track (also when a download's
- * authorisation or key request is refused that way). The lock is kept in the index and lifted only
- * by a successful refresh. A refresh refused with DEVICE_NOT_REGISTERED deletes every offline
+ * <p>A refresh rejected with PREMIUM_REQUIRED locks every offline track (also when a download's
+ * authorisation or key request is rejected that way). The lock is kept in the index and lifted only
+ * by a successful refresh. A refresh rejected with DEVICE_NOT_REGISTERED deletes every offline
  * track, because the server no longer counts any of them for this device.
  *
  * <p>Thread-safe. {@link #tick} and {@link #refreshNow} use the network; call them off the main
@@ -89,9 +89,9 @@ public final class LicenceManager {
   }
 
   /**
-   * Tells the manager whether the network is up. The app calls this from its connectivity callback.
-   * When the network comes back and automatic ticks are on, a tick runs at once on the manager's
-   * thread; with automatic ticks off, the caller ticks. The default is available.
+   * Sets whether the network is up; the app calls this from its connectivity callback. When the
+   * network comes back and automatic ticks are on, a tick runs at once on the manager's thread.
+   * With automatic ticks off, the caller ticks. The default is available.
    */
   public void setNetworkAvailable(boolean available) {
     boolean cameBack = available && !networkAvailable;
@@ -141,7 +141,7 @@ public final class LicenceManager {
    * Refreshes the keys of every track on the device in one request and renews the licence.
    *
    * @return the status after the refresh
-   * @throws OfflineException when the server refuses (PREMIUM_REQUIRED locks the tracks,
+   * @throws OfflineException when the server rejects (PREMIUM_REQUIRED locks the tracks,
    *     DEVICE_NOT_REGISTERED deletes them)
    * @throws IOException when the server cannot be reached; retried by later ticks after a backoff
    */
@@ -168,7 +168,7 @@ public final class LicenceManager {
       try {
         grant = context.client.refresh(held);
       } catch (OfflineException e) {
-        onRefreshRefused(e);
+        onRefreshRejected(e);
         throw e;
       } catch (IOException e) {
         onRefreshFailed(e);
@@ -284,7 +284,7 @@ public final class LicenceManager {
     if (!holdsTracks) {
       return false;
     }
-    // Without a licence yet, downloaded tracks get their keys from key requests, whose refusal
+    // Without a licence yet, downloaded tracks get their keys from key requests, whose rejection
     // deletes the files; a refresh would only lock them.
     LicenceTerms terms = context.index.licence();
     if (context.index.lockReason() != null) {
@@ -330,7 +330,7 @@ public final class LicenceManager {
       } finally {
         context.lock.unlock();
       }
-      // The key store holds offline keys only, so every key goes, including strays.
+      // The key store contains offline keys only, so every key goes, including strays.
       for (String trackId : context.keyStore.trackIds()) {
         context.removeKey(trackId);
       }
@@ -345,12 +345,12 @@ public final class LicenceManager {
     dispatch(listener -> listener.onKeysWiped(count));
   }
 
-  private void onRefreshRefused(OfflineException refusal) throws IOException {
-    log.info("Licence refresh refused: {}", refusal.reason());
+  private void onRefreshRejected(OfflineException rejection) throws IOException {
+    log.info("Licence refresh rejected: {}", rejection.reason());
     backOffRefresh();
-    if (refusal.reason() == OfflineException.Reason.PREMIUM_REQUIRED) {
-      lock(refusal.reason());
-    } else if (refusal.reason() == OfflineException.Reason.DEVICE_NOT_REGISTERED) {
+    if (rejection.reason() == OfflineException.Reason.PREMIUM_REQUIRED) {
+      lock(rejection.reason());
+    } else if (rejection.reason() == OfflineException.Reason.DEVICE_NOT_REGISTERED) {
       downloads.removeAllForDeauthorisedDevice();
       context.lock.lock();
       try {

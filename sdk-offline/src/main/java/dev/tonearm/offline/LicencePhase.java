@@ -12,7 +12,7 @@ package dev.tonearm.offline;
  *   <caption>Phases</caption>
  *   <tr><th>day</th><th>phase</th><th>behaviour</th></tr>
  *   <tr><td>1-23</td><td>{@link #VALID}</td><td>tracks play</td></tr>
- *   <tr><td>24-27</td><td>{@link #WARNING}</td><td>tracks play; the app asks the user to go
+ *   <tr><td>24-27</td><td>{@link #WARNING}</td><td>tracks play; the app shows a notice to go
  *       online</td></tr>
  *   <tr><td>28-29</td><td>{@link #URGENT}</td><td>tracks play; one reminder event per
  *       day</td></tr>

@@ -3,18 +3,18 @@ package dev.tonearm.offline;
 import java.io.IOException;
 
 /**
- * A failed or refused offline operation, with a stable {@link Reason} to switch on.
+ * A failed or rejected offline operation, with a stable {@link Reason} to switch on.
  *
  * <p>Reasons that the server sends keep the server's code as their name, so an app can show the
- * same text for a refusal whether it came from the server or from a local check. Messages from the
- * server are written for the end user; local messages name the value that failed.
+ * same text for a rejection whether it came from the server or from a local check. Messages from
+ * the server are written for the end user; local messages name the value that failed.
  */
 public final class OfflineException extends IOException {
   private static final long serialVersionUID = 1L;
 
-  /** Why an offline operation failed. The names are stable codes. */
+  /** Cause of a failed offline operation. The names are stable codes. */
   public enum Reason {
-    /** The account has no active Premium subscription. Downloads are refused and locked. */
+    /** The account has no active Premium subscription. Downloads are rejected and locked. */
     PREMIUM_REQUIRED,
     /** The device is not registered for offline use on this account. */
     DEVICE_NOT_REGISTERED,
@@ -30,7 +30,7 @@ public final class OfflineException extends IOException {
     TRACK_NOT_AUTHORISED,
     /** The server could not issue keys right now. */
     KEY_UNAVAILABLE,
-    /** The server refused the request with a code this SDK version does not know. */
+    /** The server rejected the request with a code this SDK version does not know. */
     SERVER_ERROR,
     /** An argument is invalid: a malformed track id, a negative size. */
     INVALID_ARGUMENT,
@@ -46,7 +46,7 @@ public final class OfflineException extends IOException {
     CHECKSUM_MISMATCH,
     /** The network failed on every attempt. */
     NETWORK_ERROR,
-    /** The object server answered with an HTTP error status that retrying does not fix. */
+    /** The object server responded with an HTTP error status that retrying does not fix. */
     HTTP_ERROR,
     /** Reading or writing local files failed. */
     IO_ERROR,

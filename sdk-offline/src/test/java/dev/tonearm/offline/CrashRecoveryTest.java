@@ -43,7 +43,7 @@ class CrashRecoveryTest {
   @TempDir Path directory;
 
   @Test
-  void killAtSeededSteps_indexInvariantHoldsAndRestartFinishes() throws Exception {
+  void killAtSeededSteps_invariantHoldsAndRestartFinishes() throws Exception {
     Path root = directory.resolve("offline");
     Path keys = directory.resolve("keys");
     Path manifest = directory.resolve("manifest.txt");

@@ -41,7 +41,7 @@ class DownloadManagerTest {
   }
 
   @Test
-  void download_batch_marksEveryTrackAvailableWithVerifiedFileAndKey() throws Exception {
+  void download_batch_allAvailableWithFileAndKey() throws Exception {
     List<String> tracks = rig.addTracks("t-", 5, 100_000);
     OfflineManager manager = rig.open();
 
@@ -68,7 +68,7 @@ class DownloadManagerTest {
   }
 
   @Test
-  void download_progressEvents_growPerChunkToTheSize() throws Exception {
+  void download_progressEvents_growPerChunk() throws Exception {
     List<String> tracks = rig.addTracks("t-", 1, 5 * OfflineRig.CHUNK_BYTES + 100);
     OfflineManager manager = rig.open();
 
@@ -120,7 +120,7 @@ class DownloadManagerTest {
   }
 
   @Test
-  void download_connectionCutMidway_resumesWithRangeFromVerifiedChunk() throws Exception {
+  void download_connectionCut_resumesByRange() throws Exception {
     String trackId = rig.addTracks("t-", 1, 8 * OfflineRig.CHUNK_BYTES).get(0);
     String path = FakeLicenceServer.pathOf(trackId);
     rig.objects.addFault(path, ObjectServer.Fault.cutAfter(3 * OfflineRig.CHUNK_BYTES + 500));
@@ -156,7 +156,7 @@ class DownloadManagerTest {
   }
 
   @Test
-  void download_alwaysCorrupt_failsChecksumMismatchAfterMaxAttempts() throws Exception {
+  void download_alwaysCorrupt_failsChecksumMismatch() throws Exception {
     String trackId = rig.addTracks("t-", 1, 2 * OfflineRig.CHUNK_BYTES).get(0);
     String path = FakeLicenceServer.pathOf(trackId);
     for (int i = 0; i < 4; i++) {
@@ -177,7 +177,7 @@ class DownloadManagerTest {
   }
 
   @Test
-  void download_serverErrors_retryWithFullJitterBackoffThenFail() throws Exception {
+  void download_serverErrors_retryWithBackoffThenFail() throws Exception {
     String trackId = rig.addTracks("t-", 1, OfflineRig.CHUNK_BYTES).get(0);
     String path = FakeLicenceServer.pathOf(trackId);
     for (int i = 0; i < 5; i++) {
@@ -231,7 +231,7 @@ class DownloadManagerTest {
   }
 
   @Test
-  void download_firstEdgeDown_failsOverToSecondEdge() throws Exception {
+  void download_firstEdgeDown_usesSecondEdge() throws Exception {
     String trackId = rig.addTracks("t-", 1, OfflineRig.CHUNK_BYTES * 2).get(0);
     GrantedObject original = rig.server.grantOf(trackId);
     java.net.ServerSocket closed = new java.net.ServerSocket(0);
@@ -260,7 +260,7 @@ class DownloadManagerTest {
   }
 
   @Test
-  void download_serverIgnoresRange_skipsToResumeOffset() throws Exception {
+  void download_rangeIgnored_skipsToResumeOffset() throws Exception {
     String trackId = rig.addTracks("t-", 1, 6 * OfflineRig.CHUNK_BYTES).get(0);
     String path = FakeLicenceServer.pathOf(trackId);
     rig.objects.addFault(path, ObjectServer.Fault.cutAfter(2 * OfflineRig.CHUNK_BYTES + 10));
@@ -276,7 +276,7 @@ class DownloadManagerTest {
   }
 
   @Test
-  void pauseAndResume_runningDownload_keepsVerifiedBytesAndResumesByRange() throws Exception {
+  void pauseResume_runningDownload_resumesByRange() throws Exception {
     String trackId = rig.addTracks("t-", 1, 10 * OfflineRig.CHUNK_BYTES).get(0);
     String path = FakeLicenceServer.pathOf(trackId);
     CountDownLatch gate = new CountDownLatch(1);
@@ -336,7 +336,7 @@ class DownloadManagerTest {
   }
 
   @Test
-  void remove_availableTrack_deletesFilesAndKeyAndReleasesIt() throws Exception {
+  void remove_availableTrack_deletesAndReleases() throws Exception {
     List<String> tracks = rig.addTracks("t-", 2, OfflineRig.CHUNK_BYTES);
     OfflineManager manager = rig.open();
     manager.downloads().download(tracks);
@@ -357,7 +357,7 @@ class DownloadManagerTest {
   }
 
   @Test
-  void remove_whileOffline_releasesAtLaterTickEvenAfterRestart() throws Exception {
+  void remove_whileOffline_releasesAtLaterTick() throws Exception {
     List<String> tracks = rig.addTracks("t-", 2, OfflineRig.CHUNK_BYTES);
     OfflineManager manager = rig.open();
     manager.downloads().download(tracks);
@@ -394,7 +394,7 @@ class DownloadManagerTest {
   }
 
   @Test
-  void download_malformedGrant_failsInvalidGrantBeforeAnyByte() throws Exception {
+  void download_malformedGrant_failsInvalidGrant() throws Exception {
     String trackId = rig.addTracks("t-", 1, 3 * OfflineRig.CHUNK_BYTES).get(0);
     GrantedObject original = rig.server.grantOf(trackId);
     rig.server.replaceGrant(

@@ -47,7 +47,7 @@ class FailureModesTest {
   }
 
   @Test
-  void keyExpiry_thirtyDaysOffline_unplayableUntilOnlineAutoRefresh() throws Exception {
+  void keyExpiry_offlineThirtyDays_unplayableUntilRefresh() throws Exception {
     OfflineManager manager = rig.open();
     List<String> tracks = downloadAll(3);
     manager.licences().setNetworkAvailable(false);
@@ -71,7 +71,7 @@ class FailureModesTest {
   }
 
   @Test
-  void deviceLimit_sixthDevice_refusedUntilAnOldDeviceIsDeauthorised() throws Exception {
+  void deviceLimit_sixthDevice_rejectedUntilDeauthorisation() throws Exception {
     for (int i = 1; i <= 4; i++) {
       rig.server.registerOtherDevice("d-old-" + i);
     }
@@ -106,11 +106,11 @@ class FailureModesTest {
   }
 
   @Test
-  void trackLimit_deviceFull_refusesMoreUntilTracksAreRemoved() throws Exception {
+  void trackLimit_deviceFull_rejectsUntilRemoval() throws Exception {
     rig.server.maxTracks = 3;
     OfflineManager manager = rig.open();
     downloadAll(4);
-    Download refused = manager.downloads().getDownload("t-3");
+    Download rejected = manager.downloads().getDownload("t-3");
     List<String> availableAtLimit = manager.catalog().availableTrackIds();
 
     manager.downloads().remove("t-0");
@@ -118,16 +118,16 @@ class FailureModesTest {
     rig.awaitIdle();
 
     assertThat(availableAtLimit).containsExactly("t-0", "t-1", "t-2");
-    assertThat(refused.state()).isEqualTo(DownloadState.FAILED);
-    assertThat(refused.failureReason()).isEqualTo(OfflineException.Reason.TRACK_LIMIT);
-    assertThat(refused.failureMessage()).contains("up to 3 downloads");
+    assertThat(rejected.state()).isEqualTo(DownloadState.FAILED);
+    assertThat(rejected.failureReason()).isEqualTo(OfflineException.Reason.TRACK_LIMIT);
+    assertThat(rejected.failureMessage()).contains("up to 3 downloads");
     assertThat(rig.objects.requestsFor(FakeLicenceServer.pathOf("t-3"))).hasSize(1);
     assertThat(manager.catalog().availableTrackIds()).containsExactly("t-1", "t-2", "t-3");
     assertThat(rig.server.heldTracks()).containsExactlyInAnyOrder("t-1", "t-2", "t-3");
   }
 
   @Test
-  void trackLimit_overTenThousandTracks_refusedLocallyBeforeAnyRequest() throws Exception {
+  void trackLimit_overTenThousand_rejectedLocally() throws Exception {
     OfflineManager manager = rig.open();
     List<String> tooMany = new ArrayList<>();
     for (int i = 0; i <= DownloadManager.MAX_TRACKS_PER_DEVICE; i++) {
@@ -144,7 +144,7 @@ class FailureModesTest {
   }
 
   @Test
-  void subscriptionLapsed_allTracksLockedUntilResubscribedAndRefreshed() throws Exception {
+  void subscriptionLapsed_locksUntilRefresh() throws Exception {
     OfflineManager manager = rig.open();
     List<String> tracks = downloadAll(3);
     rig.server.premium = false;
@@ -174,7 +174,7 @@ class FailureModesTest {
   }
 
   @Test
-  void subscriptionLapsed_discoveredByBackgroundRefresh_locksTracks() throws Exception {
+  void subscriptionLapsed_backgroundRefresh_locks() throws Exception {
     OfflineManager manager = rig.open();
     downloadAll(2);
     rig.server.premium = false;
@@ -193,7 +193,7 @@ class FailureModesTest {
   }
 
   @Test
-  void factoryReset_sameDevice_losesContentAndRedownloadsAgainstTrackLimit() throws Exception {
+  void factoryReset_sameDevice_redownloadsWithinLimit() throws Exception {
     rig.server.maxTracks = 3;
     rig.open();
     List<String> tracks = downloadAll(3);
@@ -218,7 +218,7 @@ class FailureModesTest {
   }
 
   @Test
-  void factoryReset_newDeviceId_registrationCountsAgainstDeviceLimit() throws Exception {
+  void factoryReset_newDeviceId_countsAgainstDeviceLimit() throws Exception {
     rig.open();
     List<String> tracks = downloadAll(2);
     for (int i = 1; i <= 4; i++) {
@@ -245,7 +245,7 @@ class FailureModesTest {
   }
 
   @Test
-  void storageFull_downloadsFailWithReasonAndNothingPartialIsAvailable() throws Exception {
+  void storageFull_downloadsFail_nothingPartialAvailable() throws Exception {
     List<String> tracks = rig.addTracks("t-", 4, 4 * OfflineRig.CHUNK_BYTES);
     Path firstPart = rig.files().partFile("t-0");
     // Room for one track at first; another app fills the disk once t-0 has two chunks.
@@ -278,8 +278,7 @@ class FailureModesTest {
   }
 
   @Test
-  void subscriptionCancelledDuringDownload_keyRefusedFileDeletedTrackUnavailable()
-      throws Exception {
+  void cancelDuringDownload_keyRejected_fileDeleted() throws Exception {
     String trackId = rig.addTracks("t-", 1, 6 * OfflineRig.CHUNK_BYTES).get(0);
     List<Boolean> premiumAtKeyRequest = new ArrayList<>();
     rig.server.beforeKeyRequest =

@@ -16,11 +16,13 @@ import java.util.Set;
 
 /**
  * An in-process stand-in for the licence server's offline routes, used through the {@link
- * AuthorisationClient} interface. It keeps the same rules as the server's offline service (Premium,
- * 5 devices, a track limit, keys only after a second Premium check, refresh dropping tracks it does
- * not count) for one account and the current device, with a fixed expiry jitter. The server's own
- * rules are tested against the real service in the server module. Tests flip {@link #premium} and
- * {@link #networkDown} to simulate a lapse or an outage. Thread-safe.
+ * AuthorisationClient} interface, for one account and the current device. It keeps the rules of the
+ * server's offline service: Premium, 5 devices, a track limit, keys only after a second Premium
+ * check, and refreshes that drop tracks it does not count. The expiry jitter is fixed.
+ *
+ * <p>The server's own rules are tested against the real service in the server module, because this
+ * module compiles its tests for Java 11 and cannot load the Java 17 server classes. Tests flip
+ * {@link #premium} and {@link #networkDown} to simulate a lapse or an outage. Thread-safe.
  */
 public final class FakeLicenceServer implements AuthorisationClient {
   public static final long LICENCE_PERIOD_MS = 30 * LicencePhase.DAY_MS;
@@ -38,12 +40,12 @@ public final class FakeLicenceServer implements AuthorisationClient {
   public volatile int maxTracks = 10_000;
   public volatile long jitterMs;
 
-  /** Runs before a key request is answered; may throw to simulate a failed connection. */
+  /** Code run before a key request is served; it may throw to simulate a failed connection. */
   public interface KeyRequestHook {
     void beforeKeys(List<String> trackIds) throws IOException;
   }
 
-  /** Runs before each key request is answered; tests cancel the subscription here. */
+  /** Hook run before each key request is served; tests cancel the subscription here. */
   public volatile KeyRequestHook beforeKeyRequest = trackIds -> {};
 
   private String deviceId = "d-this";
@@ -98,7 +100,7 @@ public final class FakeLicenceServer implements AuthorisationClient {
     return "/objects/" + trackId + "/vorbis-160";
   }
 
-  /** The wrapped key the server delivers for a track: derived from the id, so stable. */
+  /** Returns the wrapped key the server delivers for a track, derived from the id. */
   public static byte[] wrappedKeyOf(String trackId) {
     return Hex.sha256().digest(("key:" + trackId).getBytes(StandardCharsets.UTF_8));
   }
@@ -171,7 +173,7 @@ public final class FakeLicenceServer implements AuthorisationClient {
   public synchronized void deauthoriseDevice(String id) throws IOException {
     checkNetwork();
     if (devices.remove(id) == null) {
-      throw refusal(OfflineException.Reason.DEVICE_NOT_REGISTERED, "not registered");
+      throw rejection(OfflineException.Reason.DEVICE_NOT_REGISTERED, "not registered");
     }
     held.remove(id);
   }
@@ -186,14 +188,14 @@ public final class FakeLicenceServer implements AuthorisationClient {
     for (String trackId : trackIds) {
       GrantedObject object = catalog.get(trackId);
       if (object == null) {
-        throw refusal(OfflineException.Reason.TRACK_NOT_FOUND, "Unknown track " + trackId);
+        throw rejection(OfflineException.Reason.TRACK_NOT_FOUND, "Unknown track " + trackId);
       }
       granted.add(object);
     }
     Set<String> after = new LinkedHashSet<>(tracks);
     after.addAll(trackIds);
     if (after.size() > maxTracks) {
-      throw refusal(
+      throw rejection(
           OfflineException.Reason.TRACK_LIMIT,
           "This device can hold up to " + maxTracks + " downloads.");
     }
@@ -214,7 +216,8 @@ public final class FakeLicenceServer implements AuthorisationClient {
       }
       for (String trackId : trackIds) {
         if (!tracks.contains(trackId)) {
-          throw refusal(OfflineException.Reason.TRACK_NOT_AUTHORISED, "Not authorised: " + trackId);
+          throw rejection(
+              OfflineException.Reason.TRACK_NOT_AUTHORISED, "Not authorised: " + trackId);
         }
       }
       return grantKeys(trackIds, Collections.<String>emptyList());
@@ -268,7 +271,7 @@ public final class FakeLicenceServer implements AuthorisationClient {
       return existing;
     }
     if (devices.size() >= maxDevices) {
-      throw refusal(
+      throw rejection(
           OfflineException.Reason.DEVICE_LIMIT,
           "You can download on up to " + maxDevices + " devices.");
     }
@@ -281,7 +284,7 @@ public final class FakeLicenceServer implements AuthorisationClient {
   private Set<String> requireDevice() throws OfflineException {
     Set<String> tracks = held.get(deviceId);
     if (tracks == null) {
-      throw refusal(OfflineException.Reason.DEVICE_NOT_REGISTERED, "Device not registered.");
+      throw rejection(OfflineException.Reason.DEVICE_NOT_REGISTERED, "Device not registered.");
     }
     return tracks;
   }
@@ -293,7 +296,7 @@ public final class FakeLicenceServer implements AuthorisationClient {
   }
 
   private static OfflineException premiumRequired() {
-    return refusal(
+    return rejection(
         OfflineException.Reason.PREMIUM_REQUIRED,
         "Offline listening needs an active Premium subscription.");
   }
@@ -304,7 +307,7 @@ public final class FakeLicenceServer implements AuthorisationClient {
     }
   }
 
-  private static OfflineException refusal(OfflineException.Reason reason, String message) {
+  private static OfflineException rejection(OfflineException.Reason reason, String message) {
     return new OfflineException(reason, message);
   }
 }

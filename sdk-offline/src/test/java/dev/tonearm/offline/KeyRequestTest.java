@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Key requests after downloads: batching, retries, per-track refusals, and deauthorisation. */
+/** Key requests after downloads: batching, retries, per-track rejections, and deauthorisation. */
 class KeyRequestTest {
   @TempDir Path directory;
   private OfflineRig rig;
@@ -49,7 +49,7 @@ class KeyRequestTest {
   }
 
   @Test
-  void keys_afterNetworkFailure_areRequestedInOneBatchLater() throws Exception {
+  void keys_afterNetworkFailure_batchedLater() throws Exception {
     OfflineManager manager = downloadTwoWithFirstKeyRequestFailing(trackIds -> {});
     List<Download> waiting = manager.downloads().getDownloads();
 
@@ -63,7 +63,7 @@ class KeyRequestTest {
   }
 
   @Test
-  void keys_oneTrackNoLongerAuthorised_onlyThatTrackIsDeleted() throws Exception {
+  void keys_oneTrackUnauthorised_onlyItIsDeleted() throws Exception {
     OfflineManager manager =
         downloadTwoWithFirstKeyRequestFailing(
             trackIds -> {
@@ -78,15 +78,15 @@ class KeyRequestTest {
     rig.awaitIdle();
 
     assertThat(manager.catalog().availableTrackIds()).containsExactly("t-0");
-    Download refused = manager.downloads().getDownload("t-1");
-    assertThat(refused.state()).isEqualTo(DownloadState.FAILED);
-    assertThat(refused.failureReason()).isEqualTo(OfflineException.Reason.TRACK_NOT_AUTHORISED);
+    Download rejected = manager.downloads().getDownload("t-1");
+    assertThat(rejected.state()).isEqualTo(DownloadState.FAILED);
+    assertThat(rejected.failureReason()).isEqualTo(OfflineException.Reason.TRACK_NOT_AUTHORISED);
     assertThat(Files.exists(rig.files().objectFile("t-1"))).isFalse();
     assertThat(manager.licences().getStatus().isLocked()).isFalse();
   }
 
   @Test
-  void refresh_deviceDeauthorisedElsewhere_deletesEveryOfflineTrack() throws Exception {
+  void refresh_deviceDeauthorised_deletesEverything() throws Exception {
     List<String> tracks = rig.addTracks("t-", 3, 2 * OfflineRig.CHUNK_BYTES);
     OfflineManager manager = rig.open();
     manager.downloads().download(tracks);
@@ -110,7 +110,7 @@ class KeyRequestTest {
   }
 
   @Test
-  void refresh_droppedTracks_areDeletedAndOthersKept() throws Exception {
+  void refresh_droppedTracks_areDeleted() throws Exception {
     List<String> tracks = rig.addTracks("t-", 3, 2 * OfflineRig.CHUNK_BYTES);
     OfflineManager manager = rig.open();
     manager.downloads().download(tracks);
@@ -126,7 +126,7 @@ class KeyRequestTest {
   }
 
   @Test
-  void catalog_unknownOrMissingTrack_refusesWithNotDownloaded() throws Exception {
+  void catalog_missingTrack_failsNotDownloaded() throws Exception {
     String trackId = rig.addTracks("t-", 1, OfflineRig.CHUNK_BYTES).get(0);
     OfflineManager manager = rig.open();
 

@@ -49,7 +49,7 @@ class LicenceLifecycleTest {
   }
 
   @Test
-  void licenceDay_everyBoundary_mapsToItsPhase() {
+  void licenceDay_everyBoundary_mapsToPhase() {
     long checked = OfflineRig.START_MS;
     long expires = checked + 30 * DAY;
     for (int day = 1; day <= 33; day++) {
@@ -72,7 +72,7 @@ class LicenceLifecycleTest {
   }
 
   @Test
-  void licenceDay_positiveJitter_keepsEarlyDaysAtOne() {
+  void licenceDay_positiveJitter_startsAtDayOne() {
     long checked = OfflineRig.START_MS;
     long expires = checked + 33 * DAY;
 
@@ -82,7 +82,7 @@ class LicenceLifecycleTest {
   }
 
   @Test
-  void tick_offlineForThirtyOneDays_walksEveryPhaseWithDailyReminders() throws Exception {
+  void tick_thirtyOneDaysOffline_walksEveryPhase() throws Exception {
     OfflineManager manager = downloadThreeTracks();
     manager.licences().setNetworkAvailable(false);
     long checked = OfflineRig.START_MS;
@@ -116,7 +116,7 @@ class LicenceLifecycleTest {
   }
 
   @Test
-  void catalog_atExpiryInstant_refusesPlaybackBeforeAnyTick() throws Exception {
+  void catalog_atExpiryInstant_stopsPlayback() throws Exception {
     OfflineManager manager = downloadThreeTracks();
     manager.licences().setNetworkAvailable(false);
 
@@ -137,7 +137,7 @@ class LicenceLifecycleTest {
   }
 
   @Test
-  void tick_expiredThenOnline_refreshesOnceAndRestoresPlayback() throws Exception {
+  void tick_expiredThenOnline_restoresPlayback() throws Exception {
     OfflineManager manager = downloadThreeTracks();
     manager.licences().setNetworkAvailable(false);
     tickAt(manager, OfflineRig.START_MS + 31 * DAY);
@@ -156,7 +156,7 @@ class LicenceLifecycleTest {
   }
 
   @Test
-  void tick_online_refreshesFromDayTwentyFourInOneBatch() throws Exception {
+  void tick_online_refreshesFromDay24() throws Exception {
     OfflineManager manager = downloadThreeTracks();
 
     tickAt(manager, OfflineRig.START_MS + 23 * DAY - 1);
@@ -212,7 +212,7 @@ class LicenceLifecycleTest {
   }
 
   @Test
-  void open_afterExpiryWhileClosed_wipesKeysAtOpen() throws Exception {
+  void open_expiredWhileClosed_wipesKeys() throws Exception {
     downloadThreeTracks();
     rig.manager.close();
     rig.clock.setMs(OfflineRig.START_MS + 40 * DAY);

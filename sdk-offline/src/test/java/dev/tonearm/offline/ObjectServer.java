@@ -58,7 +58,7 @@ public final class ObjectServer implements AutoCloseable {
       return new Fault(Kind.STATUS, code, null);
     }
 
-    /** Answers 200 with the whole object even when a range was requested. */
+    /** Responds 200 with the whole object even when a range was requested. */
     public static Fault ignoreRange() {
       return new Fault(Kind.IGNORE_RANGE, 0, null);
     }

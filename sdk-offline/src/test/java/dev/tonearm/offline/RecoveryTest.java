@@ -66,7 +66,7 @@ class RecoveryTest {
   }
 
   @Test
-  void open_downloadedWithStoredKey_becomesAvailableWithoutKeyRequest() throws Exception {
+  void open_downloadedWithKey_becomesAvailable() throws Exception {
     String trackId = rig.addTracks("t-", 1, 3 * OfflineRig.CHUNK_BYTES).get(0);
     writeIndex(trackId, DownloadState.DOWNLOADED, validTerms());
     writeCompleteObject(trackId);
@@ -82,7 +82,7 @@ class RecoveryTest {
   }
 
   @Test
-  void open_downloadedWithStoredKeyAfterExpiry_deletesTheKey() throws Exception {
+  void open_storedKeyAfterExpiry_isDeleted() throws Exception {
     String trackId = rig.addTracks("t-", 1, 3 * OfflineRig.CHUNK_BYTES).get(0);
     writeIndex(trackId, DownloadState.DOWNLOADED, validTerms());
     writeCompleteObject(trackId);
@@ -101,8 +101,7 @@ class RecoveryTest {
   }
 
   @Test
-  void open_queuedWithCompleteFileFromCrashAfterRename_finishesWithoutDownloading()
-      throws Exception {
+  void open_completeFileWithoutRecord_finishesWithoutDownload() throws Exception {
     String trackId = rig.addTracks("t-", 1, 3 * OfflineRig.CHUNK_BYTES).get(0);
     writeIndex(trackId, DownloadState.QUEUED, null);
     writeCompleteObject(trackId);
@@ -116,7 +115,7 @@ class RecoveryTest {
   }
 
   @Test
-  void open_queuedWithTornPartialFile_resumesFromLastVerifiedChunk() throws Exception {
+  void open_tornPartialFile_resumesFromVerifiedChunk() throws Exception {
     String trackId = rig.addTracks("t-", 1, 5 * OfflineRig.CHUNK_BYTES).get(0);
     writeIndex(trackId, DownloadState.QUEUED, null);
     byte[] content = rig.server.contentOf(trackId);
@@ -171,7 +170,7 @@ class RecoveryTest {
   }
 
   @Test
-  void open_strayFilesKeysAndFailedLeftovers_areDeleted() throws Exception {
+  void open_strayFilesAndKeys_areDeleted() throws Exception {
     String trackId = rig.addTracks("t-", 1, 2 * OfflineRig.CHUNK_BYTES).get(0);
     writeIndex(trackId, DownloadState.FAILED, null);
     Files.write(files.partFile(trackId), new byte[100]);

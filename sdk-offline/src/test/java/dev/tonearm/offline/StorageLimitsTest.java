@@ -29,7 +29,7 @@ class StorageLimitsTest {
   }
 
   @Test
-  void setStorageQuota_outsideFiftyMegabytesToTenGigabytes_isRejectedWithReason() throws Exception {
+  void setStorageQuota_outsideRange_isRejected() throws Exception {
     OfflineManager manager = rig.open();
     DownloadManager downloads = manager.downloads();
 
@@ -48,7 +48,7 @@ class StorageLimitsTest {
   }
 
   @Test
-  void setStorageQuota_boundaries_areAcceptedAndKeptAcrossRestart() throws Exception {
+  void setStorageQuota_bounds_acceptedAndPersisted() throws Exception {
     OfflineManager manager = rig.open();
 
     manager.downloads().setStorageQuotaBytes(StorageQuota.MIN_BYTES);
@@ -67,7 +67,7 @@ class StorageLimitsTest {
   }
 
   @Test
-  void download_overQuota_isRefusedBeforeAnyByteIsWritten() throws Exception {
+  void download_overQuota_rejectedBeforeWriting() throws Exception {
     // Three tracks of 20 MB in a 50 MB quota: the third does not fit.
     List<String> tracks = rig.addTracks("t-", 3, 20 * (int) MB);
     OfflineManager manager = rig.open();
@@ -76,10 +76,10 @@ class StorageLimitsTest {
     manager.downloads().download(tracks);
     rig.awaitIdle();
 
-    Download refused = manager.downloads().getDownload("t-2");
-    assertThat(refused.state()).isEqualTo(DownloadState.FAILED);
-    assertThat(refused.failureReason()).isEqualTo(OfflineException.Reason.QUOTA_EXCEEDED);
-    assertThat(refused.failureMessage())
+    Download rejected = manager.downloads().getDownload("t-2");
+    assertThat(rejected.state()).isEqualTo(DownloadState.FAILED);
+    assertThat(rejected.failureReason()).isEqualTo(OfflineException.Reason.QUOTA_EXCEEDED);
+    assertThat(rejected.failureMessage())
         .isEqualTo(
             "Track t-2 needs 20 MB, but only 10 MB of the 50 MB download storage limit is left."
                 + " Raise the limit or remove downloads.");
@@ -91,7 +91,7 @@ class StorageLimitsTest {
   }
 
   @Test
-  void download_diskFull_isRefusedBeforeAnyByteIsWritten() throws Exception {
+  void download_diskFull_rejectedBeforeWriting() throws Exception {
     List<String> tracks = rig.addTracks("t-", 2, 4 * OfflineRig.CHUNK_BYTES);
     rig.usableBytes.set(6 * OfflineRig.CHUNK_BYTES);
     OfflineManager manager = rig.open();
@@ -100,15 +100,15 @@ class StorageLimitsTest {
     rig.awaitIdle();
 
     assertThat(manager.downloads().getDownload("t-0").state()).isEqualTo(DownloadState.AVAILABLE);
-    Download refused = manager.downloads().getDownload("t-1");
-    assertThat(refused.failureReason()).isEqualTo(OfflineException.Reason.STORAGE_FULL);
-    assertThat(refused.failureMessage()).contains("needs 64 KB").contains("only 32 KB free");
+    Download rejected = manager.downloads().getDownload("t-1");
+    assertThat(rejected.failureReason()).isEqualTo(OfflineException.Reason.STORAGE_FULL);
+    assertThat(rejected.failureMessage()).contains("needs 64 KB").contains("only 32 KB free");
     assertThat(rig.objects.requestsFor(FakeLicenceServer.pathOf("t-1"))).isEmpty();
     assertThat(manager.catalog().isAvailable("t-1")).isFalse();
   }
 
   @Test
-  void download_diskFillsDuringDownload_failsStorageFullAndDeletesPartialFile() throws Exception {
+  void download_diskFillsMidway_failsAndDeletesPart() throws Exception {
     String trackId = rig.addTracks("t-", 1, 8 * OfflineRig.CHUNK_BYTES).get(0);
     Path part = rig.files().partFile(trackId);
     // Another app fills the disk once two chunks of the download are written.

@@ -3,7 +3,7 @@ package dev.tonearm.server.offline;
 import java.util.Objects;
 
 /**
- * A refused offline operation. The message is written for the end user, so the app can show it as
+ * A rejected offline operation. The message is written for the end user, so the app can show it as
  * is; {@link #reason()} is the stable code to switch on.
  */
 public final class OfflineException extends RuntimeException {

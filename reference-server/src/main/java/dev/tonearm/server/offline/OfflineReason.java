@@ -1,7 +1,7 @@
 package dev.tonearm.server.offline;
 
 /**
- * Reason codes for refused offline operations, each with its HTTP status.
+ * Reason codes for rejected offline operations, each with its HTTP status.
  *
  * <p>The codes are part of the HTTP contract: clients switch on them, so a code is never renamed or
  * reused for a different condition.

@@ -25,12 +25,12 @@ import org.slf4j.LoggerFactory;
  *   <li>An account has at most {@link OfflineLimits#maxDevicesPerAccount()} offline devices.
  *       Registering one more fails with {@link OfflineReason#DEVICE_LIMIT}; deauthorising a device
  *       frees its slot and drops its tracks.
- *   <li>A device holds at most {@link OfflineLimits#maxTracksPerDevice()} tracks. A track counts
+ *   <li>A device stores at most {@link OfflineLimits#maxTracksPerDevice()} tracks. A track counts
  *       from its authorisation until it is released or dropped by a refresh. Authorisation is all
  *       or nothing: a request that would go over the limit reserves nothing.
  *   <li>Keys are delivered only after the download, by {@link #issueKeys}, which checks Premium
  *       again. A subscription cancelled while a download runs therefore gets no key, and the tracks
- *       of the refused request are released.
+ *       of the rejected request are released.
  *   <li>Every key delivery is an online check: the device's licence then expires after the licence
  *       period plus the device's jitter (see {@link LicenceExpiryPolicy}).
  *   <li>{@link #refreshLicences} delivers all of a device's keys in one call. The device reports
@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *       tracks the device no longer has are released, so a wiped device starts again from zero.
  * </ul>
  *
- * <p>Refusals throw {@link OfflineException} with a reason code and a message for the end user.
+ * <p>Rejections throw {@link OfflineException} with a reason code and a message for the end user.
  *
  * <p>Thread-safe. Calls for one account are serialised by a striped lock, so two devices of one
  * account cannot both take the last slot; calls for accounts on different stripes run in parallel.
@@ -254,7 +254,7 @@ public final class OfflineService {
             held.removeAll(requested);
             save(account.withDevice(device.withHeldTrackIds(held)));
             log.info(
-                "Refused keys for {} tracks on device {}: account {} is not Premium",
+                "Rejected keys for {} tracks on device {}: account {} is not Premium",
                 requested.size(),
                 deviceId,
                 accountId);
@@ -284,7 +284,7 @@ public final class OfflineService {
   /**
    * Refreshes all of a device's keys in one call and renews its licence.
    *
-   * <p>The device reports every track it holds. Keys come back for the tracks that the server also
+   * <p>The device reports every track it stores. Keys come back for the tracks that the server also
    * counts for the device; the others are listed in {@link KeyDelivery#droppedTrackIds()}. Tracks
    * the server counted but the device no longer reports are released.
    *
@@ -331,7 +331,7 @@ public final class OfflineService {
    * Releases tracks the device deleted, so they no longer count against its track limit. Tracks the
    * device does not hold are ignored.
    *
-   * @return the number of tracks the device still holds
+   * @return the number of tracks still reserved on the device
    * @throws OfflineException with DEVICE_NOT_REGISTERED, PAYLOAD_TOO_LARGE or BAD_REQUEST
    */
   public int releaseTracks(String accountId, String deviceId, List<String> trackIds) {

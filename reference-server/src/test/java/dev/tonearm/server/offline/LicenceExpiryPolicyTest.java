@@ -20,7 +20,7 @@ class LicenceExpiryPolicyTest {
       new LicenceExpiryPolicy(OfflineFixture.SECRET, OfflineLimits.defaults());
 
   @Test
-  void jitterFor_tenThousandDevices_staysWithinThreeDaysAndSpreads() {
+  void jitterFor_tenThousandDevices_spreadsWithinBounds() {
     long minSeconds = Long.MAX_VALUE;
     long maxSeconds = Long.MIN_VALUE;
     double sumSeconds = 0;
@@ -46,7 +46,7 @@ class LicenceExpiryPolicyTest {
   }
 
   @Test
-  void jitterFor_sameDeviceAndSecret_isStableAcrossInstances() {
+  void jitterFor_sameDeviceAndSecret_isStable() {
     LicenceExpiryPolicy other =
         new LicenceExpiryPolicy(OfflineFixture.SECRET.clone(), OfflineLimits.defaults());
 
@@ -121,8 +121,7 @@ class LicenceExpiryPolicyTest {
   }
 
   @Test
-  void loadOrCreateSecret_missingFile_createsAndRereadsSameSecret(@TempDir Path dir)
-      throws IOException {
+  void loadOrCreateSecret_missingFile_createsOnce(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("keys/expiry-secret");
 
     byte[] created = LicenceExpiryPolicy.loadOrCreateSecret(file);

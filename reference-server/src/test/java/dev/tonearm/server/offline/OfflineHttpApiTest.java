@@ -61,7 +61,7 @@ class OfflineHttpApiTest {
   }
 
   @Test
-  void downloadsThenKeys_validRequests_returnObjectsAndWrappedKeys() throws Exception {
+  void downloadsThenKeys_valid_returnObjectsAndKeys() throws Exception {
     api.registerDevice(ACCOUNT, json("{\"deviceId\":\"d-phone\"}"));
 
     OfflineHttpApi.Response downloads =
@@ -118,7 +118,7 @@ class OfflineHttpApiTest {
   }
 
   @Test
-  void listAndDeauthorise_registeredDevice_returns204ThenEmptyList() throws IOException {
+  void deauthorise_registeredDevice_returns204() throws IOException {
     api.registerDevice(ACCOUNT, json("{\"deviceId\":\"d-phone\"}"));
     assertThat(body(api.listDevices(ACCOUNT)).path("devices").size()).isEqualTo(1);
 

@@ -61,7 +61,7 @@ class OfflineServiceTest {
   }
 
   @Test
-  void registerDevice_sixthDevice_failsDeviceLimitUntilOneIsDeauthorised() {
+  void registerDevice_sixthDevice_failsUntilDeauthorisation() {
     fixture.premiumAccount(ACCOUNT, "d-1", "d-2", "d-3", "d-4", "d-5", "d-6");
     OfflineService service = fixture.service();
     for (int i = 1; i <= 5; i++) {
@@ -98,7 +98,7 @@ class OfflineServiceTest {
   }
 
   @Test
-  void registerDevice_concurrentRegistrations_neverExceedLimit() throws Exception {
+  void registerDevice_concurrent_neverExceedsLimit() throws Exception {
     String[] devices = new String[12];
     for (int i = 0; i < devices.length; i++) {
       devices[i] = "d-c" + i;
@@ -161,7 +161,7 @@ class OfflineServiceTest {
   }
 
   @Test
-  void authoriseDownloads_returnsUrlsAndDigestsWithoutKeys() {
+  void authoriseDownloads_granted_returnsNoKeys() {
     fixture.premiumAccount(ACCOUNT, PHONE);
     List<String> tracks = fixture.tracks(3);
     OfflineService service = fixture.service();
@@ -180,7 +180,7 @@ class OfflineServiceTest {
   }
 
   @Test
-  void authoriseDownloads_overTenThousandTracks_failsTrackLimitAndReservesNothing() {
+  void authoriseDownloads_overTrackLimit_reservesNothing() {
     fixture.premiumAccount(ACCOUNT, PHONE);
     List<String> tracks = fixture.tracks(10_001);
     OfflineService service = fixture.service();
@@ -225,7 +225,7 @@ class OfflineServiceTest {
   }
 
   @Test
-  void authoriseDownloads_unknownTrack_failsTrackNotFoundAndReservesNothing() {
+  void authoriseDownloads_unknownTrack_reservesNothing() {
     fixture.premiumAccount(ACCOUNT, PHONE);
     List<String> tracks = new ArrayList<>(fixture.tracks(2));
     tracks.add("t-missing");
@@ -241,7 +241,7 @@ class OfflineServiceTest {
   }
 
   @Test
-  void issueKeys_afterSubscriptionCancelled_failsAndReleasesTracks() {
+  void issueKeys_subscriptionCancelled_failsAndReleases() {
     fixture.premiumAccount(ACCOUNT, PHONE);
     List<String> tracks = fixture.tracks(3);
     OfflineService service = fixture.service();
@@ -272,7 +272,7 @@ class OfflineServiceTest {
   }
 
   @Test
-  void issueKeys_authorisedTracks_returnsKeysTheDeviceCanUnwrap() throws Exception {
+  void issueKeys_authorisedTracks_unwrapOnDevice() throws Exception {
     fixture.premiumAccount(ACCOUNT, PHONE);
     List<String> tracks = fixture.tracks(2);
     OfflineService service = fixture.service();
@@ -289,7 +289,7 @@ class OfflineServiceTest {
   }
 
   @Test
-  void issueKeys_expiry_isThirtyDaysPlusStableDeviceJitter() {
+  void issueKeys_expiry_isThirtyDaysPlusJitter() {
     fixture.premiumAccount(ACCOUNT, PHONE);
     List<String> tracks = fixture.tracks(1);
     OfflineService service = fixture.service();
@@ -310,7 +310,7 @@ class OfflineServiceTest {
   }
 
   @Test
-  void issueKeys_keyIssuerFails_failsKeyUnavailableWithoutOnlineCheck() {
+  void issueKeys_issuerFails_failsKeyUnavailable() {
     fixture.premiumAccount(ACCOUNT, PHONE);
     List<String> tracks = fixture.tracks(1);
     OfflineService service = fixture.service();
@@ -323,7 +323,7 @@ class OfflineServiceTest {
   }
 
   @Test
-  void refreshLicences_tenThousandTracks_wrapsAllKeysInOneBatch() {
+  void refreshLicences_tenThousandTracks_oneBatch() {
     fixture.premiumAccount(ACCOUNT, PHONE);
     List<String> tracks = fixture.tracks(10_000);
     OfflineService service = fixture.service();
@@ -342,7 +342,7 @@ class OfflineServiceTest {
   }
 
   @Test
-  void refreshLicences_afterExpiry_deliversKeysAgainWithNewExpiry() {
+  void refreshLicences_afterExpiry_renewsKeys() {
     fixture.premiumAccount(ACCOUNT, PHONE);
     List<String> tracks = fixture.tracks(3);
     OfflineService service = fixture.service();
@@ -359,7 +359,7 @@ class OfflineServiceTest {
   }
 
   @Test
-  void refreshLicences_subscriptionLapsed_failsUntilResubscribed() {
+  void refreshLicences_lapsed_failsUntilResubscribed() {
     fixture.premiumAccount(ACCOUNT, PHONE);
     List<String> tracks = fixture.tracks(3);
     OfflineService service = fixture.service();
@@ -390,7 +390,7 @@ class OfflineServiceTest {
   }
 
   @Test
-  void refreshLicences_wipedDevice_releasesTracksAndRedownloadsCountAgain() {
+  void refreshLicences_wipedDevice_releasesTracks() {
     fixture.premiumAccount(ACCOUNT, PHONE);
     List<String> tracks = fixture.tracks(5);
     OfflineService service =
@@ -463,8 +463,7 @@ class OfflineServiceTest {
   }
 
   @Test
-  void service_restartedOnSameDataDirectory_keepsDevicesAndTracks(@TempDir Path dataDir)
-      throws Exception {
+  void service_restarted_keepsDevicesAndTracks(@TempDir Path dataDir) throws Exception {
     fixture.premiumAccount(ACCOUNT, PHONE, "d-tablet");
     List<String> tracks = fixture.tracks(3);
     OfflineService first = fixture.service(new FileOfflineStore(dataDir), OfflineLimits.defaults());
@@ -487,7 +486,7 @@ class OfflineServiceTest {
   }
 
   @Test
-  void listDevices_reportsLicenceExpiryOfCheckedDevices() {
+  void listDevices_checkedDevice_reportsExpiry() {
     fixture.premiumAccount(ACCOUNT, PHONE);
     List<String> tracks = fixture.tracks(1);
     OfflineService service = fixture.service();

@@ -26,9 +26,9 @@ import java.util.Set;
  *
  * <p>Every change is first appended to the journal (forced to disk) and only then applied in
  * memory, through the same {@code apply} method that replays the journal on open. So the state in
- * memory is always a state the disk can reproduce, and a caller that saw a change return knows it
- * survives a crash. {@link DownloadState#DOWNLOADING} and the downloaded byte count are the
- * exceptions: they live in memory only, and a replayed download is {@link DownloadState#QUEUED}.
+ * memory is always a state the disk can reproduce, and a change that returned survives a crash.
+ * {@link DownloadState#DOWNLOADING} and the downloaded byte count are the exceptions: they live in
+ * memory only, and a replayed download is {@link DownloadState#QUEUED}.
  *
  * <p>Record payloads start with an op byte; strings are modified UTF-8 with a length prefix as
  * written by {@link DataOutputStream#writeUTF}. The journal is compacted into a snapshot when it

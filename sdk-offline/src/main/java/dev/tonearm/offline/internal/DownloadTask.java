@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Every chunk is read into memory and checked against its SHA-256 before it is written, so
- *       the partial file only ever holds verified chunks, plus at most a torn last write after a
+ *       the partial file only ever contains verified chunks, plus at most a torn last write after a
  *       crash. On start, the partial file is re-hashed chunk by chunk and cut after the last chunk
  *       that matches; the download resumes there with a range request.
  *   <li>A network error, a retryable HTTP status (408, 429, 5xx), an early end of the body or a
@@ -54,7 +54,7 @@ public final class DownloadTask {
     void onProgress(long verifiedBytes);
   }
 
-  /** How {@link #run} ended when it did not throw. */
+  /** Result of {@link #run} when it did not throw. */
   public enum Outcome {
     /** The object is complete, verified and under its final name. */
     COMPLETE,

@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * File operations that survive a crash: forced writes, atomic renames and directory syncs.
  *
- * <p>A rename becomes durable only when the directory that holds it is forced. Linux allows that by
- * opening the directory read-only and calling {@code fsync}; where the platform refuses to open a
- * directory, the failure is logged once at debug level and the rename relies on the file system's
+ * <p>A rename becomes durable only when the directory that contains it is forced. Linux allows that
+ * by opening the directory read-only and calling {@code fsync}; where the platform rejects to open
+ * a directory, the failure is logged once at debug level and the rename relies on the file system's
  * own ordering.
  */
 public final class Durable {

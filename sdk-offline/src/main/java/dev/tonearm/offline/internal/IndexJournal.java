@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <p>Format. Each file starts with a 21-byte header: magic {@code TOIX}, format version (int), kind
  * (1 snapshot, 2 journal), generation (long) and a CRC-32 of those 17 bytes. Records follow as
  * frames: payload length (int, 1 to {@link #MAX_RECORD_BYTES}), CRC-32 of the payload (int),
- * payload. A snapshot ends with a frame of length 0 whose CRC field holds the record count.
+ * payload. A snapshot ends with a frame of length 0 whose CRC field contains the record count.
  *
  * <p>Crash safety:
  *

@@ -21,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * State and collaborators shared by the download manager, the licence manager and the catalog.
  *
  * <p>{@link #lock} guards the index, its entries and the managers' scheduling fields. Network
- * calls, key store calls, file transfers and listener callbacks happen outside it; short file
+ * calls, key store calls, file transfers and listener callbacks happen outside it. Short file
  * operations that must be atomic with an index change (renames, deletes) happen under it.
  */
 public final class OfflineContext {

@@ -22,14 +22,14 @@ import org.slf4j.LoggerFactory;
  * undone outside the SDK (files deleted by the user, a cleared key store). Per state:
  *
  * <ul>
- *   <li>REQUESTED, QUEUED, PAUSED: kept. A partial file stays for resumption; a complete file left
+ *   <li>REQUESTED, QUEUED, PAUSED: kept. A partial file stays for resumption. A complete file left
  *       by a crash between its rename and the DOWNLOADED record is verified again by the next
  *       download attempt. A manifest file that should exist but does not sends the track back to
  *       REQUESTED, so the server sends it again.
  *   <li>DOWNLOADED: a missing or short file sends the track back to REQUESTED. A key stored by a
  *       crash between the key store and the AVAILABLE record makes the track AVAILABLE, unless the
  *       licence has expired, in which case the key is deleted.
- *   <li>AVAILABLE: a missing or short file deletes the key and sends the track back to REQUESTED; a
+ *   <li>AVAILABLE: a missing or short file deletes the key and sends the track back to REQUESTED. A
  *       missing key makes it DOWNLOADED, waiting for a key request or refresh.
  *   <li>FAILED: its files are deleted.
  * </ul>
@@ -42,7 +42,7 @@ public final class Recovery {
 
   private Recovery() {}
 
-  /** Reconciles the index with the disk; see the class description. */
+  /** Reconciles the index with the files and keys on disk, as the class description lists. */
   public static void run(OfflineContext context) throws IOException {
     DownloadIndex index = context.index;
     TrackFiles files = context.files;

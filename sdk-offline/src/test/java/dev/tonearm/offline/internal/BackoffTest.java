@@ -20,7 +20,7 @@ class BackoffTest {
   }
 
   @Test
-  void delay_fullJitter_coversTheWholeRangeBelowTheCeiling() {
+  void delay_fullJitter_coversRangeBelowCeiling() {
     Backoff backoff = new Backoff(1_000, 60_000, new Random(42));
     long min = Long.MAX_VALUE;
     long max = Long.MIN_VALUE;

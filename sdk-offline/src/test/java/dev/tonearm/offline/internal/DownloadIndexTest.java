@@ -126,7 +126,7 @@ class DownloadIndexTest {
   }
 
   @Test
-  void open_journalCutAtEveryByte_recoversALaterPrefixOfTheHistory() throws IOException {
+  void open_journalCutAtEveryByte_recoversPrefix() throws IOException {
     List<String> states;
     try (DownloadIndex index = open()) {
       states = writeHistory(index);
@@ -283,7 +283,7 @@ class DownloadIndexTest {
   }
 
   @Test
-  void request_failedTrackAgain_movesItToTheEndWithoutGrant() throws IOException {
+  void request_failedTrack_restartsAtQueueEnd() throws IOException {
     try (DownloadIndex index = open()) {
       index.request("t-1", 1);
       index.request("t-2", 2);
