@@ -1,8 +1,6 @@
 package dev.tonearm.offline;
 
 import dev.tonearm.offline.internal.DownloadTask;
-import dev.tonearm.offline.internal.Durable;
-import dev.tonearm.offline.internal.Grant;
 import dev.tonearm.offline.internal.IndexEntry;
 import dev.tonearm.offline.internal.OfflineContext;
 import dev.tonearm.offline.internal.TrackIds;
@@ -69,6 +67,9 @@ public final class DownloadManager {
   private final ExecutorService workers;
   private final ExecutorService control;
   private LicenceManager licences;
+  private Authoriser authoriser;
+  private KeyRequester keyRequester;
+  private final Releaser releaser;
   private volatile Thread controlThreadInBackoff;
 
   // Guarded by context.lock.
@@ -77,10 +78,6 @@ public final class DownloadManager {
   private boolean authorisationScheduled;
   private boolean keyRequestScheduled;
   private boolean releaseScheduled;
-  private int keyRequestFailures;
-  private long keyRetryNotBeforeMs;
-  private int releaseFailures;
-  private long releaseRetryNotBeforeMs;
 
   DownloadManager(OfflineContext context, List<DownloadListener> initialListeners) {
     this.context = context;
@@ -89,10 +86,13 @@ public final class DownloadManager {
         Executors.newFixedThreadPool(
             context.settings.maxParallelDownloads, namedThreads("tonearm-offline-download"));
     this.control = Executors.newSingleThreadExecutor(namedThreads("tonearm-offline-control"));
+    this.releaser = new Releaser(context);
   }
 
   void setLicenceManager(LicenceManager licences) {
     this.licences = licences;
+    this.authoriser = new Authoriser(context, this, licences);
+    this.keyRequester = new KeyRequester(context, this, licences);
   }
 
   public void addListener(DownloadListener listener) {
@@ -430,54 +430,9 @@ public final class DownloadManager {
     }
   }
 
-  /**
-   * Releases tracks the server still counts although they were deleted. Runs on the caller's
-   * thread; failures are kept for a later attempt.
-   */
+  /** Releases deleted tracks on the server now; see {@link Releaser#flush}. */
   void flushReleases() {
-    List<String> trackIds;
-    context.lock.lock();
-    try {
-      trackIds = new ArrayList<>(context.index.pendingReleases());
-    } finally {
-      context.lock.unlock();
-    }
-    if (trackIds.isEmpty()) {
-      return;
-    }
-    boolean released;
-    try {
-      for (int from = 0; from < trackIds.size(); from += MAX_BATCH_TRACKS) {
-        context.client.release(
-            trackIds.subList(from, Math.min(trackIds.size(), from + MAX_BATCH_TRACKS)));
-      }
-      released = true;
-    } catch (OfflineException e) {
-      // Nothing to release when the device is gone or the server rejects; stop retrying.
-      log.debug("Release of {} tracks rejected with {}", trackIds.size(), e.reason());
-      released = true;
-    } catch (IOException e) {
-      log.debug("Release of {} tracks failed; retrying later: {}", trackIds.size(), e.toString());
-      released = false;
-    }
-    context.lock.lock();
-    try {
-      if (released) {
-        releaseFailures = 0;
-        for (String trackId : trackIds) {
-          if (context.index.pendingReleases().contains(trackId)) {
-            context.index.removePendingRelease(trackId);
-          }
-        }
-      } else {
-        releaseFailures++;
-        releaseRetryNotBeforeMs = context.nowMs() + context.refreshBackoff.delayMs(releaseFailures);
-      }
-    } catch (IOException e) {
-      log.error("Cannot record released tracks in the download index", e);
-    } finally {
-      context.lock.unlock();
-    }
+    releaser.flush();
   }
 
   /**
@@ -508,7 +463,7 @@ public final class DownloadManager {
   // ---------------------------------------------------------------------------------------------
   // Scheduling
 
-  private void scheduleLocked() {
+  void scheduleLocked() {
     if (context.isClosed()) {
       context.changed.signalAll();
       return;
@@ -530,22 +485,16 @@ public final class DownloadManager {
     if (hasRequested && !authorisationScheduled) {
       authorisationScheduled = submitControl(this::runAuthorisations);
     }
-    if (hasDownloaded && !keyRequestScheduled && canRequestKeysLocked(nowMs)) {
+    if (hasDownloaded && !keyRequestScheduled && keyRequester.canRequestKeysLocked(nowMs)) {
       keyRequestScheduled = submitControl(this::runKeyRequests);
     }
     if (!context.index.pendingReleases().isEmpty()
         && !releaseScheduled
         && !authorisationScheduled
-        && nowMs >= releaseRetryNotBeforeMs) {
+        && releaser.canRetryLocked(nowMs)) {
       releaseScheduled = submitControl(this::runReleases);
     }
     context.changed.signalAll();
-  }
-
-  private boolean canRequestKeysLocked(long nowMs) {
-    return context.index.lockReason() == null
-        && context.licenceStatus(nowMs).phase() != LicencePhase.EXPIRED
-        && nowMs >= keyRetryNotBeforeMs;
   }
 
   private boolean isIdleLocked() {
@@ -563,7 +512,7 @@ public final class DownloadManager {
         case DOWNLOADING:
           return false;
         case DOWNLOADED:
-          if (canRequestKeysLocked(nowMs)) {
+          if (keyRequester.canRequestKeysLocked(nowMs)) {
             return false;
           }
           break;
@@ -668,31 +617,11 @@ public final class DownloadManager {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Authorisation
+  // Control jobs
 
   private void runAuthorisations() {
     try {
-      flushReleases();
-      while (!context.isClosed()) {
-        List<String> batch = new ArrayList<>();
-        context.lock.lock();
-        try {
-          for (IndexEntry entry : context.index.entries()) {
-            if (entry.state() == DownloadState.REQUESTED) {
-              batch.add(entry.trackId());
-              if (batch.size() == MAX_BATCH_TRACKS) {
-                break;
-              }
-            }
-          }
-        } finally {
-          context.lock.unlock();
-        }
-        if (batch.isEmpty()) {
-          return;
-        }
-        authoriseAndAdmit(batch);
-      }
+      authoriser.run();
     } catch (RuntimeException e) {
       log.error("Download authorisation failed unexpectedly", e);
     } finally {
@@ -706,283 +635,9 @@ public final class DownloadManager {
     }
   }
 
-  /**
-   * Authorises a batch and admits what the server granted. The server rejects a whole batch when
-   * one track is unknown or the batch does not fit the track limit. The batch is then split in
-   * halves, so tracks requested together with a rejected one still download.
-   */
-  private void authoriseAndAdmit(List<String> batch) {
-    DownloadGrant grant;
-    try {
-      grant = authoriseWithRetries(batch);
-    } catch (OfflineException rejection) {
-      OfflineException.Reason reason = rejection.reason();
-      boolean perTrack =
-          reason == OfflineException.Reason.TRACK_LIMIT
-              || reason == OfflineException.Reason.TRACK_NOT_FOUND;
-      if (perTrack && batch.size() > 1) {
-        int half = batch.size() / 2;
-        authoriseAndAdmit(new ArrayList<>(batch.subList(0, half)));
-        authoriseAndAdmit(new ArrayList<>(batch.subList(half, batch.size())));
-        return;
-      }
-      log.info("Authorisation of {} tracks rejected: {}", batch.size(), reason);
-      failRequested(batch, reason, rejection.getMessage());
-      if (reason == OfflineException.Reason.PREMIUM_REQUIRED) {
-        licences.lock(reason);
-      }
-      return;
-    }
-    if (grant != null) {
-      admit(batch, grant);
-    }
-  }
-
-  /**
-   * Returns the grant, or null after a network failure on every attempt (the batch's tracks are
-   * then FAILED) or on close.
-   *
-   * @throws OfflineException when the server rejects the batch
-   */
-  private DownloadGrant authoriseWithRetries(List<String> batch) throws OfflineException {
-    List<IOException> failures = new ArrayList<>();
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return context.client.authorise(batch);
-      } catch (OfflineException e) {
-        throw e;
-      } catch (IOException e) {
-        failures.add(e);
-        if (attempt >= context.settings.maxAttempts) {
-          log.warn("Authorisation of {} tracks failed {} times", batch.size(), attempt, e);
-          failRequested(
-              batch,
-              OfflineException.Reason.NETWORK_ERROR,
-              "The download could not be authorised: " + e.getMessage());
-          return null;
-        }
-        if (!sleepBackoff(attempt)) {
-          return null;
-        }
-      }
-    }
-  }
-
-  private void failRequested(List<String> batch, OfflineException.Reason reason, String message) {
-    context.lock.lock();
-    try {
-      for (String trackId : batch) {
-        IndexEntry entry = context.index.entry(trackId);
-        if (entry != null && entry.state() == DownloadState.REQUESTED) {
-          failLocked(entry, reason, message);
-        }
-      }
-    } catch (IOException e) {
-      log.error("Cannot record rejected authorisations in the index", e);
-    } finally {
-      context.lock.unlock();
-    }
-  }
-
-  /**
-   * Checks each granted object and queues it, or fails it before any byte is written.
-   *
-   * <p>Admission is decided under the lock. Then, in groups of {@value #GRANT_GROUP_TRACKS},
-   * manifests are written outside the lock and the group's grants recorded with one forced write.
-   * Only this control thread admits, so the decisions stay valid meanwhile; tracks removed or
-   * restarted in between are skipped when their group is recorded.
-   */
-  private void admit(List<String> batch, DownloadGrant grant) {
-    Map<String, GrantedObject> objects = new HashMap<>();
-    for (GrantedObject object : grant.objects()) {
-      objects.put(object.trackId(), object);
-    }
-    List<Grant> admitted = new ArrayList<>();
-    context.lock.lock();
-    try {
-      long admittedBytes = 0;
-      for (String trackId : batch) {
-        IndexEntry entry = context.index.entry(trackId);
-        GrantedObject object = objects.get(trackId);
-        if (entry == null) {
-          if (object != null) {
-            context.index.addPendingRelease(trackId);
-          }
-          continue;
-        }
-        if (!isWaitingForGrant(entry)) {
-          continue;
-        }
-        if (object == null) {
-          failLocked(
-              entry,
-              OfflineException.Reason.INVALID_GRANT,
-              "The server's authorisation did not include track " + trackId + ".");
-          continue;
-        }
-        try {
-          Grant validated = Grant.validate(object);
-          admitLocked(validated, admittedBytes);
-          admitted.add(validated);
-          admittedBytes += validated.sizeBytes();
-        } catch (OfflineException e) {
-          log.info("Download of {} rejected: {}", trackId, e.getMessage());
-          failLocked(entry, e.reason(), e.getMessage());
-          context.index.addPendingRelease(trackId);
-        }
-      }
-    } catch (IOException e) {
-      log.error("Cannot record download rejections in the index", e);
-      return;
-    } finally {
-      context.lock.unlock();
-    }
-
-    for (int from = 0; from < admitted.size(); from += GRANT_GROUP_TRACKS) {
-      List<Grant> group =
-          admitted.subList(from, Math.min(admitted.size(), from + GRANT_GROUP_TRACKS));
-      recordGrants(group, objects);
-    }
-  }
-
-  /** Writes the manifests of admitted tracks, then records their grants in one forced write. */
-  private void recordGrants(List<Grant> group, Map<String, GrantedObject> objects) {
-    List<Grant> written = new ArrayList<>();
-    for (Grant validated : group) {
-      try {
-        if (validated.hasManifest()) {
-          String trackId = validated.trackId();
-          Durable.writeAtomically(
-              context.files.manifestFile(trackId), objects.get(trackId).manifest());
-          context.checkpoints.onCheckpoint(Checkpoint.MANIFEST_WRITTEN, trackId);
-        }
-        written.add(validated);
-      } catch (IOException e) {
-        log.warn("Cannot write the manifest of {}", validated.trackId(), e);
-        failWaiting(validated.trackId(), "Saving the track manifest failed: " + e.getMessage());
-      }
-    }
-
-    context.lock.lock();
-    try {
-      List<Grant> toRecord = new ArrayList<>();
-      for (Grant validated : written) {
-        IndexEntry entry = context.index.entry(validated.trackId());
-        if (entry != null && isWaitingForGrant(entry)) {
-          toRecord.add(validated);
-        } else {
-          context.deleteTrackFiles(validated.trackId());
-          if (entry == null) {
-            context.index.addPendingRelease(validated.trackId());
-          }
-        }
-      }
-      context.index.grantAll(toRecord);
-      for (Grant validated : toRecord) {
-        emitChanged(context.index.entry(validated.trackId()));
-      }
-      scheduleLocked();
-    } catch (IOException e) {
-      log.error("Cannot record download authorisations in the index", e);
-    } finally {
-      context.lock.unlock();
-    }
-  }
-
-  private static boolean isWaitingForGrant(IndexEntry entry) {
-    boolean waiting =
-        entry.state() == DownloadState.REQUESTED || entry.state() == DownloadState.PAUSED;
-    return waiting && entry.grant() == null;
-  }
-
-  private void failWaiting(String trackId, String message) {
-    context.lock.lock();
-    try {
-      IndexEntry entry = context.index.entry(trackId);
-      if (entry != null && isWaitingForGrant(entry)) {
-        failLocked(entry, OfflineException.Reason.IO_ERROR, message);
-        context.index.addPendingRelease(trackId);
-      }
-    } catch (IOException e) {
-      log.error("Cannot record the failure of {} in the index", trackId, e);
-    } finally {
-      context.lock.unlock();
-    }
-  }
-
-  /**
-   * Rejects an object that does not fit the quota or the free disk space, counting {@code
-   * admittedBytes} of this batch that are admitted but not yet recorded.
-   */
-  private void admitLocked(Grant grant, long admittedBytes) throws OfflineException {
-    long sizeBytes = grant.sizeBytes();
-    long quotaBytes = quotaBytesLocked();
-    long committedBytes = committedBytesLocked() + admittedBytes;
-    if (committedBytes + sizeBytes > quotaBytes) {
-      throw new OfflineException(
-          OfflineException.Reason.QUOTA_EXCEEDED,
-          "Track "
-              + grant.trackId()
-              + " needs "
-              + StorageQuota.formatBytes(sizeBytes)
-              + ", but only "
-              + StorageQuota.formatBytes(Math.max(0, quotaBytes - committedBytes))
-              + " of the "
-              + StorageQuota.formatBytes(quotaBytes)
-              + " download storage limit is left. Raise the limit or remove downloads.");
-    }
-    long pendingBytes = admittedBytes;
-    for (IndexEntry entry : context.index.entries()) {
-      pendingBytes += entry.pendingBytes();
-    }
-    long usableBytes;
-    try {
-      usableBytes = context.diskSpace.usableBytes(context.files.objectsDirectory());
-    } catch (IOException e) {
-      throw new OfflineException(
-          OfflineException.Reason.IO_ERROR, "Checking free disk space failed: " + e, e);
-    }
-    long freeForDownloads = usableBytes - pendingBytes - context.settings.minFreeSpaceBytes;
-    if (freeForDownloads < sizeBytes) {
-      throw new OfflineException(
-          OfflineException.Reason.STORAGE_FULL,
-          "Track "
-              + grant.trackId()
-              + " needs "
-              + StorageQuota.formatBytes(sizeBytes)
-              + ", but the disk has only "
-              + StorageQuota.formatBytes(Math.max(0, freeForDownloads))
-              + " free for downloads. Free up space or remove downloads.");
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Keys
-
   private void runKeyRequests() {
     try {
-      while (!context.isClosed()) {
-        List<String> batch = new ArrayList<>();
-        context.lock.lock();
-        try {
-          if (!canRequestKeysLocked(context.nowMs())) {
-            return;
-          }
-          for (IndexEntry entry : context.index.entries()) {
-            if (entry.state() == DownloadState.DOWNLOADED) {
-              batch.add(entry.trackId());
-              if (batch.size() == MAX_BATCH_TRACKS) {
-                break;
-              }
-            }
-          }
-        } finally {
-          context.lock.unlock();
-        }
-        if (batch.isEmpty() || !requestKeys(batch)) {
-          return;
-        }
-      }
+      keyRequester.run();
     } catch (RuntimeException e) {
       log.error("Key request failed unexpectedly", e);
     } finally {
@@ -994,148 +649,6 @@ public final class DownloadManager {
         context.lock.unlock();
       }
     }
-  }
-
-  /**
-   * Requests keys for downloaded tracks and applies the response. Returns false when the server
-   * could not be reached, so the caller stops until the retry time.
-   */
-  private boolean requestKeys(List<String> batch) {
-    KeyGrant grant = null;
-    List<IOException> failures = new ArrayList<>();
-    for (int attempt = 1; grant == null; attempt++) {
-      try {
-        grant = context.client.requestKeys(batch);
-      } catch (OfflineException e) {
-        boolean splittable =
-            batch.size() > 1
-                && e.reason() != OfflineException.Reason.PREMIUM_REQUIRED
-                && e.reason() != OfflineException.Reason.DEVICE_NOT_REGISTERED;
-        if (splittable) {
-          // One bad track must not cost the others their files; ask for each alone.
-          for (String trackId : batch) {
-            if (!requestKeys(Collections.singletonList(trackId))) {
-              return false;
-            }
-          }
-          return true;
-        }
-        rejectKeys(batch, e);
-        return true;
-      } catch (IOException e) {
-        failures.add(e);
-        if (attempt >= context.settings.maxAttempts || !sleepBackoff(attempt)) {
-          deferKeyRequests("the licence server could not be reached: " + e.getMessage());
-          return false;
-        }
-      }
-    }
-    storeKeys(batch, grant);
-    return true;
-  }
-
-  /** Applies the key rule: a rejected key deletes the downloaded file. */
-  private void rejectKeys(List<String> batch, OfflineException rejection) {
-    log.info("Keys for {} tracks rejected: {}", batch.size(), rejection.reason());
-    context.lock.lock();
-    try {
-      for (String trackId : batch) {
-        IndexEntry entry = context.index.entry(trackId);
-        if (entry == null || entry.state() != DownloadState.DOWNLOADED) {
-          continue;
-        }
-        // Record the failure first: a crash before the delete leaves a FAILED entry, whose files
-        // the next open deletes, never an entry that still looks downloaded.
-        failLocked(entry, rejection.reason(), rejection.getMessage());
-        context.deleteTrackFiles(trackId);
-        entry.setDownloadedBytes(0);
-        if (rejection.reason() != OfflineException.Reason.PREMIUM_REQUIRED) {
-          context.index.addPendingRelease(trackId);
-        }
-      }
-      if (rejection.reason() == OfflineException.Reason.PREMIUM_REQUIRED) {
-        licences.lock(rejection.reason());
-      }
-    } catch (IOException e) {
-      log.error("Cannot record rejected keys in the index", e);
-    } finally {
-      context.lock.unlock();
-    }
-  }
-
-  private void storeKeys(List<String> batch, KeyGrant grant) {
-    Map<String, DeviceKey> keys = new HashMap<>();
-    for (DeviceKey key : grant.keys()) {
-      keys.put(key.trackId(), key);
-    }
-    boolean missing = false;
-    context.keyLock.lock();
-    try {
-      List<DeviceKey> toStore = new ArrayList<>();
-      context.lock.lock();
-      try {
-        for (String trackId : batch) {
-          IndexEntry entry = context.index.entry(trackId);
-          DeviceKey key = keys.get(trackId);
-          if (entry == null || entry.state() != DownloadState.DOWNLOADED) {
-            continue;
-          }
-          if (key == null || !key.keyId().equals(entry.grant().keyId())) {
-            log.warn("The key grant has no matching key for track {}", trackId);
-            missing = true;
-            continue;
-          }
-          toStore.add(key);
-        }
-      } finally {
-        context.lock.unlock();
-      }
-      for (DeviceKey key : toStore) {
-        context.keyStore.put(key);
-        context.checkpoints.onCheckpoint(Checkpoint.KEY_STORED, key.trackId());
-      }
-      context.lock.lock();
-      try {
-        licences.applyTermsLocked(grant.terms());
-        for (DeviceKey key : toStore) {
-          IndexEntry entry = context.index.entry(key.trackId());
-          if (entry == null) {
-            context.removeKey(key.trackId());
-          } else if (entry.state() == DownloadState.DOWNLOADED) {
-            context.index.setState(key.trackId(), DownloadState.AVAILABLE, null);
-            emitChanged(entry);
-          }
-        }
-        if (missing) {
-          deferKeyRequestsLocked();
-        } else {
-          keyRequestFailures = 0;
-        }
-      } finally {
-        context.lock.unlock();
-      }
-    } catch (IOException e) {
-      log.error("Storing keys failed; the tracks stay DOWNLOADED and are retried", e);
-      deferKeyRequests("storing keys failed: " + e.getMessage());
-    } finally {
-      context.keyLock.unlock();
-    }
-    licences.evaluate();
-  }
-
-  private void deferKeyRequests(String why) {
-    context.lock.lock();
-    try {
-      log.debug("Key requests deferred: {}", why);
-      deferKeyRequestsLocked();
-    } finally {
-      context.lock.unlock();
-    }
-  }
-
-  private void deferKeyRequestsLocked() {
-    keyRequestFailures++;
-    keyRetryNotBeforeMs = context.nowMs() + context.refreshBackoff.delayMs(keyRequestFailures);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1207,7 +720,7 @@ public final class DownloadManager {
   // ---------------------------------------------------------------------------------------------
   // Helpers
 
-  private void failLocked(IndexEntry entry, OfflineException.Reason reason, String message)
+  void failLocked(IndexEntry entry, OfflineException.Reason reason, String message)
       throws IOException {
     if (context.isClosed()) {
       // Failures caused by close itself (an aborted request, a stopped write) are not failures
@@ -1219,7 +732,7 @@ public final class DownloadManager {
     emitChanged(entry);
   }
 
-  private void emitChanged(IndexEntry entry) {
+  void emitChanged(IndexEntry entry) {
     Download download = context.snapshot(entry);
     context.events.dispatch(
         () -> {
@@ -1233,7 +746,7 @@ public final class DownloadManager {
    * Waits the backoff before retry {@code attempt} on the control thread; returns false when the
    * manager closed meanwhile. Only this wait is interrupted by close, never a file write.
    */
-  private boolean sleepBackoff(int attempt) {
+  boolean sleepBackoff(int attempt) {
     long delayMs = context.downloadBackoff.delayMs(attempt);
     controlThreadInBackoff = Thread.currentThread();
     try {
@@ -1255,12 +768,12 @@ public final class DownloadManager {
     }
   }
 
-  private long quotaBytesLocked() {
+  long quotaBytesLocked() {
     long quota = context.index.quotaBytes();
     return quota >= 0 ? quota : context.settings.defaultQuotaBytes;
   }
 
-  private long committedBytesLocked() {
+  long committedBytesLocked() {
     long committed = 0;
     for (IndexEntry entry : context.index.entries()) {
       committed += entry.committedBytes();

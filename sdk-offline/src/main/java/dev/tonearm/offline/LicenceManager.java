@@ -168,7 +168,11 @@ public final class LicenceManager {
       try {
         grant = context.client.refresh(held);
       } catch (OfflineException e) {
-        onRefreshRejected(e);
+        if (e.isTransient()) {
+          onRefreshFailed(e);
+        } else {
+          onRefreshRejected(e);
+        }
         throw e;
       } catch (IOException e) {
         onRefreshFailed(e);

@@ -79,6 +79,19 @@ public final class OfflineException extends IOException {
   }
 
   /**
+   * Returns whether retrying later may succeed: the server could not issue keys ({@code
+   * KEY_UNAVAILABLE}), sent a code this version does not know ({@code SERVER_ERROR}), or the
+   * network or a local file failed ({@code NETWORK_ERROR}, {@code IO_ERROR}). The SDK retries these
+   * with backoff and never treats them as a rejection.
+   */
+  public boolean isTransient() {
+    return reason == Reason.KEY_UNAVAILABLE
+        || reason == Reason.SERVER_ERROR
+        || reason == Reason.NETWORK_ERROR
+        || reason == Reason.IO_ERROR;
+  }
+
+  /**
    * Returns the reason for an error code sent by the server, or {@link Reason#SERVER_ERROR} for a
    * code this version does not know.
    */

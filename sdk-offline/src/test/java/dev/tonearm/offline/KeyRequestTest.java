@@ -86,6 +86,34 @@ class KeyRequestTest {
   }
 
   @Test
+  void keys_serverCannotIssueNow_keepsFilesAndRetriesLater() throws Exception {
+    rig.addTracks("t-", 1, 2 * OfflineRig.CHUNK_BYTES);
+    AtomicInteger calls = new AtomicInteger();
+    rig.server.beforeKeyRequest =
+        trackIds -> {
+          if (calls.incrementAndGet() == 1) {
+            throw new OfflineException(
+                OfflineException.Reason.KEY_UNAVAILABLE, "Keys could not be issued right now.");
+          }
+        };
+    OfflineManager manager =
+        rig.open(builder -> builder.setMaxAttempts(1).setRefreshBackoff(60_000, 60_000));
+    manager.downloads().download("t-0");
+    rig.awaitIdle();
+    Download waiting = manager.downloads().getDownload("t-0");
+    boolean fileKept = Files.exists(rig.files().objectFile("t-0"));
+
+    rig.clock.advanceMs(60_000);
+    manager.licences().tick();
+    rig.awaitIdle();
+
+    assertThat(waiting.state()).isEqualTo(DownloadState.DOWNLOADED);
+    assertThat(fileKept).isTrue();
+    assertThat(manager.catalog().isAvailable("t-0")).isTrue();
+    assertThat(calls.get()).isEqualTo(2);
+  }
+
+  @Test
   void refresh_deviceDeauthorised_deletesEverything() throws Exception {
     List<String> tracks = rig.addTracks("t-", 3, 2 * OfflineRig.CHUNK_BYTES);
     OfflineManager manager = rig.open();
