@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * Authorisation and admission of requested downloads, for {@link DownloadManager}.
  *
  * <p>The server authorises batches of REQUESTED tracks. Each granted object must then fit the
- * user's quota and the free disk space before any byte is written; admitted tracks become QUEUED
+ * user's quota and the free disk space before any byte is written. Admitted tracks become QUEUED,
  * and the others FAILED with the reason.
  *
  * <p>Runs on the download manager's control thread only, so admission decisions stay valid while

@@ -14,10 +14,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Key requests after downloads, for {@link DownloadManager}: the key rule.
  *
- * <p>Every DOWNLOADED track waiting for a key goes into one request, which the server answers only
- * after checking the subscription again. A rejected key deletes the file; a stored key makes the
- * track AVAILABLE. When the server cannot be reached, the files stay and the request waits for a
- * retry time drawn with full jitter.
+ * <p>Every DOWNLOADED track waiting for a key goes into one request, which the server serves only
+ * after checking the subscription again. A rejected key deletes the file, and a stored key makes
+ * the track AVAILABLE. When the server cannot be reached, the files stay and the request waits for
+ * a retry time drawn with full jitter.
  *
  * <p>Runs on the download manager's control thread; {@link #canRequestKeysLocked} is called under
  * the offline lock from any thread. The retry fields are guarded by the offline lock.
