@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * be the streaming cache's folder, and the cache must not write into it, because recovery deletes
  * files it does not know.
  *
- * <p>Thread-safe. {@link Builder#build()} and {@link #close()} do file I/O and wait for threads;
- * call them off the main thread.
+ * <p>Thread-safe. {@link Builder#build()} and {@link #close()} do file I/O and wait for threads,
+ * and the device methods call the server; call them off the main thread.
  */
 public final class OfflineManager implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(OfflineManager.class);
@@ -62,17 +62,20 @@ public final class OfflineManager implements Closeable {
     return catalog;
   }
 
-  /** Registers this device for offline use; fails with DEVICE_LIMIT when the account is full. */
+  /**
+   * Registers this device for offline use; fails with DEVICE_LIMIT when the account is full. Calls
+   * the server on the caller's thread.
+   */
   public OfflineDevice registerDevice(String displayName) throws IOException {
     return context.client.registerDevice(displayName);
   }
 
-  /** Lists the account's offline devices, for a settings screen. */
+  /** Lists the account's offline devices, for a settings screen. Calls the server. */
   public List<OfflineDevice> listDevices() throws IOException {
     return context.client.listDevices();
   }
 
-  /** Deauthorises another device of the account to free its slot. */
+  /** Deauthorises another device of the account to free its slot. Calls the server. */
   public void deauthoriseDevice(String deviceId) throws IOException {
     context.client.deauthoriseDevice(deviceId);
   }
