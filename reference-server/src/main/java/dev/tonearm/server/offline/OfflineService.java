@@ -47,13 +47,12 @@ public final class OfflineService {
   private static final Logger log = LoggerFactory.getLogger(OfflineService.class);
 
   /** Maximum length of account, device and track ids. */
-  public static final int MAX_ID_LENGTH = 128;
+  public static final int MAX_ID_LENGTH = RequestChecks.MAX_ID_LENGTH;
 
   /** Maximum length of a device's display name. */
-  public static final int MAX_DISPLAY_NAME_LENGTH = 64;
+  public static final int MAX_DISPLAY_NAME_LENGTH = RequestChecks.MAX_DISPLAY_NAME_LENGTH;
 
   private static final int LOCK_STRIPES = 256;
-  private static final int MAX_IDS_IN_MESSAGE = 5;
 
   private final AccountDirectory accounts;
   private final DeviceDirectory devices;
@@ -102,9 +101,9 @@ public final class OfflineService {
    * @throws OfflineException with PREMIUM_REQUIRED, DEVICE_UNKNOWN, DEVICE_LIMIT or BAD_REQUEST
    */
   public OfflineDevice registerDevice(String accountId, String deviceId, String displayName) {
-    requireId("accountId", accountId);
-    requireId("deviceId", deviceId);
-    String name = displayName == null ? deviceId : requireDisplayName(displayName);
+    RequestChecks.requireId("accountId", accountId);
+    RequestChecks.requireId("deviceId", deviceId);
+    String name = displayName == null ? deviceId : RequestChecks.requireDisplayName(displayName);
     return withAccountLock(
         accountId,
         () -> {
@@ -153,8 +152,8 @@ public final class OfflineService {
    * @return whether the device was registered
    */
   public boolean deauthoriseDevice(String accountId, String deviceId) {
-    requireId("accountId", accountId);
-    requireId("deviceId", deviceId);
+    RequestChecks.requireId("accountId", accountId);
+    RequestChecks.requireId("deviceId", deviceId);
     return withAccountLock(
         accountId,
         () -> {
@@ -170,7 +169,7 @@ public final class OfflineService {
 
   /** Lists the account's offline devices in registration order. */
   public List<OfflineDevice> listDevices(String accountId) {
-    requireId("accountId", accountId);
+    RequestChecks.requireId("accountId", accountId);
     return withAccountLock(
         accountId,
         () -> {
@@ -191,9 +190,10 @@ public final class OfflineService {
    */
   public DownloadAuthorisation authoriseDownloads(
       String accountId, String deviceId, List<String> trackIds) {
-    requireId("accountId", accountId);
-    requireId("deviceId", deviceId);
-    List<String> requested = requireTrackIds(trackIds, false);
+    RequestChecks.requireId("accountId", accountId);
+    RequestChecks.requireId("deviceId", deviceId);
+    List<String> requested =
+        RequestChecks.requireTrackIds(trackIds, false, limits.maxTracksPerDevice());
     return withAccountLock(
         accountId,
         () -> {
@@ -209,7 +209,7 @@ public final class OfflineService {
           if (!missing.isEmpty()) {
             throw new OfflineException(
                 OfflineReason.TRACK_NOT_FOUND,
-                "These tracks cannot be downloaded: " + summarise(missing) + ".");
+                "These tracks cannot be downloaded: " + RequestChecks.summarise(missing) + ".");
           }
 
           Set<String> held = new LinkedHashSet<>(device.heldTrackIds());
@@ -241,9 +241,10 @@ public final class OfflineService {
    *     KEY_UNAVAILABLE, PAYLOAD_TOO_LARGE or BAD_REQUEST
    */
   public KeyDelivery issueKeys(String accountId, String deviceId, List<String> trackIds) {
-    requireId("accountId", accountId);
-    requireId("deviceId", deviceId);
-    List<String> requested = requireTrackIds(trackIds, false);
+    RequestChecks.requireId("accountId", accountId);
+    RequestChecks.requireId("deviceId", deviceId);
+    List<String> requested =
+        RequestChecks.requireTrackIds(trackIds, false, limits.maxTracksPerDevice());
     return withAccountLock(
         accountId,
         () -> {
@@ -270,7 +271,7 @@ public final class OfflineService {
             throw new OfflineException(
                 OfflineReason.TRACK_NOT_AUTHORISED,
                 "These tracks are not authorised for download on this device: "
-                    + summarise(notAuthorised)
+                    + RequestChecks.summarise(notAuthorised)
                     + ". Download them again.");
           }
           List<WrappedKey> keys = wrapKeys(accountId, deviceId, requested);
@@ -293,9 +294,10 @@ public final class OfflineService {
    *     BAD_REQUEST
    */
   public KeyDelivery refreshLicences(String accountId, String deviceId, List<String> heldTrackIds) {
-    requireId("accountId", accountId);
-    requireId("deviceId", deviceId);
-    List<String> reported = requireTrackIds(heldTrackIds, true);
+    RequestChecks.requireId("accountId", accountId);
+    RequestChecks.requireId("deviceId", deviceId);
+    List<String> reported =
+        RequestChecks.requireTrackIds(heldTrackIds, true, limits.maxTracksPerDevice());
     return withAccountLock(
         accountId,
         () -> {
@@ -335,9 +337,10 @@ public final class OfflineService {
    * @throws OfflineException with DEVICE_NOT_REGISTERED, PAYLOAD_TOO_LARGE or BAD_REQUEST
    */
   public int releaseTracks(String accountId, String deviceId, List<String> trackIds) {
-    requireId("accountId", accountId);
-    requireId("deviceId", deviceId);
-    List<String> released = requireTrackIds(trackIds, false);
+    RequestChecks.requireId("accountId", accountId);
+    RequestChecks.requireId("deviceId", deviceId);
+    List<String> released =
+        RequestChecks.requireTrackIds(trackIds, false, limits.maxTracksPerDevice());
     return withAccountLock(
         accountId,
         () -> {
@@ -446,101 +449,6 @@ public final class OfflineService {
         checked,
         checked == null ? null : expiryPolicy.expiresAt(device.deviceId(), checked),
         device.heldTrackIds().size());
-  }
-
-  private List<String> requireTrackIds(List<String> trackIds, boolean mayBeEmpty) {
-    if (trackIds == null) {
-      throw badRequest("trackIds is missing");
-    }
-    if (trackIds.isEmpty() && !mayBeEmpty) {
-      throw badRequest("trackIds must not be empty");
-    }
-    int max = limits.maxTracksPerDevice();
-    if (trackIds.size() > max) {
-      throw new OfflineException(
-          OfflineReason.PAYLOAD_TOO_LARGE,
-          "A request may list at most " + max + " tracks: " + trackIds.size());
-    }
-    LinkedHashSet<String> unique = new LinkedHashSet<>(trackIds.size() * 2);
-    for (String trackId : trackIds) {
-      requireId("trackId", trackId);
-      unique.add(trackId);
-    }
-    return new ArrayList<>(unique);
-  }
-
-  /**
-   * Checks an account, device or track id: 1 to {@value #MAX_ID_LENGTH} characters from {@code A-Z
-   * a-z 0-9 . _ : @ -}.
-   */
-  static void requireId(String field, String value) {
-    if (value == null || value.isEmpty()) {
-      throw badRequest(field + " is missing");
-    }
-    if (value.length() > MAX_ID_LENGTH) {
-      throw badRequest(
-          field + " must have at most " + MAX_ID_LENGTH + " characters: " + value.length());
-    }
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      boolean allowed =
-          (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9')
-              || c == '.'
-              || c == '_'
-              || c == ':'
-              || c == '@'
-              || c == '-';
-      if (!allowed) {
-        throw badRequest(
-            field + " contains an invalid character at index " + i + ": " + quote(value));
-      }
-    }
-  }
-
-  private static String requireDisplayName(String name) {
-    if (name.isEmpty() || name.length() > MAX_DISPLAY_NAME_LENGTH) {
-      throw badRequest(
-          "displayName must have 1 to "
-              + MAX_DISPLAY_NAME_LENGTH
-              + " characters: "
-              + name.length());
-    }
-    for (int i = 0; i < name.length(); i++) {
-      if (Character.isISOControl(name.charAt(i))) {
-        throw badRequest("displayName contains a control character at index " + i);
-      }
-    }
-    return name;
-  }
-
-  private static OfflineException badRequest(String message) {
-    return new OfflineException(OfflineReason.BAD_REQUEST, message);
-  }
-
-  private static String quote(String value) {
-    String shown = value.length() > 40 ? value.substring(0, 40) + "..." : value;
-    StringBuilder out = new StringBuilder("\"");
-    for (int i = 0; i < shown.length(); i++) {
-      char c = shown.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    return out.append('"').toString();
-  }
-
-  private static String summarise(List<String> ids) {
-    if (ids.size() <= MAX_IDS_IN_MESSAGE) {
-      return String.join(", ", ids);
-    }
-    return String.join(", ", ids.subList(0, MAX_IDS_IN_MESSAGE))
-        + " and "
-        + (ids.size() - MAX_IDS_IN_MESSAGE)
-        + " more";
   }
 
   /** Builder for {@link OfflineService}. Every collaborator is required. */
