@@ -15,7 +15,7 @@ final class RequestChecks {
   /**
    * Checks a list of track ids and returns it without duplicates, in order.
    *
-   * @param maxTracks the most ids one request may list: the device's track limit
+   * @param maxTracks the maximum number of ids in one request: the device's track limit
    */
   static List<String> requireTrackIds(List<String> trackIds, boolean mayBeEmpty, int maxTracks) {
     if (trackIds == null) {
