@@ -589,7 +589,8 @@ public final class DownloadManager {
       if (entry == null) {
         // Removed while running; the task may have recreated its partial file.
         context.deleteTrackFiles(trackId);
-      } else if (entry.state() == DownloadState.DOWNLOADING) {
+      } else if (entry.state() == DownloadState.DOWNLOADING && !context.isClosed()) {
+        // While closing nothing is recorded; the next open resumes the track from its files.
         if (failure != null) {
           log.warn("Download of {} failed: {}", trackId, failure.getMessage());
           failLocked(entry, failure.reason(), failure.getMessage());
@@ -602,7 +603,7 @@ public final class DownloadManager {
           entry.setDownloadedBytes(entry.grant().sizeBytes());
           context.index.setState(trackId, DownloadState.DOWNLOADED, null);
           emitChanged(entry);
-        } else if (!context.isClosed()) {
+        } else {
           context.index.setState(
               trackId, pause ? DownloadState.PAUSED : DownloadState.QUEUED, null);
           emitChanged(entry);
