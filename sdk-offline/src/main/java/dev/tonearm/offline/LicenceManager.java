@@ -51,6 +51,7 @@ public final class LicenceManager {
 
   // Guarded by context.lock.
   private LicencePhase reportedPhase;
+  // NOTE: kept in memory only, so a restart on an URGENT day sends that day's reminder again.
   private int remindedDay;
   private boolean refreshing;
   private int refreshFailures;
