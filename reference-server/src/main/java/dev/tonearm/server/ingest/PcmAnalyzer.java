@@ -79,8 +79,13 @@ public final class PcmAnalyzer {
     double integrated = meter.integratedLufs();
     double truePeak = meter.truePeakDbtp();
     return new Loudness(
-        Double.isFinite(integrated) ? Math.max(integrated, SILENCE_LUFS) : SILENCE_LUFS,
-        Double.isFinite(truePeak) ? Math.max(truePeak, SILENCE_DBTP) : SILENCE_DBTP);
+        roundToTenth(Double.isFinite(integrated) ? Math.max(integrated, SILENCE_LUFS) : SILENCE_LUFS),
+        roundToTenth(Double.isFinite(truePeak) ? Math.max(truePeak, SILENCE_DBTP) : SILENCE_DBTP));
+  }
+
+  /** Rounds to 0.1 dB, the precision that the manifest documents. */
+  private static double roundToTenth(double value) {
+    return Math.round(value * 10.0) / 10.0;
   }
 
   private static double decodeSample(byte[] raw, int offset, int bits, boolean floatSamples) {

@@ -37,11 +37,16 @@ public final class SdkPcmDecoder implements PcmDecoder {
         }
         sink.write(buffer.samples, frames);
       }
+      // A player may conceal damage, but the catalog must not publish it: any problem that the
+      // decoder recovered from (a CRC failure filled with silence, junk, a cut) rejects the file.
       for (DecoderException warning : decoder.warnings()) {
         if (warning.reason() == DecoderException.Reason.TRUNCATED) {
           throw new IngestException(
               IngestException.Reason.TRUNCATED, "audio ends early: " + warning.getMessage());
         }
+        throw new IngestException(
+            IngestException.Reason.CORRUPT,
+            "audio is damaged (" + warning.reason() + "): " + warning.getMessage());
       }
       sink.drain();
     } catch (DecoderException e) {

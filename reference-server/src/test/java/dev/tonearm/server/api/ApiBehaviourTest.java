@@ -219,6 +219,8 @@ class ApiBehaviourTest {
             "{\"username\":", "INVALID_JSON",
             "", "INVALID_JSON",
             "not json", "INVALID_JSON",
+            "{\"username\":\"a\",\"password\":\"b\"} trailing", "INVALID_JSON",
+            "{\"username\":\"a\",\"username\":\"b\",\"password\":\"c\"}", "INVALID_JSON",
             "[1,2]", "BAD_REQUEST",
             "{\"username\":1,\"password\":\"x\"}", "BAD_REQUEST",
             "{\"username\":\"\",\"password\":\"x\"}", "BAD_REQUEST");

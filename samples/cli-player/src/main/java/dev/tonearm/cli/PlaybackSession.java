@@ -12,12 +12,15 @@ import dev.tonearm.core.sink.WavFileSink;
 import dev.tonearm.core.sink.desktop.JavaSoundSink;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 
 /**
  * Plays a list of tracks through the SDK's {@link Player} and reports progress: a live status line
@@ -43,6 +46,25 @@ final class PlaybackSession {
     this.options = options;
     this.out = out;
     this.err = err;
+  }
+
+  /**
+   * Checks the options that can be wrong before anything streams.
+   *
+   * @throws ParameterException for a cache size below 1 MB or an output folder that is missing
+   */
+  static void validate(PlaybackOptions options, CommandSpec spec) {
+    if (options.cacheSizeMb < 1) {
+      throw new ParameterException(
+          spec.commandLine(), "--cache-size-mb must be at least 1: " + options.cacheSizeMb);
+    }
+    if (options.out != null) {
+      Path parent = options.out.toAbsolutePath().getParent();
+      if (parent != null && !Files.isDirectory(parent)) {
+        throw new ParameterException(
+            spec.commandLine(), "--out folder does not exist: " + parent);
+      }
+    }
   }
 
   /** Plays {@code trackIds} to the end and returns the process exit code. */

@@ -220,10 +220,17 @@ final class PlaybackLoop implements Runnable {
       current = null;
       next = null;
       loader.close();
+      // release() interrupts this thread; an interrupted thread cannot write to a FileChannel, so
+      // a file sink could not finish its header. Clear the flag for the close, then restore it.
+      boolean interrupted = Thread.interrupted();
       try {
         sink.close();
       } catch (IOException e) {
         LOG.warn("Closing the audio sink failed", e);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
       setState(Player.State.IDLE);
     }
