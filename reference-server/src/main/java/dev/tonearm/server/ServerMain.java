@@ -38,6 +38,9 @@ public final class ServerMain implements Runnable {
   /** Exit code when an input file was rejected. */
   public static final int EXIT_REJECTED = 1;
 
+  /** Exit code for command-line usage errors. */
+  public static final int EXIT_USAGE = 2;
+
   @Spec private CommandSpec spec;
 
   /** Runs the command line and exits the JVM with its exit code. */
@@ -47,7 +50,36 @@ public final class ServerMain implements Runnable {
 
   /** Runs the command line with the given streams and returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    return new CommandLine(new ServerMain()).setOut(out).setErr(err).execute(args);
+    CommandLine commandLine = new CommandLine(new ServerMain()).setOut(out).setErr(err);
+    commandLine.setParameterExceptionHandler(
+        (exception, arguments) -> {
+          CommandLine failed = exception.getCommandLine();
+          failed.getErr().println("error: USAGE: " + exception.getMessage());
+          failed.usage(failed.getErr());
+          return EXIT_USAGE;
+        });
+    commandLine.setExecutionExceptionHandler(
+        (exception, failed, parseResult) -> {
+          failed.getErr().println(describeFailure(exception));
+          return exception instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_REJECTED;
+        });
+    return commandLine.execute(args);
+  }
+
+  /** Turns a failure of {@code serve} or {@code ingest} into one {@code error:} line. */
+  static String describeFailure(Exception exception) {
+    if (exception instanceof IllegalArgumentException) {
+      return "error: USAGE: " + exception.getMessage();
+    }
+    if (exception instanceof java.net.BindException) {
+      return "error: ADDRESS_IN_USE: cannot listen on a port (" + exception.getMessage()
+          + "); choose free ports with --port, --edge-ports and --sync-port";
+    }
+    if (exception instanceof java.nio.file.FileSystemException) {
+      java.nio.file.FileSystemException fileError = (java.nio.file.FileSystemException) exception;
+      return "error: DATA_DIR_UNUSABLE: " + fileError.getFile() + ": " + fileError.getReason();
+    }
+    return "error: INTERNAL_ERROR: " + exception;
   }
 
   @Override
