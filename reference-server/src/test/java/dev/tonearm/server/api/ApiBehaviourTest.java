@@ -35,6 +35,11 @@ class ApiBehaviourTest {
           new String[] {"GET", "api", "/v1/tracks"},
           new String[] {"GET", "api", "/v1/playlists/demo"},
           new String[] {"GET", "api", "/v1/tracks/t-000000000000/manifest"},
+          new String[] {"POST", "api", "/v1/devices"},
+          new String[] {"GET", "api", "/v1/devices"},
+          new String[] {"DELETE", "api", "/v1/devices/d-0000000000"},
+          new String[] {"POST", "api", "/v1/licences"},
+          new String[] {"GET", "api", "/v1/licences/signing-keys"},
           new String[] {"GET", "edge", "/objects/t-000000000000/vorbis-96"},
           new String[] {"HEAD", "edge", "/objects/t-000000000000/vorbis-96"});
 
