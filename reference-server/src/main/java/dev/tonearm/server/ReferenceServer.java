@@ -292,6 +292,14 @@ public final class ReferenceServer implements AutoCloseable {
     return catalog;
   }
 
+  /**
+   * Returns the ingest service. Tracks that it ingests while the server runs are served at once,
+   * because it writes to the server's catalog.
+   */
+  public IngestService ingest() {
+    return ingestService;
+  }
+
   /** Returns the key management service that holds the content keys. */
   public KeyManagementService keyManagement() {
     return keyManagement;
