@@ -8,6 +8,7 @@ import dev.tonearm.core.api.Rendition;
 import dev.tonearm.core.api.TonearmClient;
 import dev.tonearm.core.cache.StreamCache;
 import dev.tonearm.core.player.Player;
+import dev.tonearm.core.quality.BandwidthMeter;
 import dev.tonearm.core.quality.Quality;
 import dev.tonearm.server.ReferenceServer;
 import dev.tonearm.server.catalog.Track;
@@ -132,6 +133,65 @@ class EncryptedPlaybackTest {
     assertThat(playback.samples).isEqualTo(expected);
     assertNoPlaintext(ciphertext, plaintext, "object on the wire");
     assertNoPlaintext(storedObject(trackId, renditionId), plaintext, "object on disk");
+  }
+
+  @Test
+  void flacSource_flacRendition_equalsSourceDecodeExactly() throws Exception {
+    assumeTrue(flacTrackId != null, "flac and the corpus file " + FLAC_SOURCE + " are needed");
+    Device device = newDevice("premium", deviceClock(), null);
+    byte[] source = Files.readAllBytes(Corpus.require(FLAC_SOURCE));
+    byte[] ciphertext = fetchObject(device.client, flacTrackId, "flac");
+    byte[] plaintext = decrypt(flacTrackId, "flac", ciphertext);
+
+    Playback playback = device.play(flacTrackId, Quality.LOSSLESS, null);
+
+    assertThat(playback.error).isNull();
+    assertThat(playback.renditionIds).containsExactly("flac");
+    int[] expected = RealDecoders.decodeAll("flac", source);
+    assertThat(expected).hasSize(308_700 * 2);
+    assertThat(playback.samples).isEqualTo(expected);
+    assertNoPlaintext(ciphertext, plaintext, "FLAC object on the wire");
+    assertNoPlaintext(ciphertext, source, "FLAC object on the wire, against the source file");
+    assertNoPlaintext(storedObject(flacTrackId, "flac"), plaintext, "FLAC object on disk");
+  }
+
+  @Test
+  void flacSource_vorbisRendition_equalsDecodeOfServedPlaintext() throws Exception {
+    assumeTrue(flacTrackId != null, "flac and the corpus file " + FLAC_SOURCE + " are needed");
+    Device device = newDevice("premium", deviceClock(), null);
+    byte[] plaintext =
+        decrypt(flacTrackId, "vorbis-320", fetchObject(device.client, flacTrackId, "vorbis-320"));
+
+    Playback playback = device.play(flacTrackId, Quality.VERY_HIGH, null);
+
+    assertThat(playback.error).isNull();
+    assertThat(playback.renditionIds).containsExactly("vorbis-320");
+    assertThat(playback.samples).isEqualTo(RealDecoders.decodeAll("vorbis", plaintext));
+  }
+
+  @Test
+  void seek_inEncryptedFlac_matchesSourceDecodeFromTargetFrame() throws Exception {
+    assumeTrue(flacTrackId != null, "flac and the corpus file " + FLAC_SOURCE + " are needed");
+    Device device = newDevice("premium", deviceClock(), null);
+    int[] expected =
+        RealDecoders.decodeAll("flac", Files.readAllBytes(Corpus.require(FLAC_SOURCE)));
+    CapturingSink sink = CapturingSink.gated();
+    Player player = device.newPlayer(sink, Quality.LOSSLESS, null, new Listener());
+    sink.permitWrites(1);
+    player.play(flacTrackId);
+    sink.awaitBlockedAfter(1);
+
+    long targetMs = 4_321;
+    player.seekTo(targetMs);
+    sink.permitWrites(2); // The write held at the gate, then the first block after the seek.
+    sink.awaitBlockedAfter(3);
+
+    long targetFrame = targetMs * 44_100 / 1000;
+    int[] afterSeek = sink.write(2);
+    assertThat(afterSeek.length).isGreaterThan(64);
+    int[] expectedAfterSeek = new int[afterSeek.length];
+    System.arraycopy(expected, (int) (targetFrame * 2), expectedAfterSeek, 0, afterSeek.length);
+    assertThat(afterSeek).isEqualTo(expectedAfterSeek);
   }
 
   @Test
@@ -435,6 +495,8 @@ class EncryptedPlaybackTest {
               .setSink(sink)
               .setDecoderFactory(new RealDecoders())
               .setQuality(quality)
+              // A high first estimate lets LOSSLESS pick FLAC before any chunk is timed.
+              .setBandwidthMeter(new BandwidthMeter(100_000_000, 0.3, 16 * 1024))
               .setCache(cache)
               .setContentDecryption(decryption)
               .build();

@@ -4,6 +4,7 @@ import dev.tonearm.core.decode.ByteSource;
 import dev.tonearm.core.decode.Decoder;
 import dev.tonearm.core.decode.DecoderException;
 import dev.tonearm.core.decode.PcmBuffer;
+import dev.tonearm.core.decode.flac.FlacDecoder;
 import dev.tonearm.core.decode.vorbis.VorbisDecoder;
 import dev.tonearm.core.player.DecoderFactory;
 import java.io.IOException;
@@ -15,6 +16,9 @@ final class RealDecoders implements DecoderFactory {
   public Decoder open(String codec, ByteSource source) throws IOException {
     if (codec.equals("vorbis")) {
       return new VorbisDecoder(source);
+    }
+    if (codec.equals("flac")) {
+      return FlacDecoder.open(source);
     }
     throw new DecoderException(
         DecoderException.Reason.UNSUPPORTED_FORMAT, "no decoder for codec " + codec);
