@@ -47,19 +47,19 @@ import java.util.concurrent.atomic.AtomicReference;
  * with {@code oggdec}) into an encrypted Vorbis 320 kbps rendition and an encrypted FLAC rendition
  * of the same audio. A {@link Player} with a {@link NullSink} then plays each rendition several
  * times over loopback HTTP with {@link DrmContentDecryption}, so every chunk is fetched, verified,
- * decrypted and decoded as in an app. The licence is fetched once, in the first run. The first
- * run of each rendition is reported alone, and the measured runs follow the warm-up runs of both
+ * decrypted and decoded as in an app. The licence is fetched once, in the first run. The first run
+ * of each rendition is reported alone, and the measured runs follow the warm-up runs of both
  * renditions.
  *
  * <p>Measurement: the decryption stage is wrapped so that the playback thread's CPU time is summed
- * inside each read of the decrypting source and inside each read of the ciphertext source below
- * it; the difference is the CPU time of decryption. The playback thread's total CPU time covers
+ * inside each read of the decrypting source and inside each read of the ciphertext source below it;
+ * the difference is the CPU time of decryption. The playback thread's total CPU time covers
  * decoding, decryption, waiting for chunks and the sink. CPU times come from {@link
  * ThreadMXBean#getCurrentThreadCpuTime()}; the chunk loading threads are not counted.
  *
  * <p>Run with {@code java -cp benchmarks/target/benchmarks.jar dev.tonearm.bench.DecryptBenchmark
- * playback [RUNS] [WARM_UP_RUNS] [WAV_FILE]}; {@code oggdec}, {@code oggenc} and {@code flac} must be on the
- * {@code PATH}. Not thread-safe.
+ * playback [RUNS] [WARM_UP_RUNS] [WAV_FILE]}; {@code oggdec}, {@code oggenc} and {@code flac} must
+ * be on the {@code PATH}. Not thread-safe.
  */
 final class PlaybackDecryptCost {
   private static final int DEFAULT_RUNS = 10;
@@ -128,7 +128,8 @@ final class PlaybackDecryptCost {
 
   private static void deleteTree(Path dir) throws IOException {
     try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+      for (Path path :
+          (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
         Files.delete(path);
       }
     }

@@ -42,8 +42,8 @@ public final class StoredObjects {
   }
 
   /** Like {@link #plaintext(Path, KeyManagementService, Track, Rendition)} on a started server. */
-  public static byte[] plaintext(ReferenceServer server, Path dataDir, String trackId, String renditionId)
-      throws Exception {
+  public static byte[] plaintext(
+      ReferenceServer server, Path dataDir, String trackId, String renditionId) throws Exception {
     Track track = server.catalog().track(trackId).orElseThrow();
     Rendition rendition = track.rendition(renditionId).orElseThrow();
     return plaintext(

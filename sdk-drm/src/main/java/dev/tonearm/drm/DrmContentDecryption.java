@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The player's decryption stage backed by licences: implements {@link ContentDecryption} for
- * {@code aes-256-ctr} renditions with the keys in this device's {@link DeviceKeyStore}.
+ * The player's decryption stage backed by licences: implements {@link ContentDecryption} for {@code
+ * aes-256-ctr} renditions with the keys in this device's {@link DeviceKeyStore}.
  *
  * <pre>{@code
  * DrmContentDecryption decryption =
@@ -26,19 +26,19 @@ import org.slf4j.LoggerFactory;
  * <p>For each encrypted track, {@link #open} checks the scheme and IV, then looks for the key in
  * the key store. A key whose licence is valid for at least the renewal margin is used without a
  * network request. Otherwise the stage registers this device with the caller's account (once per
- * instance, before its first licence request; the server treats a repeated registration of the
- * same device as an update), requests a licence for the key id, and the {@link LicenceManager}
- * verifies it, unwraps the key with this device's private key and stores it until the licence
- * expires. The returned {@link DecryptingByteSource} decrypts from any offset, so seeking costs
- * one cipher initialisation at the target block.
+ * instance, before its first licence request; the server treats a repeated registration of the same
+ * device as an update), requests a licence for the key id, and the {@link LicenceManager} verifies
+ * it, unwraps the key with this device's private key and stores it until the licence expires. The
+ * returned {@link DecryptingByteSource} decrypts from any offset, so seeking costs one cipher
+ * initialisation at the target block.
  *
  * <p>Failures become {@link PlaybackException}s: {@code ERROR_DRM_LICENCE_EXPIRED}, {@code
  * ERROR_DRM_LICENCE_DENIED} (with the server's code in {@link PlaybackException#serverCode()}),
- * {@code ERROR_DRM_LICENCE_INVALID}, {@code ERROR_DRM_KEY_STORE}, or a transport reason; the
- * {@link DrmException} is the cause.
+ * {@code ERROR_DRM_LICENCE_INVALID}, {@code ERROR_DRM_KEY_STORE}, or a transport reason; the {@link
+ * DrmException} is the cause.
  *
- * <p>NOTE: a device that an account deauthorised registers again at its next licence request if
- * it still holds a valid session, so revoking a lost device also needs its session revoked.
+ * <p>NOTE: a device that an account deauthorised registers again at its next licence request if it
+ * still has a valid session, so revoking a lost device also needs its session revoked.
  *
  * <p>Thread-safe: licence acquisition and registration run under the instance lock, so two tracks
  * that need the same key cause one licence request.
@@ -93,8 +93,8 @@ public final class DrmContentDecryption implements ContentDecryption {
     }
 
     /**
-     * Clock that decides whether a stored key needs renewal; default {@link Clock#systemUTC()}.
-     * Use the clock of the key store and the licence manager, which enforce the expiry.
+     * Clock that decides whether a stored key needs renewal; default {@link Clock#systemUTC()}. Use
+     * the clock of the key store and the licence manager, which enforce the expiry.
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -109,8 +109,8 @@ public final class DrmContentDecryption implements ContentDecryption {
 
     /**
      * Remaining licence time below which a stored key is renewed before a track starts; default
-     * {@link #DEFAULT_RENEWAL_MARGIN_MS}. The expiry is checked when a track opens, so a track
-     * that starts within this margin of the expiry would otherwise play past it.
+     * {@link #DEFAULT_RENEWAL_MARGIN_MS}. The expiry is checked when a track opens, so a track that
+     * starts within this margin of the expiry would otherwise play past it.
      */
     public Builder renewalMarginMs(long renewalMarginMs) {
       if (renewalMarginMs < 0) {
@@ -142,8 +142,12 @@ public final class DrmContentDecryption implements ContentDecryption {
     if (!Encryption.SCHEME_AES_256_CTR.equals(encryption.scheme())) {
       throw new PlaybackException(
           PlaybackException.ERROR_ENCRYPTION_UNSUPPORTED,
-          where + " uses encryption scheme " + encryption.scheme() + "; only "
-              + Encryption.SCHEME_AES_256_CTR + " is supported");
+          where
+              + " uses encryption scheme "
+              + encryption.scheme()
+              + "; only "
+              + Encryption.SCHEME_AES_256_CTR
+              + " is supported");
     }
     String keyId = encryption.keyId();
     if (keyId == null || keyId.isEmpty()) {
@@ -159,7 +163,7 @@ public final class DrmContentDecryption implements ContentDecryption {
     }
   }
 
-  /** Makes sure that the key store holds {@code keyId} with enough licence time left. */
+  /** Makes sure that the key store contains {@code keyId} with enough licence time left. */
   private synchronized void ensureKey(String keyId) throws DrmException {
     OptionalLong expiresAtMs = keyStore.expiresAtMs(keyId);
     long nowMs = clock.millis();

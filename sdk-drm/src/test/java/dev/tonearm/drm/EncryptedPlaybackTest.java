@@ -45,13 +45,13 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Encrypted audio end to end: the real reference server ingests and encrypts the demo tracks and a
- * FLAC file, edges serve the ciphertext over loopback HTTP, and the SDK player registers the
- * device, gets a licence, verifies and decrypts the chunks and decodes them with the real
- * decoders. Each check compares against an independent path: the served object decrypted with the
- * content key from the server's key management service and decoded directly.
+ * Encrypted audio end to end. The real reference server ingests and encrypts the demo tracks and a
+ * FLAC file, and its edges serve the ciphertext over loopback HTTP. The SDK player registers the
+ * device, gets a licence, verifies and decrypts the chunks, and decodes them with the real
+ * decoders. Each check compares against an independent path: the served object, decrypted with
+ * the content key from the server's key management service and decoded directly.
  *
- * <p>The server clock stands still unless a test moves it; each device gets its own clock, started
+ * <p>The server clock stands still unless a test moves it. Each device gets its own clock, started
  * at the server's time.
  */
 class EncryptedPlaybackTest {
@@ -197,8 +197,7 @@ class EncryptedPlaybackTest {
   @Test
   void streamCache_holdsOnlyCiphertext() throws Exception {
     Device device = newDevice("premium", deviceClock(), null);
-    byte[] plaintext =
-        decrypt(APEX, "vorbis-96", fetchObject(device.client, APEX, "vorbis-96"));
+    byte[] plaintext = decrypt(APEX, "vorbis-96", fetchObject(device.client, APEX, "vorbis-96"));
     StreamCache cache = StreamCache.open(deviceDir.resolve("stream-cache"), 64L * 1024 * 1024);
 
     Playback playback = device.play(APEX, Quality.NORMAL, cache);
@@ -297,7 +296,8 @@ class EncryptedPlaybackTest {
   @Test
   void licenceExpiredOnArrival_refusesPlayback() throws Exception {
     MutableClock clock = deviceClock();
-    clock.advance(Duration.ofHours(25)); // The server issues 24-hour streaming licences.
+    // Streaming licences last 24 hours by default, so this one has expired when it arrives.
+    clock.advance(Duration.ofHours(25));
     Device device = newDevice("premium", clock, null);
 
     Playback playback = device.play(APEX, Quality.NORMAL, null);
@@ -322,7 +322,9 @@ class EncryptedPlaybackTest {
 
     assertThat(afterRestart.error).isNull();
     assertThat(afterRestart.samples).isNotEmpty();
-    assertThat(device.licences.licenceRequests.get()).as("same instance, other rendition").isEqualTo(1);
+    assertThat(device.licences.licenceRequests.get())
+        .as("same instance, other rendition")
+        .isEqualTo(1);
     assertThat(restarted.licences.registrations.get()).isZero();
     assertThat(restarted.licences.licenceRequests.get()).isZero();
 
@@ -373,8 +375,7 @@ class EncryptedPlaybackTest {
   private static byte[] decrypt(String trackId, String renditionId, byte[] ciphertext)
       throws Exception {
     Track track = server.catalog().track(trackId).orElseThrow();
-    dev.tonearm.server.catalog.Rendition rendition =
-        track.rendition(renditionId).orElseThrow();
+    dev.tonearm.server.catalog.Rendition rendition = track.rendition(renditionId).orElseThrow();
     try (ContentKey key = server.keyManagement().contentKey(rendition.encryption().keyId())) {
       Cipher cipher = Cipher.getInstance("AES/CTR/NoPadding");
       cipher.init(
@@ -479,7 +480,10 @@ class EncryptedPlaybackTest {
       LicenceManager manager =
           LicenceManager.builder(licences, keyStore, verifier).clock(clock).build();
       this.decryption =
-          DrmContentDecryption.builder(manager, keyStore).clock(clock).deviceName(hardwareId).build();
+          DrmContentDecryption.builder(manager, keyStore)
+              .clock(clock)
+              .deviceName(hardwareId)
+              .build();
     }
 
     /** Returns the same device after an app restart: the key store reopened from its file. */

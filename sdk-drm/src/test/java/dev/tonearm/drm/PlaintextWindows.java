@@ -8,11 +8,11 @@ import java.util.Map;
 /**
  * Finds plaintext inside other bytes, to show that ciphertext leaks none of it.
  *
- * <p>Any window of {@code 2w} bytes of the plaintext contains a whole block of {@code w} bytes
- * that starts at a multiple of {@code w}. So when no such aligned block occurs anywhere in the
- * haystack, no window of {@code 2w} bytes does either. The search hashes every position of the
- * haystack with a rolling polynomial hash and compares bytes only on a hash match, so it takes
- * time linear in the sizes. Stateless.
+ * <p>Any window of {@code 2w} bytes of the plaintext contains a whole block of {@code w} bytes that
+ * starts at a multiple of {@code w}. So when no such aligned block occurs anywhere in the haystack,
+ * no window of {@code 2w} bytes does either. The search hashes every position of the haystack with
+ * a rolling polynomial hash and compares bytes only on a hash match, so it takes time linear in the
+ * sizes. Stateless.
  */
 final class PlaintextWindows {
   private static final long BASE = 1_000_003L;
@@ -20,8 +20,8 @@ final class PlaintextWindows {
   private PlaintextWindows() {}
 
   /**
-   * Returns the offset in {@code haystack} of the first plaintext window of {@code windowBytes},
-   * an even number, or -1 if none occurs.
+   * Returns the offset in {@code haystack} of the first plaintext window of {@code windowBytes}, an
+   * even number, or -1 if none occurs.
    */
   static long findWindow(byte[] haystack, byte[] plaintext, int windowBytes) {
     int block = windowBytes / 2;
@@ -52,8 +52,9 @@ final class PlaintextWindows {
       if (position + block >= haystack.length) {
         return -1;
       }
-      rolling = (rolling - (haystack[position] & 0xff) * power) * BASE
-          + (haystack[position + block] & 0xff);
+      rolling =
+          (rolling - (haystack[position] & 0xff) * power) * BASE
+              + (haystack[position + block] & 0xff);
     }
   }
 

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Registers the device and licence routes: {@code POST /v1/devices}, {@code GET /v1/devices},
  * {@code DELETE /v1/devices/{deviceId}}, {@code POST /v1/licences} and {@code GET
- * /v1/licences/signing-keys}. Every route needs a bearer token, and the caller's account comes
- * from it: a caller lists and deauthorises only its own devices and gets licences only for them.
+ * /v1/licences/signing-keys}. Every route needs a bearer token, and the caller's account comes from
+ * it: a caller lists and deauthorises only its own devices and gets licences only for them.
  *
  * <p>{@link DrmServiceException} reasons become error codes of the same name, except {@code
  * INVALID_REQUEST}, which is {@code BAD_REQUEST}, and the storage and key file reasons, which are
@@ -113,8 +113,8 @@ public final class DrmRoutes {
       return Json.MAPPER.treeToValue(body, type);
     } catch (JsonProcessingException e) {
       throw new ApiException(
-          ErrorCode.BAD_REQUEST, "request body does not match the expected fields: "
-              + e.getOriginalMessage());
+          ErrorCode.BAD_REQUEST,
+          "request body does not match the expected fields: " + e.getOriginalMessage());
     }
   }
 }

@@ -6,10 +6,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The reference server's subscription rule: streaming licences for every existing account,
- * offline licences for premium accounts only. The tier is read from the account store on each
- * call, so a changed tier applies to the next licence request, not only to new tokens.
- * Thread-safe if the repository is.
+ * The reference server's subscription rule: streaming licences for every existing account, offline
+ * licences for premium accounts only. The tier is read from the account store on each call, so a
+ * changed tier applies to the next licence request, not only to new tokens. Thread-safe if the
+ * repository is.
  */
 public final class TierSubscriptionPolicy implements SubscriptionPolicy {
   private final AccountRepository accounts;

@@ -19,7 +19,7 @@ public enum ErrorCode {
   FORBIDDEN(HttpResponseStatus.FORBIDDEN),
   /** The resource needs a premium account. */
   PREMIUM_REQUIRED(HttpResponseStatus.FORBIDDEN),
-  /** The device public key is not a base64 SubjectPublicKeyInfo of an RSA key of 2048 to 4096 bits. */
+  /** The device public key is not a base64 SubjectPublicKeyInfo of an RSA key of 2048-4096 bits. */
   INVALID_PUBLIC_KEY(HttpResponseStatus.BAD_REQUEST),
   /** No device with this id is registered: never registered, or deauthorised. */
   DEVICE_NOT_FOUND(HttpResponseStatus.NOT_FOUND),

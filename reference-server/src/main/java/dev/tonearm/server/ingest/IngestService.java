@@ -490,7 +490,7 @@ public final class IngestService implements AutoCloseable {
       return this;
     }
 
-    /** Encryptor of rendition objects; default a {@link ContentEncryptor} over {@code SecureRandom}. */
+    /** Encryptor of rendition objects; default a new {@link ContentEncryptor}. */
     public Builder contentEncryptor(ContentEncryptor encryptor) {
       this.encryptor = encryptor;
       return this;

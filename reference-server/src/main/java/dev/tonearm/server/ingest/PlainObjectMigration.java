@@ -18,17 +18,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Encrypts the plain rendition objects of a data directory that was written before ingest
- * encrypted objects, and removes the plain files that an interrupted run left behind.
+ * Encrypts the plain rendition objects of a data directory that was written before ingest encrypted
+ * objects, and removes the plain files that an interrupted run left behind.
  *
  * <p>For each track with a plain rendition: take the track's content key (the key of an already
  * encrypted rendition of the track, or a new one), encrypt each plain object {@code ID.EXT} into
  * {@code ID.EXT.enc} with a new random IV, save the track record with the ciphertext digests, and
- * only then delete the plain files. The record names either the plain files or the encrypted
- * ones, and both exist until the record is saved, so a crash at any step leaves a servable track.
- * The next run finishes the work: it encrypts again where the record is still plain, and deletes
- * plain files that an encrypted record no longer names. A run interrupted before the record was
- * saved leaves an unused wrapped key in the key management service.
+ * only then delete the plain files. The record names either the plain files or the encrypted ones,
+ * and both exist until the record is saved, so a crash at any step leaves a servable track. The
+ * next run finishes the work: it encrypts again where the record is still plain, and deletes plain
+ * files that an encrypted record no longer names. A run interrupted before the record was saved
+ * leaves an unused wrapped key in the key management service.
  *
  * <p>Runs while nothing serves the directory (at server start). Not thread-safe.
  */
@@ -94,8 +94,7 @@ public final class PlainObjectMigration {
               "object " + source + " of track " + track.id() + " is missing; re-ingest the track");
         }
         Path target = trackDir.resolve(rendition.plainFileName() + Rendition.ENCRYPTED_SUFFIX);
-        EncryptedObject object =
-            encryptor.encrypt(source, target, key, rendition.chunkSizeBytes());
+        EncryptedObject object = encryptor.encrypt(source, target, key, rendition.chunkSizeBytes());
         migrated.add(
             rendition.withEncryptedObject(
                 object.encryption(), object.sizeBytes(), object.sha256(), object.chunkSha256()));

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -377,17 +378,17 @@ class IngestServiceTest {
     for (Rendition rendition : track.renditions()) {
       byte[] stored = StoredObjects.stored(dataDirectory.objectsDir(), track, rendition);
       byte[] plain = StoredObjects.plaintext(dataDirectory.objectsDir(), keys, track, rendition);
-      assertThat(rendition.fileName()).isEqualTo(rendition.id() + "." + rendition.container() + ".enc");
+      assertThat(rendition.fileName())
+          .isEqualTo(rendition.id() + "." + rendition.container() + ".enc");
+      ChunkDigests ciphertextDigests =
+          ChunkDigests.of(
+              dataDirectory.objectsDir().resolve(track.id()).resolve(rendition.fileName()),
+              rendition.chunkSizeBytes());
       assertThat(stored).hasSize((int) rendition.sizeBytes());
-      assertThat(rendition.sha256()).isEqualTo(ChunkDigests.of(
-          dataDirectory.objectsDir().resolve(track.id()).resolve(rendition.fileName()),
-          rendition.chunkSizeBytes()).sha256());
-      assertThat(rendition.chunkSha256()).isEqualTo(ChunkDigests.of(
-          dataDirectory.objectsDir().resolve(track.id()).resolve(rendition.fileName()),
-          rendition.chunkSizeBytes()).chunkSha256());
-      assertThat(java.util.Arrays.copyOf(stored, 4)).isNotEqualTo(java.util.Arrays.copyOf(plain, 4));
-      assertThat(new String(plain, 0, 4, StandardCharsets.US_ASCII))
-          .isIn("OggS", "fLaC");
+      assertThat(rendition.sha256()).isEqualTo(ciphertextDigests.sha256());
+      assertThat(rendition.chunkSha256()).isEqualTo(ciphertextDigests.chunkSha256());
+      assertThat(Arrays.copyOf(stored, 4)).isNotEqualTo(Arrays.copyOf(plain, 4));
+      assertThat(new String(plain, 0, 4, StandardCharsets.US_ASCII)).isIn("OggS", "fLaC");
     }
     assertThat(Files.exists(dataDirectory.objectsDir().resolve(track.id()).resolve("flac.flac")))
         .as("no plain object next to the encrypted one")

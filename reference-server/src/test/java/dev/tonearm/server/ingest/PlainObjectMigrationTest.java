@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Migration of a data directory in the plain layout: a track record without {@code encryption}
- * over a plain object file, as the server wrote them before objects were encrypted.
+ * Migration of a data directory in the plain layout: a track record without {@code encryption} over
+ * a plain object file, as the server wrote them before objects were encrypted.
  */
 class PlainObjectMigrationTest {
   private static final String TRACK_ID = "t-c9d9bdd0c399";
@@ -42,8 +42,7 @@ class PlainObjectMigrationTest {
     catalog = new FileCatalogRepository(dataDirectory.tracksDir(), dataDirectory.playlistsDir());
     keys = FileKeyManagementService.open(dataDirectory.keysDir());
     migration =
-        new PlainObjectMigration(
-            catalog, dataDirectory.objectsDir(), keys, new ContentEncryptor());
+        new PlainObjectMigration(catalog, dataDirectory.objectsDir(), keys, new ContentEncryptor());
     Path source = Corpus.require("music/singularity-apex-aleph.ogg");
     sourceBytes = Files.readAllBytes(source);
     Path trackDir = Files.createDirectories(dataDirectory.objectsDir().resolve(TRACK_ID));

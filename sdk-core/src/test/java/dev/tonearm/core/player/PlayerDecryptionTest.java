@@ -189,8 +189,8 @@ class PlayerDecryptionTest {
   }
 
   /**
-   * AES-256-CTR over the whole object with the fixed test key, or a fixed failure for track
-   * {@code t-b}. Every read re-initialises the cipher at the block of the read position.
+   * AES-256-CTR over the whole object with the fixed test key, or a fixed failure for track {@code
+   * t-b}. Every read re-initialises the cipher at the block of the read position.
    */
   private static final class TestDecryption implements ContentDecryption {
     private final PlaybackException failureForTrackB;
