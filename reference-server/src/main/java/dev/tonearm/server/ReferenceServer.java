@@ -90,8 +90,11 @@ public final class ReferenceServer implements AutoCloseable {
   /** Password of {@link #DEMO_FREE_USERNAME}. */
   public static final String DEMO_FREE_PASSWORD = "demo-free";
 
-  /** Default request body limit of the API listener: 16 KiB. */
-  public static final int DEFAULT_MAX_REQUEST_BODY_BYTES = 16 * 1024;
+  /**
+   * Default request body limit of the API listener: 64 KiB, enough for a licence request with the
+   * maximum of 1,000 key ids of 34 characters (about 37 KiB).
+   */
+  public static final int DEFAULT_MAX_REQUEST_BODY_BYTES = 64 * 1024;
 
   /** Default chunk cache of each edge: 64 MiB. */
   public static final long DEFAULT_EDGE_CACHE_BYTES = 64L * 1024 * 1024;

@@ -259,7 +259,8 @@ class ApiBehaviourTest {
       StringBuilder request =
           new StringBuilder(
               "POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
-      for (int i = 0; i < 20; i++) {
+      int chunks = ReferenceServer.DEFAULT_MAX_REQUEST_BODY_BYTES / 1024 + 4;
+      for (int i = 0; i < chunks; i++) {
         request.append("400\r\n").append(" ".repeat(1024)).append("\r\n");
       }
       request.append("0\r\n\r\n");
