@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tonearm.server.DataDirectory;
+import dev.tonearm.server.ReferenceServer;
 import dev.tonearm.server.StoredObjects;
+import dev.tonearm.server.TestServers;
 import dev.tonearm.server.catalog.FileCatalogRepository;
 import dev.tonearm.server.catalog.Loudness;
 import dev.tonearm.server.catalog.Rendition;
@@ -105,6 +107,22 @@ class PlainObjectMigrationTest {
       assertThat(rendition.sha256()).isEqualTo(digests.sha256());
       assertThat(rendition.chunkSha256()).isEqualTo(digests.chunkSha256());
       assertThat(rendition.seekIndex()).containsExactly(new SeekPoint(0, 0));
+    }
+  }
+
+  @Test
+  void serverStart_migratesPlainDataDirectory() throws Exception {
+    try (ReferenceServer server =
+        TestServers.builder(dataDirectory.root()).seedDemo(false).build().start()) {
+      Track track = server.catalog().track(TRACK_ID).orElseThrow();
+
+      assertThat(track.renditions()).allSatisfy(r -> assertThat(r.encryption()).isNotNull());
+      for (Rendition rendition : track.renditions()) {
+        assertThat(
+                StoredObjects.plaintext(
+                    dataDirectory.objectsDir(), server.keyManagement(), track, rendition))
+            .isEqualTo(sourceBytes);
+      }
     }
   }
 
