@@ -1,5 +1,11 @@
 package dev.tonearm.server;
 
+import dev.tonearm.server.http.ApiException;
+import dev.tonearm.server.sync.SyncEndpoint;
+import dev.tonearm.server.sync.SyncServer;
+import dev.tonearm.server.sync.SyncService;
+import java.net.InetSocketAddress;
+import java.util.Optional;
 import dev.tonearm.server.api.ApiDispatcher;
 import dev.tonearm.server.api.ApiHandler;
 import dev.tonearm.server.api.AuthRoutes;
@@ -130,6 +136,9 @@ public final class ReferenceServer implements AutoCloseable {
   private final List<CdnEdge> edges = new ArrayList<>();
   private final List<HttpListener> edgeListeners = new ArrayList<>();
   private HttpListener apiListener;
+  private SyncService syncService;
+  private SyncEndpoint syncEndpoint;
+  private SyncServer syncServer;
   private OriginShield shield;
   private boolean started;
   private boolean closed;
@@ -251,7 +260,13 @@ public final class ReferenceServer implements AutoCloseable {
             config.apiPort,
             config.maxRequestBodyBytes,
             () -> new ApiHandler(dispatcher, handlerExecutor, tracker));
+    syncService =
+        SyncService.builder(dataDirectory.root().resolve("sync")).clock(config.clock).open();
+    syncEndpoint = SyncEndpoint.builder(syncService, this::syncUserIdFor).build();
+    syncServer =
+        SyncServer.start(syncEndpoint, new InetSocketAddress(config.bindAddress, config.syncPort));
     log.info("API listening on {}", apiListener.baseUrl());
+    log.info("playlist sync listening on {}", syncServer.uri());
     for (HttpListener listener : edgeListeners) {
       log.info("{} listening on {}", listener.name(), listener.baseUrl());
     }
@@ -265,6 +280,26 @@ public final class ReferenceServer implements AutoCloseable {
               dataDirectory.devicesFile(), config.clock, config.maxDevicesPerAccount);
     } catch (DrmServiceException e) {
       throw new IOException("cannot open the DRM state in " + dataDirectory.root() + ": " + e, e);
+    }
+  }
+
+  /** WebSocket URI of the playlist sync endpoint, such as {@code ws://127.0.0.1:41003/v1/sync}. */
+  public String syncUrl() {
+    requireStarted();
+    return syncServer.uri().toString();
+  }
+
+  /** The playlist sync service, for creating playlists and collaborators from Java. */
+  public SyncService syncService() {
+    requireStarted();
+    return syncService;
+  }
+
+  private Optional<String> syncUserIdFor(String accessToken) {
+    try {
+      return Optional.of(authService.authenticate("Bearer " + accessToken).accountId());
+    } catch (ApiException e) {
+      return Optional.empty();
     }
   }
 
@@ -354,6 +389,19 @@ public final class ReferenceServer implements AutoCloseable {
     for (HttpListener listener : listeners) {
       listener.closeConnections();
     }
+    if (syncServer != null) {
+      syncServer.close();
+    }
+    if (syncEndpoint != null) {
+      syncEndpoint.close();
+    }
+    if (syncService != null) {
+      try {
+        syncService.close();
+      } catch (IOException e) {
+        log.warn("closing the sync service failed", e);
+      }
+    }
     shutdownGroup(workerGroup);
     shutdownGroup(bossGroup);
     shutdownExecutor(handlerExecutor);
@@ -405,6 +453,7 @@ public final class ReferenceServer implements AutoCloseable {
     private Path dataDir;
     private InetAddress bindAddress = InetAddress.getLoopbackAddress();
     private int apiPort;
+    private int syncPort;
     private List<Integer> edgePorts = List.of(0, 0);
     private Clock clock = Clock.systemUTC();
     private Duration accessTokenTtl = AuthService.DEFAULT_ACCESS_TOKEN_TTL;
@@ -444,6 +493,12 @@ public final class ReferenceServer implements AutoCloseable {
     /** API port; default 0, a free port. */
     public Builder apiPort(int apiPort) {
       this.apiPort = checkPort(apiPort);
+      return this;
+    }
+
+    /** Port of the playlist sync WebSocket listener; default 0, a free port. */
+    public Builder syncPort(int syncPort) {
+      this.syncPort = checkPort(syncPort);
       return this;
     }
 
@@ -608,6 +663,7 @@ public final class ReferenceServer implements AutoCloseable {
       copy.dataDir = dataDir;
       copy.bindAddress = bindAddress;
       copy.apiPort = apiPort;
+      copy.syncPort = syncPort;
       copy.edgePorts = edgePorts;
       copy.clock = clock;
       copy.accessTokenTtl = accessTokenTtl;

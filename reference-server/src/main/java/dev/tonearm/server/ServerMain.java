@@ -75,14 +75,26 @@ public final class ServerMain implements Runnable {
         description = "Comma-separated CDN edge ports, one edge each (default: the two ports after --port).")
     private List<Integer> edgePorts;
 
+    @Option(
+        names = "--sync-port",
+        description = "Playlist sync WebSocket port (default: three after --port; 0 picks a free port).")
+    private Integer syncPort;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
       List<Integer> ports = edgePorts;
       if (ports == null || ports.isEmpty()) {
         ports = port == 0 ? List.of(0, 0) : List.of(port + 1, port + 2);
       }
+      int sync = syncPort != null ? syncPort : port == 0 ? 0 : port + 3;
       ReferenceServer server =
-          ReferenceServer.builder().dataDir(dataDir).apiPort(port).edgePorts(ports).build().start();
+          ReferenceServer.builder()
+              .dataDir(dataDir)
+              .apiPort(port)
+              .edgePorts(ports)
+              .syncPort(sync)
+              .build()
+              .start();
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()
           .addShutdownHook(
@@ -97,6 +109,7 @@ public final class ServerMain implements Runnable {
       for (int i = 0; i < server.edgeUrls().size(); i++) {
         out.println("edge-" + i + " " + server.edgeUrls().get(i));
       }
+      out.println("sync " + server.syncUrl());
       out.flush();
       stopped.await();
       return 0;

@@ -90,7 +90,7 @@ public final class IngestService implements AutoCloseable {
     this.clock = builder.clock;
     ExternalTools tools = builder.tools;
     this.probe = builder.probe != null ? builder.probe : new SniffingAudioProbe();
-    this.decoder = builder.decoder != null ? builder.decoder : new ToolPcmDecoder(tools);
+    this.decoder = builder.decoder != null ? builder.decoder : new SdkPcmDecoder();
     this.encoders = new ToolEncoders(tools);
     this.chunkSizeBytes = builder.chunkSizeBytes;
     this.vorbisLadderKbps = List.copyOf(builder.vorbisLadderKbps);
@@ -514,7 +514,7 @@ public final class IngestService implements AutoCloseable {
       return this;
     }
 
-    /** PCM decoder; default {@link ToolPcmDecoder} over {@link #tools}. */
+    /** PCM decoder; default {@link SdkPcmDecoder}. */
     public Builder decoder(PcmDecoder decoder) {
       this.decoder = decoder;
       return this;

@@ -264,16 +264,18 @@ class IngestServiceTest {
   }
 
   @Test
-  void vorbisWithoutDecoder_isRejectedAsToolUnavailable(@TempDir Path emptyToolDir)
-      throws Exception {
+  void vorbisWithoutTools_isDecodedInProcess(@TempDir Path emptyToolDir) throws Exception {
+    // No oggdec and no encoder: the SDK's decoder measures the file, which is served as delivered.
     Path file = Corpus.require("music/singularity-apex-aleph.ogg");
 
     try (IngestService noTools =
         service(new ExternalTools(List.of(emptyToolDir), Duration.ofMinutes(1)), List.of(96))) {
-      assertThatThrownBy(() -> noTools.ingest(file, Map.of()))
-          .isInstanceOfSatisfying(
-              IngestException.class,
-              e -> assertThat(e.reason()).isEqualTo(IngestException.Reason.TOOL_UNAVAILABLE));
+      Track track = noTools.ingest(file, Map.of()).track();
+
+      assertThat(track.renditions()).hasSize(1);
+      assertThat(track.renditions().get(0).sizeBytes()).isEqualTo(Files.size(file));
+      assertThat(track.renditions().get(0).totalFrames()).isEqualTo(5_014_240);
+      assertThat(track.loudness().integratedLufs()).isBetween(-30.0, -5.0);
     }
   }
 

@@ -7,6 +7,8 @@ import dev.tonearm.core.api.TonearmClient;
 import dev.tonearm.core.buffer.BufferPolicy;
 import dev.tonearm.core.buffer.BufferState;
 import dev.tonearm.core.cache.StreamCache;
+import dev.tonearm.core.decode.ByteSource;
+import dev.tonearm.core.decode.Decoders;
 import dev.tonearm.core.quality.BandwidthMeter;
 import dev.tonearm.core.quality.Quality;
 import dev.tonearm.core.quality.QualitySelector;
@@ -129,7 +131,7 @@ public final class Player {
   public static final class Builder {
     TonearmClient client;
     AudioSink sink;
-    DecoderFactory decoderFactory;
+    DecoderFactory decoderFactory = Decoders::open;
     Quality quality = Quality.NORMAL;
     double normalizationTargetLufs = DEFAULT_NORMALIZATION_TARGET_LUFS;
     PcmProcessor pcmProcessor = PcmProcessor.NONE;
@@ -156,7 +158,10 @@ public final class Player {
       return this;
     }
 
-    /** Sets the decoder factory. Required. */
+    /**
+     * Sets the decoder factory. Default: {@link Decoders#open(String, ByteSource)}, the SDK's
+     * Vorbis and FLAC decoders.
+     */
     public Builder setDecoderFactory(DecoderFactory decoderFactory) {
       this.decoderFactory = Objects.requireNonNull(decoderFactory, "decoderFactory");
       return this;
@@ -270,8 +275,8 @@ public final class Player {
 
     /** Builds the player and starts its playback thread. */
     public Player build() {
-      if (client == null || sink == null || decoderFactory == null) {
-        throw new IllegalStateException("client, sink and decoderFactory are required");
+      if (client == null || sink == null) {
+        throw new IllegalStateException("client and sink are required");
       }
       return new Player(this);
     }
