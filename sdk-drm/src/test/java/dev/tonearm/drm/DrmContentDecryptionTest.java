@@ -9,9 +9,14 @@ import dev.tonearm.core.api.Loudness;
 import dev.tonearm.core.api.Manifest;
 import dev.tonearm.core.api.Rendition;
 import dev.tonearm.core.decode.ByteSource;
+import dev.tonearm.server.drm.DrmServiceException;
+import dev.tonearm.server.drm.LicenceRequest;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -154,6 +159,84 @@ class DrmContentDecryptionTest {
     assertThat(licences.registrations.get()).isEqualTo(1);
   }
 
+  @Test
+  void concurrentOpens_sameKey_oneLicenceRequest() throws Exception {
+    String keyId;
+    try (dev.tonearm.server.drm.ContentKey key = fixture.kms.createContentKey()) {
+      keyId = key.keyId();
+    }
+    fixture.registerOnServer(DrmFixture.ALICE, keyStore);
+    AtomicInteger requests = new AtomicInteger();
+    CountDownLatch firstRequestStarted = new CountDownLatch(1);
+    CountDownLatch releaseFirstRequest = new CountDownLatch(1);
+    LicenceClient server =
+        new UnreachableLicenceClient() {
+          @Override
+          public RegisteredDevice registerDevice(String deviceId, String publicKey, String name) {
+            return new RegisteredDevice(deviceId, name, "", NOW_MS);
+          }
+
+          @Override
+          public SignedLicence requestLicence(
+              String deviceId, List<String> keyIds, LicencePurpose purpose) throws DrmException {
+            requests.incrementAndGet();
+            firstRequestStarted.countDown();
+            try {
+              releaseFirstRequest.await();
+              return DrmFixture.toSdk(
+                  fixture.licences.issue(
+                      DrmFixture.ALICE, new LicenceRequest(deviceId, keyIds, purpose.jsonName())));
+            } catch (InterruptedException | DrmServiceException e) {
+              throw new DrmException(DrmException.ERROR_SERVER, "licence request failed", e);
+            }
+          }
+        };
+    DrmContentDecryption stage =
+        DrmContentDecryption.builder(
+                LicenceManager.builder(server, keyStore, fixture.verifier())
+                    .clock(fixture.deviceClock)
+                    .build(),
+                keyStore)
+            .clock(fixture.deviceClock)
+            .build();
+    Manifest manifest = manifest(new Encryption("aes-256-ctr", keyId, IV));
+    List<ByteSource> opened = Collections.synchronizedList(new ArrayList<>());
+    Runnable open =
+        () -> {
+          try {
+            opened.add(
+                stage.open(
+                    manifest, manifest.renditions().get(0), new ByteArraySource(new byte[4096])));
+          } catch (PlaybackException e) {
+            throw new AssertionError(e);
+          }
+        };
+    Thread first = new Thread(open, "first-open");
+    Thread second = new Thread(open, "second-open");
+
+    first.start();
+    firstRequestStarted.await();
+    second.start();
+    // The second open waits for the stage lock that the first one holds (BLOCKED). Without the
+    // lock it would send its own request and wait for the latch (WAITING) instead.
+    Thread.State secondState;
+    try {
+      do {
+        secondState = second.getState();
+        Thread.onSpinWait();
+      } while (secondState == Thread.State.NEW || secondState == Thread.State.RUNNABLE);
+    } finally {
+      releaseFirstRequest.countDown();
+      first.join();
+      second.join();
+    }
+
+    assertThat(secondState).isEqualTo(Thread.State.BLOCKED);
+
+    assertThat(opened).hasSize(2);
+    assertThat(requests.get()).isEqualTo(1);
+  }
+
   static Stream<Arguments> reasons() {
     return Stream.of(
         Arguments.of(
@@ -215,7 +298,7 @@ class DrmContentDecryptionTest {
   }
 
   /** A licence server that cannot be reached. */
-  private static final class UnreachableLicenceClient implements LicenceClient {
+  private static class UnreachableLicenceClient implements LicenceClient {
     private static DrmException unreachable() {
       return new DrmException(
           DrmException.ERROR_NETWORK, "licence server unreachable in this test");
