@@ -1,6 +1,9 @@
 package dev.tonearm.server;
 
 import dev.tonearm.server.catalog.FileCatalogRepository;
+import dev.tonearm.server.drm.DrmServiceException;
+import dev.tonearm.server.drm.FileKeyManagementService;
+import dev.tonearm.server.drm.KeyManagementService;
 import dev.tonearm.server.ingest.IngestException;
 import dev.tonearm.server.ingest.IngestResult;
 import dev.tonearm.server.ingest.IngestService;
@@ -167,8 +170,20 @@ public final class ServerMain implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       int exitCode = 0;
+      KeyManagementService keys;
+      try {
+        keys = FileKeyManagementService.open(dataDirectory.keysDir());
+      } catch (DrmServiceException e) {
+        err.println("error: " + e.reason() + ": " + e.getMessage());
+        err.flush();
+        return EXIT_REJECTED;
+      }
       try (IngestService ingest =
-          IngestService.builder().dataDirectory(dataDirectory).catalog(catalog).build()) {
+          IngestService.builder()
+              .dataDirectory(dataDirectory)
+              .catalog(catalog)
+              .keyManagementService(keys)
+              .build()) {
         for (Path file : files) {
           try {
             IngestResult result = ingest.ingest(file, Map.of());

@@ -10,6 +10,8 @@ import dev.tonearm.core.player.Player;
 import dev.tonearm.core.sink.AudioSink;
 import dev.tonearm.core.sink.WavFileSink;
 import dev.tonearm.core.sink.desktop.JavaSoundSink;
+import dev.tonearm.drm.DrmContentDecryption;
+import dev.tonearm.drm.DrmException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -24,7 +26,8 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * Plays a list of tracks through the SDK's {@link Player} and reports progress: a live status line
- * on a terminal, plain log lines otherwise.
+ * on a terminal, plain log lines otherwise. Encrypted renditions are decrypted with licences for
+ * this machine, kept in the key store of {@code --key-store}.
  */
 final class PlaybackSession {
   /** Default WAV file when there is no sound device and no {@code --out}. */
@@ -69,6 +72,14 @@ final class PlaybackSession {
 
   /** Plays {@code trackIds} to the end and returns the process exit code. */
   int play(List<String> trackIds) throws IOException, InterruptedException {
+    Path keyStore = options.keyStore != null ? options.keyStore : CliDecryption.DEFAULT_KEY_STORE;
+    DrmContentDecryption decryption;
+    try {
+      decryption = CliDecryption.open(client, keyStore);
+    } catch (DrmException e) {
+      err.println("error: " + e.reasonName() + ": " + e.getMessage());
+      return TonearmCli.EXIT_FAILURE;
+    }
     Path wavPath = options.out;
     AudioSink sink;
     if (wavPath == null && JavaSoundSink.isAvailable()) {
@@ -98,6 +109,7 @@ final class PlaybackSession {
               .setQuality(options.quality)
               .setPcmProcessor(new LoudnessProcessor(options.normalization))
               .setCache(cache)
+              .setContentDecryption(decryption)
               .build();
       player.addListener(status);
       try {
