@@ -8,6 +8,8 @@ import dev.tonearm.core.api.TonearmClient;
 import dev.tonearm.core.buffer.BufferPolicy;
 import dev.tonearm.core.buffer.BufferState;
 import dev.tonearm.core.cache.StreamCache;
+import dev.tonearm.core.decode.ByteSource;
+import dev.tonearm.core.decode.Decoders;
 import dev.tonearm.core.quality.BandwidthMeter;
 import dev.tonearm.core.quality.Quality;
 import dev.tonearm.core.quality.QualitySelector;
@@ -172,7 +174,7 @@ public final class Player {
   public static final class Builder {
     TonearmClient client;
     AudioSink sink;
-    DecoderFactory decoderFactory;
+    DecoderFactory decoderFactory = Decoders::open;
     Quality quality = Quality.NORMAL;
     double normalizationTargetLufs = DEFAULT_NORMALIZATION_TARGET_LUFS;
     PcmProcessor pcmProcessor = PcmProcessor.NONE;
@@ -190,6 +192,7 @@ public final class Player {
     ExponentialBackoff backoff;
     boolean bitrateStepDown = true;
     int maxRetries = Integer.MAX_VALUE;
+    ContentDecryption contentDecryption;
 
     /** Sets the API client, whose session also authorizes edge requests. Required. */
     public Builder setClient(TonearmClient client) {
@@ -203,7 +206,10 @@ public final class Player {
       return this;
     }
 
-    /** Sets the decoder factory. Required. */
+    /**
+     * Sets the decoder factory. Default: {@link Decoders#open(String, ByteSource)}, the SDK's
+     * Vorbis and FLAC decoders.
+     */
     public Builder setDecoderFactory(DecoderFactory decoderFactory) {
       this.decoderFactory = Objects.requireNonNull(decoderFactory, "decoderFactory");
       return this;
@@ -361,10 +367,20 @@ public final class Player {
       return this;
     }
 
+    /**
+     * Sets the decryption stage for encrypted renditions, or null for none. Default none: a track
+     * whose chosen rendition is encrypted then fails with {@link
+     * PlaybackException#ERROR_ENCRYPTION_UNSUPPORTED}.
+     */
+    public Builder setContentDecryption(ContentDecryption contentDecryption) {
+      this.contentDecryption = contentDecryption;
+      return this;
+    }
+
     /** Builds the player and starts its playback thread. */
     public Player build() {
-      if (client == null || sink == null || decoderFactory == null) {
-        throw new IllegalStateException("client, sink and decoderFactory are required");
+      if (client == null || sink == null) {
+        throw new IllegalStateException("client and sink are required");
       }
       return new Player(this);
     }

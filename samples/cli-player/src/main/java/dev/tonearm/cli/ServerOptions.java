@@ -1,0 +1,43 @@
+package dev.tonearm.cli;
+
+import dev.tonearm.core.api.TonearmClient;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** Options that name a running Tonearm server and the account to log in with. */
+final class ServerOptions {
+  @Option(
+      names = "--server",
+      paramLabel = "URL",
+      required = true,
+      description = "Base URL of the server's API listener, such as http://127.0.0.1:8080.")
+  String serverUrl;
+
+  @Option(
+      names = "--user",
+      paramLabel = "NAME",
+      description = "Account to log in with. Default: ${DEFAULT-VALUE}.",
+      defaultValue = DemoCommand.PREMIUM_USER)
+  String user;
+
+  @Option(
+      names = "--password",
+      paramLabel = "PASSWORD",
+      description = "Password of the account. Default: the demo Premium account's password.",
+      defaultValue = DemoCommand.PREMIUM_PASSWORD)
+  String password;
+
+  /** Creates a client for the server and logs in. */
+  TonearmClient login(CommandSpec spec) throws java.io.IOException {
+    TonearmClient client;
+    try {
+      client = TonearmClient.builder().setBaseUrl(serverUrl).build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(
+          spec.commandLine(), "--server must be an http or https URL: " + serverUrl);
+    }
+    client.login(user, password);
+    return client;
+  }
+}
