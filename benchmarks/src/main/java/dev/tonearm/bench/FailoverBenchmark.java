@@ -6,11 +6,17 @@ import dev.tonearm.core.api.TonearmClient;
 import dev.tonearm.core.decode.DecoderException;
 import dev.tonearm.core.decode.PcmFormat;
 import dev.tonearm.core.decode.vorbis.VorbisDecoder;
+import dev.tonearm.core.player.ContentDecryption;
 import dev.tonearm.core.player.DecoderFactory;
+import dev.tonearm.drm.ContentKey;
+import dev.tonearm.drm.CtrDecryptor;
+import dev.tonearm.drm.DecryptingByteSource;
+import dev.tonearm.drm.DrmException;
 import dev.tonearm.core.player.Player;
 import dev.tonearm.core.quality.Quality;
 import dev.tonearm.core.sink.AudioSink;
 import dev.tonearm.server.ReferenceServer;
+import dev.tonearm.server.drm.DrmServiceException;
 import dev.tonearm.server.http.Json;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -126,6 +132,7 @@ public final class FailoverBenchmark {
             .setClient(client)
             .setSink(sink)
             .setDecoderFactory(vorbisDecoders())
+            .setContentDecryption(serverKeyDecryption(server))
             .setQuality(Quality.HIGH)
             .setClock(Clock.SYSTEM)
             .build();
@@ -180,6 +187,24 @@ public final class FailoverBenchmark {
         failovers.size(),
         latencies,
         errors.isEmpty() ? "" : "  error " + errors.get(0).reason());
+  }
+
+  /**
+   * Decrypts with the content key from the embedded server's key management, so the benchmark
+   * measures streaming without the licence round trip that {@code DrmContentDecryption} adds.
+   */
+  private static ContentDecryption serverKeyDecryption(ReferenceServer server) {
+    return (manifest, rendition, ciphertext) -> {
+      try (dev.tonearm.server.drm.ContentKey serverKey =
+          server.keyManagement().contentKey(rendition.encryption().keyId())) {
+        ContentKey key = new ContentKey(serverKey.keyId(), serverKey.keyBytes(), Long.MAX_VALUE);
+        byte[] iv = CtrDecryptor.parseIv(rendition.encryption().iv());
+        return new DecryptingByteSource(ciphertext, new CtrDecryptor(key, iv));
+      } catch (DrmServiceException | DrmException e) {
+        throw new PlaybackException(
+            PlaybackException.ERROR_ENCRYPTION_UNSUPPORTED, "no content key: " + e.getMessage(), e);
+      }
+    };
   }
 
   private static DecoderFactory vorbisDecoders() {

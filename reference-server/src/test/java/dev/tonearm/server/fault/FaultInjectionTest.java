@@ -48,7 +48,13 @@ class FaultInjectionTest {
     Path data = TestServers.seededDataDir(tempDir.resolve("data"));
     server = TestServers.builder(data).faultInjection(ADMIN_TOKEN).build().start();
     premium = Tokens.premium(server.apiUrl());
-    objectBytes = Files.readAllBytes(data.resolve("objects/" + TRACK + "/vorbis-96.ogg"));
+    String fileName =
+        server.catalog().track(TRACK).orElseThrow().renditions().stream()
+            .filter(rendition -> rendition.id().equals("vorbis-96"))
+            .findFirst()
+            .orElseThrow()
+            .fileName();
+    objectBytes = Files.readAllBytes(data.resolve("objects/" + TRACK + "/" + fileName));
   }
 
   @AfterAll

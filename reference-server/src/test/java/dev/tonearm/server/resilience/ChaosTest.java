@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Two real tracks played through a seeded random schedule that injects every fault kind on both
  * edges. Every pass must produce exactly the fault-free output, except after announced bitrate
  * switches, where it must equal the new rendition's decode from the switch frame. No byte other
- * than the origin's may reach a decoder. Passes repeat (at most {@value #MAX_PASSES}), with
+ * than the origin's may reach decryption, and so none reaches a decoder. Passes repeat (at most {@value #MAX_PASSES}), with
  * the schedule's draws going on, until every kind has struck on both edges. Stall count and stall
  * time of the real-time sink (8 times real speed) are reported, not asserted.
  */
@@ -84,7 +84,8 @@ class ChaosTest {
         Player.builder()
             .setClient(harness.newClient())
             .setSink(sink)
-            .setDecoderFactory(harness.recordingDecoders())
+            .setDecoderFactory(harness.vorbisDecoders())
+            .setContentDecryption(harness.recordingDecryption())
             .setQuality(Quality.HIGH)
             .setClock(Clock.SYSTEM)
             .setChunkTimeoutMs(1_000)
@@ -122,7 +123,7 @@ class ChaosTest {
         .isEqualTo(ExpectedOutput.build(harness, queue, events));
     assertThat(harness.sources().size()).isGreaterThan(sourcesBefore);
     assertThat(harness.firstBadByteSeenByDecoders(queue))
-        .as("first byte that reached a decoder but differs from the origin")
+        .as("first byte that reached decryption but differs from the origin")
         .isEqualTo(-1);
   }
 

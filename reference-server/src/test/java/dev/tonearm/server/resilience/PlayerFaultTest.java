@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * loopback sockets: the first request of the track on {@code edge-0} meets the fault. Each test
  * checks that playback ends without error and that the output equals a straight decode of the
  * rendition file sample for sample. It also checks that no byte other than the origin's reached
- * the decoder, and that the player reacted as the fault requires (failover with the right reason,
+ * decryption (and so decoding), and that the player reacted as the fault requires (failover with the right reason,
  * or none).
  *
  * <p>The chunk timeout is 1 s instead of 3 s to keep the tests short. The sink is not real-time,
@@ -161,7 +161,8 @@ class PlayerFaultTest {
         Player.builder()
             .setClient(client)
             .setSink(sink)
-            .setDecoderFactory(harness.recordingDecoders())
+            .setDecoderFactory(harness.vorbisDecoders())
+            .setContentDecryption(harness.recordingDecryption())
             .setQuality(Quality.HIGH)
             .setClock(Clock.SYSTEM)
             .setChunkTimeoutMs(CHUNK_TIMEOUT_MS)
@@ -186,7 +187,7 @@ class PlayerFaultTest {
     assertThat(actual.length).as("sample count").isEqualTo(expected.length);
     assertThat(actual).as("samples").isEqualTo(expected);
     assertThat(harness.firstBadByteSeenByDecoders(List.of(TRACK)))
-        .as("first byte that reached a decoder but differs from the origin")
+        .as("first byte that reached decryption but differs from the origin")
         .isEqualTo(-1);
   }
 

@@ -4,8 +4,9 @@ import dev.tonearm.core.decode.ByteSource;
 import java.io.IOException;
 
 /**
- * Wraps the byte source that a decoder reads and records, for every object position, the byte
- * that was handed to the decoder, so that a test can prove that only verified bytes reached it.
+ * Wraps the byte source that a decryption stage reads and records, for every object position,
+ * the byte that was handed to it, so that a test can prove that only verified bytes reached
+ * decryption and, through it, decoding.
  * Thread contract: one reading thread, as {@link ByteSource} requires; the checks run after the
  * reader is done.
  */
@@ -64,7 +65,7 @@ final class RecordingByteSource implements ByteSource {
     delegate.close();
   }
 
-  /** Bytes handed to the decoder, counting repeated reads of a position. */
+  /** Bytes handed to the reader, counting repeated reads of a position. */
   long bytesRead() {
     return bytesRead;
   }

@@ -1,6 +1,12 @@
 package dev.tonearm.server.resilience;
 
+import dev.tonearm.core.PlaybackException;
 import dev.tonearm.core.api.TonearmClient;
+import dev.tonearm.core.player.ContentDecryption;
+import dev.tonearm.server.catalog.Rendition;
+import dev.tonearm.server.drm.ContentKey;
+import dev.tonearm.server.drm.DrmServiceException;
+import java.util.HexFormat;
 import dev.tonearm.core.decode.Decoder;
 import dev.tonearm.core.decode.DecoderException;
 import dev.tonearm.core.decode.FileByteSource;
@@ -21,8 +27,10 @@ import java.util.Map;
 
 /**
  * A reference server with the demo catalog and fault injection, and the parts that resilience
- * tests use around it. These are a logged-in client, a decoder factory that records the bytes each
- * decoder read, and reference decodes of the rendition files straight from the data directory. Thread-safe for the
+ * tests use around it. These are a logged-in client, a decryption stage that records the
+ * ciphertext it was handed, and reference decodes of the rendition files straight from the data
+ * directory. The server stores every object encrypted, so the players here decrypt with the
+ * track's content key taken from the server's key management. Thread-safe for the
  * calls tests make; the decoder factory is called on the playback thread.
  */
 final class StreamingHarness implements AutoCloseable {
@@ -59,29 +67,45 @@ final class StreamingHarness implements AutoCloseable {
     server.faultInjector().addRule(Json.MAPPER.readTree(json));
   }
 
-  /** Returns a Vorbis decoder factory whose decoders read through a {@link RecordingByteSource}. */
-  DecoderFactory recordingDecoders() {
+  /** Returns a Vorbis decoder factory. */
+  DecoderFactory vorbisDecoders() {
     return (codec, source) -> {
       if (!"vorbis".equals(codec)) {
         throw new DecoderException(
             DecoderException.Reason.UNSUPPORTED_FORMAT, "test factory decodes vorbis only: " + codec);
       }
-      RecordingByteSource recording = new RecordingByteSource(source, (int) source.length());
-      synchronized (sources) {
-        sources.add(recording);
-      }
-      return new VorbisDecoder(recording);
+      return new VorbisDecoder(source);
     };
   }
 
-  /** Returns the sources of all decoders opened so far. */
+  /**
+   * Returns a decryption stage that records every ciphertext byte handed to it, through a
+   * {@link RecordingByteSource}, and decrypts with the server's copy of the content key.
+   */
+  ContentDecryption recordingDecryption() {
+    return (manifest, rendition, ciphertext) -> {
+      RecordingByteSource recording = new RecordingByteSource(ciphertext, (int) ciphertext.length());
+      synchronized (sources) {
+        sources.add(recording);
+      }
+      try (ContentKey key = server.keyManagement().contentKey(rendition.encryption().keyId())) {
+        return new CtrTestSource(
+            recording, key.keyBytes(), HexFormat.of().parseHex(rendition.encryption().iv()));
+      } catch (DrmServiceException e) {
+        throw new PlaybackException(
+            PlaybackException.ERROR_ENCRYPTION_UNSUPPORTED, "no content key: " + e.getMessage(), e);
+      }
+    };
+  }
+
+  /** Returns the ciphertext sources of all decryption stages opened so far. */
   List<RecordingByteSource> sources() {
     synchronized (sources) {
       return new ArrayList<>(sources);
     }
   }
 
-  /** Returns the rendition file's bytes. */
+  /** Returns the rendition file's bytes as stored and served: the ciphertext. */
   synchronized byte[] object(String trackId, String renditionId) throws IOException {
     String key = trackId + "/" + renditionId;
     byte[] bytes = objects.get(key);
@@ -93,8 +117,9 @@ final class StreamingHarness implements AutoCloseable {
   }
 
   /**
-   * Returns the first position, over every decoder opened, where a byte handed to the decoder
-   * differs from the origin file of some rendition of the same size, or -1 when all matched.
+   * Returns the first position, over every decryption stage opened, where a ciphertext byte
+   * handed to it differs from the origin file of the rendition of the same size, or -1 when all
+   * matched. Decoders read only what these stages return.
    */
   long firstBadByteSeenByDecoders(List<String> trackIds) throws IOException {
     for (RecordingByteSource source : sources()) {
@@ -123,30 +148,72 @@ final class StreamingHarness implements AutoCloseable {
     String key = trackId + "/" + renditionId;
     int[] samples = referenceDecodes.get(key);
     if (samples == null) {
-      samples = decodeFile(objectFile(trackId, renditionId));
+      samples = decodeBytes(plaintext(trackId, renditionId));
       referenceDecodes.put(key, samples);
     }
     return samples;
   }
 
-  List<String> renditionIds(String trackId) throws IOException {
+  List<String> renditionIds(String trackId) {
     List<String> ids = new ArrayList<>();
-    try (var files = Files.list(dataDir.resolve("objects").resolve(trackId))) {
-      files.forEach(
-          file -> {
-            String name = file.getFileName().toString();
-            ids.add(name.substring(0, name.lastIndexOf('.')));
-          });
+    for (Rendition rendition : catalogRendition(trackId)) {
+      ids.add(rendition.id());
     }
     return ids;
   }
 
-  private Path objectFile(String trackId, String renditionId) throws IOException {
-    try (var files = Files.list(dataDir.resolve("objects").resolve(trackId))) {
-      return files
-          .filter(file -> file.getFileName().toString().startsWith(renditionId + "."))
-          .findFirst()
-          .orElseThrow(() -> new IOException("no object file for " + trackId + "/" + renditionId));
+  /** Returns the decrypted rendition file. */
+  byte[] plaintext(String trackId, String renditionId) throws IOException {
+    Rendition rendition = catalogRendition(trackId, renditionId);
+    byte[] bytes = object(trackId, renditionId).clone();
+    if (rendition.encryption() == null) {
+      return bytes;
+    }
+    try (ContentKey key = server.keyManagement().contentKey(rendition.encryption().keyId())) {
+      CtrTestSource.decrypt(
+          key.keyBytes(),
+          HexFormat.of().parseHex(rendition.encryption().iv()),
+          0,
+          bytes,
+          0,
+          bytes.length);
+    } catch (DrmServiceException e) {
+      throw new IOException("no content key for " + trackId + "/" + renditionId, e);
+    }
+    return bytes;
+  }
+
+  private List<Rendition> catalogRendition(String trackId) {
+    return server
+        .catalog()
+        .track(trackId)
+        .orElseThrow(() -> new AssertionError("no track " + trackId))
+        .renditions();
+  }
+
+  private Rendition catalogRendition(String trackId, String renditionId) {
+    for (Rendition rendition : catalogRendition(trackId)) {
+      if (rendition.id().equals(renditionId)) {
+        return rendition;
+      }
+    }
+    throw new AssertionError("no rendition " + trackId + "/" + renditionId);
+  }
+
+  private Path objectFile(String trackId, String renditionId) {
+    return dataDir
+        .resolve("objects")
+        .resolve(trackId)
+        .resolve(catalogRendition(trackId, renditionId).fileName());
+  }
+
+  private int[] decodeBytes(byte[] plaintext) throws IOException {
+    Path file = Files.createTempFile(dataDir, "plain-", ".ogg");
+    try {
+      Files.write(file, plaintext);
+      return decodeFile(file);
+    } finally {
+      Files.deleteIfExists(file);
     }
   }
 

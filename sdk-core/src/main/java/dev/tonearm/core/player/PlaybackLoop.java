@@ -462,6 +462,8 @@ final class PlaybackLoop implements Runnable {
     }
   }
 
+  // NOTE: the seek is the decoder's own. The Vorbis decoder bisects over pages, so it may read a
+  // few chunks of the new rendition besides the seek-index chunk before output resumes.
   private void stepDown(PreparedTrack track, Rendition lower) throws IOException {
     Rendition from = track.rendition;
     PcmFormat fromFormat = track.format;
