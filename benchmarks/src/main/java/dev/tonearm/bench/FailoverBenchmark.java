@@ -8,13 +8,13 @@ import dev.tonearm.core.decode.PcmFormat;
 import dev.tonearm.core.decode.vorbis.VorbisDecoder;
 import dev.tonearm.core.player.ContentDecryption;
 import dev.tonearm.core.player.DecoderFactory;
+import dev.tonearm.core.player.Player;
+import dev.tonearm.core.quality.Quality;
+import dev.tonearm.core.sink.AudioSink;
 import dev.tonearm.drm.ContentKey;
 import dev.tonearm.drm.CtrDecryptor;
 import dev.tonearm.drm.DecryptingByteSource;
 import dev.tonearm.drm.DrmException;
-import dev.tonearm.core.player.Player;
-import dev.tonearm.core.quality.Quality;
-import dev.tonearm.core.sink.AudioSink;
 import dev.tonearm.server.ReferenceServer;
 import dev.tonearm.server.drm.DrmServiceException;
 import dev.tonearm.server.http.Json;
@@ -56,9 +56,9 @@ import okhttp3.OkHttpClient;
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.tonearm.bench.FailoverBenchmark
  * [--data-dir DIR] [--play-seconds 30]}. A data directory that already contains the demo catalog
- * saves the ingest (about a minute, needs oggenc and oggdec); without one a temporary directory is
- * seeded and deleted. Targets: no stall from any single-edge fault while the buffer is above 5 s,
- * and failover from a stalled edge within 3.5 s.
+ * saves the ingest, which takes about a minute and needs oggenc and oggdec. Without one, a
+ * temporary directory is seeded and deleted. Targets: no stall from any single-edge fault while the
+ * buffer is above 5 s, and failover from a stalled edge within 3.5 s.
  */
 public final class FailoverBenchmark {
   private static final String TRACK = "t-c9d9bdd0c399";
@@ -253,15 +253,19 @@ public final class FailoverBenchmark {
       if (time == null || range == null) {
         return;
       }
-      String edge = call.request().url().scheme() + "://" + call.request().url().host() + ":"
-          + call.request().url().port();
+      String edge =
+          call.request().url().scheme()
+              + "://"
+              + call.request().url().host()
+              + ":"
+              + call.request().url().port();
       finished.add(new Object[] {edge, range, time[0], time[1]});
     }
 
     /**
      * For each range that was requested from the first edge and then again from the second, the
-     * time from the first request's start to the second's first body byte. The loader asks the
-     * second edge for a range only after the first failed it (an error status, a failed transfer
+     * time from the first request's start to the second's first body byte. The loader requests a
+     * range from the second edge only after the first failed it (an error status, a failed transfer
      * or a digest mismatch), so each such pair is one failover.
      */
     List<Long> failoverLatenciesMs(List<String> edgeUrls) {
@@ -278,7 +282,8 @@ public final class FailoverBenchmark {
         }
         for (int j = i + 1; j < copy.size(); j++) {
           Object[] retry = copy.get(j);
-          if (retry[0].equals(edgeUrls.get(1)) && retry[1].equals(failed[1])
+          if (retry[0].equals(edgeUrls.get(1))
+              && retry[1].equals(failed[1])
               && (long) retry[3] > 0) {
             latencies.add(((long) retry[3] - (long) failed[2]) / 1_000_000);
             break;
@@ -292,7 +297,8 @@ public final class FailoverBenchmark {
   /**
    * A real-time sink that discards samples, modelling a device with a 0.2 s buffer: each write
    * returns when at most 0.2 s of written audio remains unplayed. A write that arrives after the
-   * device played everything is a stall, and its delay is stall time. Called on the playback thread; read after the player is released.
+   * device played everything is a stall, and its delay is stall time. Called on the playback
+   * thread, and read after the player is released.
    */
   private static final class RealTimeSink implements AudioSink {
     /** Audio that the device keeps queued ahead of playback, like a hardware buffer: 0.2 s. */

@@ -6,12 +6,11 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs tasks after a delay measured on the same time line as a {@link Clock}. Components that
- * wait (retry backoff) take a scheduler instead of sleeping, so that tests can run the waits by
+ * Runs tasks after a delay measured on the same time line as a {@link Clock}. Components that wait
+ * (retry backoff) take a scheduler instead of sleeping, so that tests can run the waits by
  * advancing a fake clock.
  *
- * <p>Implementations must be thread-safe. Tasks must not block, because they may share one
- * thread.
+ * <p>Implementations must be thread-safe. Tasks must not block, because they may share one thread.
  */
 public interface Scheduler {
   /** A scheduled task that has not run yet. */
@@ -36,8 +35,8 @@ public interface Scheduler {
   }
 
   /**
-   * Returns the process-wide scheduler on one daemon thread ({@code tonearm-scheduler}), created
-   * on first use and never shut down.
+   * Returns the process-wide scheduler on one daemon thread ({@code tonearm-scheduler}), created on
+   * first use and never shut down.
    */
   static Scheduler system() {
     return SystemSchedulerHolder.INSTANCE;

@@ -34,13 +34,12 @@ public final class FaultAdminRoutes {
     router.open(
         HttpMethod.PUT,
         "/v1/admin/faults/schedule",
-        admin(adminToken, request -> ApiResponse.ok(injector.setSchedule(request.jsonObjectBody()))));
+        admin(
+            adminToken, request -> ApiResponse.ok(injector.setSchedule(request.jsonObjectBody()))));
     router.open(
         HttpMethod.DELETE,
         "/v1/admin/faults/schedule",
-        admin(
-            adminToken,
-            request -> ApiResponse.ok(Map.of("removed", injector.clearSchedule()))));
+        admin(adminToken, request -> ApiResponse.ok(Map.of("removed", injector.clearSchedule()))));
     router.open(
         HttpMethod.GET,
         "/v1/admin/faults",

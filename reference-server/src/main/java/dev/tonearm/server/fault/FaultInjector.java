@@ -25,9 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Injects faults into edge responses, by rules ({@link FaultRule}) and by a seeded random
- * schedule ({@link FaultSchedule}). As an {@link EdgeRequestHook} it decides each request's faults
- * after the token, object and tier checks: it throws for a 5xx or 401 fault and adds a {@link
+ * Injects faults into edge responses, by rules ({@link FaultRule}) and by a seeded random schedule
+ * ({@link FaultSchedule}). As an {@link EdgeRequestHook} it decides each request's faults after the
+ * token, object and tier checks: it throws for a 5xx or 401 fault and adds a {@link
  * FaultShapingHandler} to the connection for the faults that shape the response bytes.
  *
  * <p>Every matching rule applies, and a rule with a {@code count} is removed after that many
@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * accepted-token digests of the schedule are cleared when they reach {@link #MAX_TRACKED_KEYS}
  * entries, which restarts the count of every range.
  *
- * <p>Threading: thread-safe. {@link #beforeServe} runs on event loops and only takes the
- * injector's lock for map updates; the admin methods run on the API handler pool.
+ * <p>Threading: thread-safe. {@link #beforeServe} runs on event loops and only takes the injector's
+ * lock for map updates; the admin methods run on the API handler pool.
  */
 public final class FaultInjector implements EdgeRequestHook {
   /** Most rules held at once. */
@@ -167,8 +167,8 @@ public final class FaultInjector implements EdgeRequestHook {
   }
 
   /**
-   * Returns, per edge name, how many requests got each fault kind (by API name) since the start
-   * or the last {@link #clear()}. Every edge and kind is listed, with 0 when nothing was injected.
+   * Returns, per edge name, how many requests got each fault kind (by API name) since the start or
+   * the last {@link #clear()}. Every edge and kind is listed, with 0 when nothing was injected.
    */
   public Map<String, Map<String, Long>> injectedCounts() {
     synchronized (lock) {
@@ -219,8 +219,9 @@ public final class FaultInjector implements EdgeRequestHook {
       if (schedule != null
           && Glob.of(schedule.edge()).matches(request.edgeName())
           && Glob.of(schedule.object()).matches(objectKey)) {
-        status = drawScheduled(request, objectKey, range, bodyLength, tokenDigest, plan, applied,
-            status);
+        status =
+            drawScheduled(
+                request, objectKey, range, bodyLength, tokenDigest, plan, applied, status);
       }
       if (!applied[FaultKind.UNAUTHORIZED.ordinal()] && tokenDigest != null) {
         if (acceptedTokens.size() >= MAX_TRACKED_KEYS) {
@@ -249,7 +250,8 @@ public final class FaultInjector implements EdgeRequestHook {
   private static int applyRule(FaultRule rule, FaultPlan.Builder plan, int status) {
     switch (rule.faultKind()) {
       case LATENCY -> plan.addLatency(rule.latencyMs());
-      case STALL -> plan.addStall(rule.afterBytes(), rule.durationMs() != null ? rule.durationMs() : -1);
+      case STALL ->
+          plan.addStall(rule.afterBytes(), rule.durationMs() != null ? rule.durationMs() : -1);
       case RESET -> plan.addReset(rule.afterBytes());
       case CORRUPT -> plan.addCorrupt(rule.offsets().stream().mapToLong(Long::longValue).toArray());
       case TRUNCATE -> plan.addTruncate(rule.afterBytes());

@@ -86,7 +86,12 @@ record FaultPlan(
     FaultPlan build() {
       long[] offsets = Arrays.stream(corruptOffsets).distinct().sorted().toArray();
       return new FaultPlan(
-          latencyMs, stallAfterBytes, stallMs, resetAfterBytes, offsets, truncateAfterBytes,
+          latencyMs,
+          stallAfterBytes,
+          stallMs,
+          resetAfterBytes,
+          offsets,
+          truncateAfterBytes,
           bytesPerS);
     }
   }

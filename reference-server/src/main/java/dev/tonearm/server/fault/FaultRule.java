@@ -31,8 +31,18 @@ import java.util.Set;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({
-  "id", "kind", "edge", "object", "latencyMs", "afterBytes", "durationMs", "offsets", "status",
-  "tokenSha256", "bytesPerS", "count"
+  "id",
+  "kind",
+  "edge",
+  "object",
+  "latencyMs",
+  "afterBytes",
+  "durationMs",
+  "offsets",
+  "status",
+  "tokenSha256",
+  "bytesPerS",
+  "count"
 })
 public record FaultRule(
     String id,
@@ -70,8 +80,18 @@ public record FaultRule(
   /** Returns a copy with {@code count} replaced, for the remaining uses. */
   FaultRule withCount(Long remaining) {
     return new FaultRule(
-        id, kind, edge, object, latencyMs, afterBytes, durationMs, offsets, status, tokenSha256,
-        bytesPerS, remaining);
+        id,
+        kind,
+        edge,
+        object,
+        latencyMs,
+        afterBytes,
+        durationMs,
+        offsets,
+        status,
+        tokenSha256,
+        bytesPerS,
+        remaining);
   }
 
   /**
@@ -152,8 +172,18 @@ public record FaultRule(
       }
     }
     return new FaultRule(
-        id, kindName, edge, object, latencyMs, afterBytes, durationMs, offsets, status,
-        tokenSha256, bytesPerS, count);
+        id,
+        kindName,
+        edge,
+        object,
+        latencyMs,
+        afterBytes,
+        durationMs,
+        offsets,
+        status,
+        tokenSha256,
+        bytesPerS,
+        count);
   }
 
   static ApiException invalid(String message) {
@@ -223,7 +253,8 @@ public record FaultRule(
       throw invalid("field 'offsets' must be a non-empty array of byte offsets");
     }
     if (field.size() > MAX_OFFSETS) {
-      throw invalid("field 'offsets' may list at most " + MAX_OFFSETS + " offsets: " + field.size());
+      throw invalid(
+          "field 'offsets' may list at most " + MAX_OFFSETS + " offsets: " + field.size());
     }
     List<Long> offsets = new ArrayList<>();
     for (JsonNode element : field) {

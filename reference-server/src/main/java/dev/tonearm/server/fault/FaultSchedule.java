@@ -13,14 +13,14 @@ import java.util.Set;
  * A seeded random fault schedule, as set through {@code PUT /v1/admin/faults/schedule}: for each
  * matching request, each fault kind strikes with its own probability. Immutable.
  *
- * <p>Determinism. The draws for a request depend only on the seed, the edge, the object, the
- * {@code Range} header and how many requests with the same edge, object and range came before,
- * so a client that sends the same requests in the same order per range meets the same faults,
- * however its requests interleave in time.
+ * <p>Determinism. The draws for a request depend only on the seed, the edge, the object, the {@code
+ * Range} header and how many requests with the same edge, object and range came before, so a client
+ * that sends the same requests in the same order per range meets the same faults, however its
+ * requests interleave in time.
  *
- * <p>Parameters drawn per request: {@code stall}, {@code reset} and {@code truncate} strike after
- * a uniformly drawn number of body bytes in {@code [0, body length)}, and {@code corrupt} flips
- * one uniformly drawn body byte. A {@code reset} drawn at 0 resets before the head. The other
+ * <p>Parameters drawn per request: {@code stall}, {@code reset} and {@code truncate} strike after a
+ * uniformly drawn number of body bytes in {@code [0, body length)}, and {@code corrupt} flips one
+ * uniformly drawn body byte. A {@code reset} drawn at 0 resets before the head. The other
  * parameters are fixed by the schedule.
  *
  * <p>A scheduled {@code unauthorized} fault rejects the request's access token with 401
@@ -40,7 +40,14 @@ import java.util.Set;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({
-  "seed", "edge", "object", "probabilities", "latencyMs", "stallMs", "status", "bytesPerS"
+  "seed",
+  "edge",
+  "object",
+  "probabilities",
+  "latencyMs",
+  "stallMs",
+  "status",
+  "bytesPerS"
 })
 public record FaultSchedule(
     long seed,
@@ -63,8 +70,7 @@ public record FaultSchedule(
 
   private static final Set<String> FIELDS =
       Set.of(
-          "seed", "edge", "object", "probabilities", "latencyMs", "stallMs", "status",
-          "bytesPerS");
+          "seed", "edge", "object", "probabilities", "latencyMs", "stallMs", "status", "bytesPerS");
 
   /** Returns the probability of {@code kind}, 0 when the schedule does not name it. */
   public double probability(FaultKind kind) {
@@ -99,7 +105,9 @@ public record FaultSchedule(
       Map.Entry<String, JsonNode> entry = fields.next();
       if (FaultKind.fromApiName(entry.getKey()) == null) {
         throw FaultRule.invalid(
-            "probabilities: unknown fault kind '" + entry.getKey() + "'; kinds are "
+            "probabilities: unknown fault kind '"
+                + entry.getKey()
+                + "'; kinds are "
                 + FaultRule.kindNames());
       }
       JsonNode value = entry.getValue();
@@ -119,8 +127,7 @@ public record FaultSchedule(
         FaultRule.glob(body, "edge"),
         FaultRule.glob(body, "object"),
         Collections.unmodifiableMap(probabilities),
-        FaultRule.defaultLong(
-            body, "latencyMs", 1, FaultRule.MAX_DURATION_MS, DEFAULT_LATENCY_MS),
+        FaultRule.defaultLong(body, "latencyMs", 1, FaultRule.MAX_DURATION_MS, DEFAULT_LATENCY_MS),
         FaultRule.optionalLong(body, "stallMs", 1, FaultRule.MAX_DURATION_MS),
         (int) status,
         FaultRule.defaultLong(body, "bytesPerS", 1, Integer.MAX_VALUE, DEFAULT_BYTES_PER_S));

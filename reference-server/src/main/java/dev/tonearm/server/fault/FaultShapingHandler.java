@@ -29,10 +29,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Every wait is a task on the channel's event loop ({@code schedule}), so no event loop thread
  * blocks. Corrupted bytes are copied first, because body buffers wrap the edge's cached chunks.
  *
- * <p>Pipeline position: directly after {@code HttpServerCodec}, so it sees {@link HttpResponse}
- * and {@link HttpContent} objects and counts body bytes only. {@link FaultInjector} adds it for
- * one request. It removes itself after the response's last content has passed, and releases
- * whatever it still holds when the connection closes.
+ * <p>Pipeline position: directly after {@code HttpServerCodec}, so it sees {@link HttpResponse} and
+ * {@link HttpContent} objects and counts body bytes only. {@link FaultInjector} adds it for one
+ * request. It removes itself after the response's last content has passed, and releases whatever it
+ * still holds when the connection closes.
  *
  * <p>Threading: called on the channel's event loop only.
  */
@@ -135,7 +135,9 @@ final class FaultShapingHandler extends ChannelDuplexHandler {
     }
   }
 
-  /** Passes some or all of {@code content}; returns false when the plan requires a wait or a stop. */
+  /**
+   * Passes some or all of {@code content}; returns false when the plan requires a wait or a stop.
+   */
   private boolean passContent(Pending pending, HttpContent content) {
     ByteBuf buffer = content.content();
     int readable = buffer.readableBytes();
@@ -178,7 +180,8 @@ final class FaultShapingHandler extends ChannelDuplexHandler {
     if (plan.bytesPerS() > 0) {
       sliceBytes = Math.min(sliceBytes, Math.max(1, plan.bytesPerS() / THROTTLE_SLICES_PER_SECOND));
       nextSendNanos =
-          Math.max(now, nextSendNanos) + sliceBytes * TimeUnit.SECONDS.toNanos(1) / plan.bytesPerS();
+          Math.max(now, nextSendNanos)
+              + sliceBytes * TimeUnit.SECONDS.toNanos(1) / plan.bytesPerS();
     }
     int length = (int) sliceBytes;
     ByteBuf slice = corrupt(buffer.readRetainedSlice(length), bodyBytes);

@@ -17,8 +17,8 @@ import java.util.Map;
 
 /**
  * Sends one GET over a fresh socket and records how the response arrived: the status, headers,
- * every body byte with the time it was read, and how the body ended (complete, end of stream,
- * error or read timeout). Unlike {@code RawHttp} it keeps partial bodies. Not thread-safe.
+ * every body byte with the time it was read, and how the body ended (complete, end of stream, error
+ * or read timeout). Unlike {@code RawHttp} it keeps partial bodies. Not thread-safe.
  */
 final class BodyProbe {
   /** How a body ended. */

@@ -60,7 +60,8 @@ class FaultAdminApiTest {
                 "/v1/admin/faults",
                 Map.of("Content-Type", "application/json"),
                 "{\"kind\":\"reset\"}".getBytes(StandardCharsets.UTF_8));
-        wrong = http.get("/v1/admin/faults", Map.of("Authorization", "Bearer " + ADMIN_TOKEN + "x"));
+        wrong =
+            http.get("/v1/admin/faults", Map.of("Authorization", "Bearer " + ADMIN_TOKEN + "x"));
       }
 
       assertThat(missing.status()).isEqualTo(401);

@@ -94,16 +94,15 @@ class FaultInjectionTest {
     assertThat(TimeUnit.NANOSECONDS.toMillis(delayed.headNanos() - delayed.startNanos()))
         .isGreaterThanOrEqualTo(400);
     assertThat(other.status()).isEqualTo(206);
-    assertThat(server.faultInjector().injectedCounts().get("edge-0").get("latency"))
-        .isEqualTo(1);
-    assertThat(server.faultInjector().injectedCounts().get("edge-1").get("latency"))
-        .isEqualTo(0);
+    assertThat(server.faultInjector().injectedCounts().get("edge-0").get("latency")).isEqualTo(1);
+    assertThat(server.faultInjector().injectedCounts().get("edge-1").get("latency")).isEqualTo(0);
   }
 
   @Test
   void stall_withDuration_holdsBodyThenCompletes() throws Exception {
-    addRule("{\"kind\":\"stall\",\"object\":\"t-*/vorbis-96\",\"afterBytes\":1000,"
-        + "\"durationMs\":700}");
+    addRule(
+        "{\"kind\":\"stall\",\"object\":\"t-*/vorbis-96\",\"afterBytes\":1000,"
+            + "\"durationMs\":700}");
 
     BodyProbe.Result result = get(0, "bytes=0-49999", TIMEOUT_MS);
 
@@ -225,8 +224,7 @@ class FaultInjectionTest {
     assertThat(result.end()).isEqualTo(BodyProbe.End.COMPLETE);
     assertThat(result.body()).isEqualTo(Arrays.copyOfRange(objectBytes, 0, 60_000));
     long bodyMs =
-        TimeUnit.NANOSECONDS.toMillis(
-            result.readTimesNanos()[59_999] - result.readTimesNanos()[0]);
+        TimeUnit.NANOSECONDS.toMillis(result.readTimesNanos()[59_999] - result.readTimesNanos()[0]);
     // The first 5000-byte slice goes at once; the other 55000 bytes need at least 550 ms.
     assertThat(bodyMs).isGreaterThanOrEqualTo(500);
   }

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Two real tracks played through a seeded random schedule that injects every fault kind on both
  * edges. Every pass must produce exactly the fault-free output, except after announced bitrate
  * switches, where it must equal the new rendition's decode from the switch frame. No byte other
- * than the origin's may reach decryption, and so none reaches a decoder. Passes repeat (at most {@value #MAX_PASSES}), with
- * the schedule's draws going on, until every kind has struck on both edges. Stall count and stall
- * time of the real-time sink (8 times real speed) are reported, not asserted.
+ * than the origin's may reach decryption, and so none reaches a decoder. Passes repeat (at most
+ * {@value #MAX_PASSES}), with the schedule's draws going on, until every kind has struck on both
+ * edges. Stall count and stall time of the real-time sink (8 times real speed) are reported, not
+ * asserted.
  */
 class ChaosTest {
   private static final int MAX_PASSES = 5;
@@ -50,8 +51,7 @@ class ChaosTest {
   }
 
   @Test
-  void seededSchedule_outputExact(TestReporter reporter)
-      throws Exception {
+  void seededSchedule_outputExact(TestReporter reporter) throws Exception {
     List<String> queue = List.of(StreamingHarness.TRACK_A, StreamingHarness.TRACK_B);
     harness.server.faultInjector().setSchedule(Json.MAPPER.readTree(SCHEDULE));
     try {

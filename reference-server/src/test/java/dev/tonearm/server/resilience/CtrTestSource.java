@@ -10,9 +10,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The plaintext of an AES-256-CTR object read through its ciphertext source, at any byte offset:
- * block {@code i} uses counter {@code (iv + i) mod 2^128}, as the reference server encrypts. A
- * test stand-in for the SDK's licence-based decryption stage, which needs the DRM module that
- * depends on this one. Thread contract: one reading thread, as {@link ByteSource} requires.
+ * block {@code i} uses counter {@code (iv + i) mod 2^128}, as the reference server encrypts. A test
+ * stand-in for the SDK's licence-based decryption stage, which needs the DRM module that depends on
+ * this one. Thread contract: one reading thread, as {@link ByteSource} requires.
  */
 final class CtrTestSource implements ByteSource {
   private static final BigInteger TWO_TO_128 = BigInteger.ONE.shiftLeft(128);
@@ -28,17 +28,21 @@ final class CtrTestSource implements ByteSource {
   }
 
   /** Decrypts {@code bytes}, which start at object offset {@code position}, in place. */
-  static void decrypt(byte[] keyBytes, byte[] iv, long position, byte[] bytes, int offset, int length)
+  static void decrypt(
+      byte[] keyBytes, byte[] iv, long position, byte[] bytes, int offset, int length)
       throws IOException {
     try {
-      BigInteger counter = new BigInteger(1, iv).add(BigInteger.valueOf(position / 16)).mod(TWO_TO_128);
+      BigInteger counter =
+          new BigInteger(1, iv).add(BigInteger.valueOf(position / 16)).mod(TWO_TO_128);
       byte[] block = counter.toByteArray();
       byte[] counterBlock = new byte[16];
       int copy = Math.min(16, block.length);
       System.arraycopy(block, block.length - copy, counterBlock, 16 - copy, copy);
       Cipher cipher = Cipher.getInstance("AES/CTR/NoPadding");
       cipher.init(
-          Cipher.DECRYPT_MODE, new SecretKeySpec(keyBytes, "AES"), new IvParameterSpec(counterBlock));
+          Cipher.DECRYPT_MODE,
+          new SecretKeySpec(keyBytes, "AES"),
+          new IvParameterSpec(counterBlock));
       int skip = (int) (position % 16);
       if (skip > 0) {
         cipher.update(new byte[skip]);

@@ -31,8 +31,8 @@ final class ExpectedOutput {
           continue;
         }
         if (!stepDown.from().id().equals(rendition.id())) {
-          throw new AssertionError("step-down from " + stepDown.from().id() + " while playing "
-              + rendition.id());
+          throw new AssertionError(
+              "step-down from " + stepDown.from().id() + " while playing " + rendition.id());
         }
         parts.add(frames(harness, trackId, rendition, startFrame, stepDown.fromFrame()));
         rendition = stepDown.to();

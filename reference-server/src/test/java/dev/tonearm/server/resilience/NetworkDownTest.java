@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Network down on real sockets: every edge resets every connection, so the player waits with
- * exponential backoff and resumes by itself when the edges serve again. Retry delays run on a
- * fake scheduler that the test advances, so no test time is spent waiting for them.
+ * exponential backoff and resumes by itself when the edges serve again. Retry delays run on a fake
+ * scheduler that the test advances, so no test time is spent waiting for them.
  */
 class NetworkDownTest {
   private static final String TRACK = StreamingHarness.TRACK_A;
@@ -75,8 +75,7 @@ class NetworkDownTest {
         expectedDelays.add(reference.delayMs(attempt - 1));
         assertThat(scheduler.awaitPending(10_000)).isTrue();
         if (attempt == 1) {
-          events.await(
-              list -> list.contains("state WAITING_FOR_NETWORK"), "waiting state", 10_000);
+          events.await(list -> list.contains("state WAITING_FOR_NETWORK"), "waiting state", 10_000);
         }
         if (attempt < 4) {
           scheduler.advanceMs(30_000);
@@ -102,8 +101,7 @@ class NetworkDownTest {
       assertThat(events.errors()).isEmpty();
       assertThat(events.events())
           .containsSubsequence("state WAITING_FOR_NETWORK", "state PLAYING", "state ENDED");
-      assertThat(sink.samples())
-          .isEqualTo(ExpectedOutput.build(harness, List.of(TRACK), events));
+      assertThat(sink.samples()).isEqualTo(ExpectedOutput.build(harness, List.of(TRACK), events));
       assertThat(harness.firstBadByteSeenByDecoders(List.of(TRACK))).isEqualTo(-1);
     } finally {
       player.release();

@@ -7,13 +7,15 @@ import java.util.Arrays;
 /**
  * A real-time {@link AudioSink} that plays {@code speed} times faster than real time, modelling a
  * device with a buffer of 0.2 s of media: each write returns when at most that much written audio
- * remains unplayed. It keeps every sample, and measures stalls: wall time during which the sink waited for
- * data after it had caught up (an underrun at the device).
+ * remains unplayed. It keeps every sample, and measures stalls: wall time during which the sink
+ * waited for data after it had caught up (an underrun at the device).
  *
  * <p>Threading: the playback thread writes; tests read after playback ended.
  */
 final class PacedSink implements AudioSink {
-  /** Audio that the device keeps queued ahead of playback, like a hardware buffer: 0.2 s of media. */
+  /**
+   * Audio that the device keeps queued ahead of playback, like a hardware buffer: 0.2 s of media.
+   */
   private static final double DEVICE_BUFFER_SECONDS = 0.2;
 
   private final double speed;
@@ -59,7 +61,10 @@ final class PacedSink implements AudioSink {
       playedSeconds += (double) frames / format.sampleRateHz();
       playedNanos = (long) (playedSeconds / speed * 1e9);
       waitNanos =
-          startNanos + playedNanos - (long) (DEVICE_BUFFER_SECONDS / speed * 1e9) - System.nanoTime();
+          startNanos
+              + playedNanos
+              - (long) (DEVICE_BUFFER_SECONDS / speed * 1e9)
+              - System.nanoTime();
     }
     if (waitNanos > 0) {
       try {

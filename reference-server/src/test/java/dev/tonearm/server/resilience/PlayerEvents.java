@@ -13,7 +13,8 @@ final class PlayerEvents implements Player.Listener {
   record StepDown(String trackId, Rendition from, Rendition to, long fromFrame, long toFrame) {}
 
   /** One failover from an edge. */
-  record Failover(String trackId, int chunkIndex, String from, String to, PlaybackException error) {}
+  record Failover(
+      String trackId, int chunkIndex, String from, String to, PlaybackException error) {}
 
   private final List<String> events = new ArrayList<>();
   private final List<Rendition> selected = new ArrayList<>();
@@ -122,7 +123,8 @@ final class PlayerEvents implements Player.Listener {
   /** Waits until the queue ended or playback failed. */
   void awaitEndedOrError(long timeoutMs) throws InterruptedException {
     await(
-        events -> events.contains("state ENDED") || events.stream().anyMatch(e -> e.startsWith("error")),
+        events ->
+            events.contains("state ENDED") || events.stream().anyMatch(e -> e.startsWith("error")),
         "end of playback",
         timeoutMs);
   }

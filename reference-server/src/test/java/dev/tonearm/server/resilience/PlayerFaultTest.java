@@ -22,11 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
  * loopback sockets: the first request of the track on {@code edge-0} meets the fault. Each test
  * checks that playback ends without error and that the output equals a straight decode of the
  * rendition file sample for sample. It also checks that no byte other than the origin's reached
- * decryption (and so decoding), and that the player reacted as the fault requires (failover with the right reason,
- * or none).
+ * decryption (and so decoding), and that the player reacted as the fault requires (failover with
+ * the right reason, or none).
  *
- * <p>The chunk timeout is 1 s instead of 3 s to keep the tests short. The sink is not real-time,
- * so there are no bitrate switches here.
+ * <p>The chunk timeout is 1 s instead of 3 s to keep the tests short. The sink is not real-time, so
+ * there are no bitrate switches here.
  */
 class PlayerFaultTest {
   private static final String TRACK = StreamingHarness.TRACK_A;

@@ -4,11 +4,10 @@ import dev.tonearm.core.decode.ByteSource;
 import java.io.IOException;
 
 /**
- * Wraps the byte source that a decryption stage reads and records, for every object position,
- * the byte that was handed to it, so that a test can prove that only verified bytes reached
- * decryption and, through it, decoding.
- * Thread contract: one reading thread, as {@link ByteSource} requires; the checks run after the
- * reader is done.
+ * Wraps the byte source that a decryption stage reads and records, for every object position, the
+ * byte that was handed to it, so that a test can prove that only verified bytes reached decryption
+ * and, through it, decoding. Thread contract: one reading thread, as {@link ByteSource} requires;
+ * the checks run after the reader is done.
  */
 final class RecordingByteSource implements ByteSource {
   private final ByteSource delegate;

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Bitrate step-down on real sockets. Once track A plays, both edges stall every request for its
- * 160 kbit/s rendition. The buffer drains below 5 s, so the player switches the rest of the track
- * to the 96 kbit/s rendition at the current position. Track B then starts at 160 kbit/s
- * again. The sink is real-time at 8 times real speed.
+ * Bitrate step-down on real sockets. Once track A plays, both edges stall every request for its 160
+ * kbit/s rendition. The buffer drains below 5 s, so the player switches the rest of the track to
+ * the 96 kbit/s rendition at the current position. Track B then starts at 160 kbit/s again. The
+ * sink is real-time at 8 times real speed.
  */
 class StepDownTest {
   @TempDir static Path tempDir;

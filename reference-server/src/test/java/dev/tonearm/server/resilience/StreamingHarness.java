@@ -2,19 +2,18 @@ package dev.tonearm.server.resilience;
 
 import dev.tonearm.core.PlaybackException;
 import dev.tonearm.core.api.TonearmClient;
-import dev.tonearm.core.player.ContentDecryption;
-import dev.tonearm.server.catalog.Rendition;
-import dev.tonearm.server.drm.ContentKey;
-import dev.tonearm.server.drm.DrmServiceException;
-import java.util.HexFormat;
 import dev.tonearm.core.decode.Decoder;
 import dev.tonearm.core.decode.DecoderException;
 import dev.tonearm.core.decode.FileByteSource;
 import dev.tonearm.core.decode.PcmBuffer;
 import dev.tonearm.core.decode.vorbis.VorbisDecoder;
+import dev.tonearm.core.player.ContentDecryption;
 import dev.tonearm.core.player.DecoderFactory;
 import dev.tonearm.server.ReferenceServer;
 import dev.tonearm.server.TestServers;
+import dev.tonearm.server.catalog.Rendition;
+import dev.tonearm.server.drm.ContentKey;
+import dev.tonearm.server.drm.DrmServiceException;
 import dev.tonearm.server.http.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,16 +21,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A reference server with the demo catalog and fault injection, and the parts that resilience
- * tests use around it. These are a logged-in client, a decryption stage that records the
- * ciphertext it was handed, and reference decodes of the rendition files straight from the data
- * directory. The server stores every object encrypted, so the players here decrypt with the
- * track's content key taken from the server's key management. Thread-safe for the
- * calls tests make; the decoder factory is called on the playback thread.
+ * A reference server with the demo catalog and fault injection, and the parts that resilience tests
+ * use around it. These are a logged-in client, a decryption stage that records the ciphertext it
+ * was handed, and reference decodes of the rendition files straight from the data directory. The
+ * server stores every object encrypted, so the players here decrypt with the track's content key
+ * taken from the server's key management. Thread-safe for the calls tests make; the decoder factory
+ * is called on the playback thread.
  */
 final class StreamingHarness implements AutoCloseable {
   static final String ADMIN_TOKEN = "resilience-admin-token-0123456789";
@@ -72,19 +72,21 @@ final class StreamingHarness implements AutoCloseable {
     return (codec, source) -> {
       if (!"vorbis".equals(codec)) {
         throw new DecoderException(
-            DecoderException.Reason.UNSUPPORTED_FORMAT, "test factory decodes vorbis only: " + codec);
+            DecoderException.Reason.UNSUPPORTED_FORMAT,
+            "test factory decodes vorbis only: " + codec);
       }
       return new VorbisDecoder(source);
     };
   }
 
   /**
-   * Returns a decryption stage that records every ciphertext byte handed to it, through a
-   * {@link RecordingByteSource}, and decrypts with the server's copy of the content key.
+   * Returns a decryption stage that records every ciphertext byte handed to it, through a {@link
+   * RecordingByteSource}, and decrypts with the server's copy of the content key.
    */
   ContentDecryption recordingDecryption() {
     return (manifest, rendition, ciphertext) -> {
-      RecordingByteSource recording = new RecordingByteSource(ciphertext, (int) ciphertext.length());
+      RecordingByteSource recording =
+          new RecordingByteSource(ciphertext, (int) ciphertext.length());
       synchronized (sources) {
         sources.add(recording);
       }
@@ -117,9 +119,9 @@ final class StreamingHarness implements AutoCloseable {
   }
 
   /**
-   * Returns the first position, over every decryption stage opened, where a ciphertext byte
-   * handed to it differs from the origin file of the rendition of the same size, or -1 when all
-   * matched. Decoders read only what these stages return.
+   * Returns the first position, over every decryption stage opened, where a ciphertext byte handed
+   * to it differs from the origin file of the rendition of the same size, or -1 when all matched.
+   * Decoders read only what these stages return.
    */
   long firstBadByteSeenByDecoders(List<String> trackIds) throws IOException {
     for (RecordingByteSource source : sources()) {

@@ -3,13 +3,12 @@ package dev.tonearm.core.source;
 import java.util.Random;
 
 /**
- * Retry delays that grow exponentially, with full jitter: the delay before retry {@code n}
- * (counted from 0) is drawn uniformly from {@code [0, min(maxDelayMs, baseDelayMs * 2^n)]}. Full
- * jitter spreads the retries of many clients that lost the network at the same moment, so they do
- * not come back in step (Brooker, "Exponential Backoff And Jitter", AWS Architecture Blog, 2015).
+ * Retry delays that grow exponentially, with full jitter: the delay before retry {@code n} (counted
+ * from 0) is drawn uniformly from {@code [0, min(maxDelayMs, baseDelayMs * 2^n)]}. Full jitter
+ * spreads the retries of many clients that lost the network at the same moment, so they do not come
+ * back in step (Brooker, "Exponential Backoff And Jitter", AWS Architecture Blog, 2015).
  *
- * <p>Threading: thread-safe when the injected {@link Random} is, which {@code java.util.Random}
- * is.
+ * <p>Threading: thread-safe when the injected {@link Random} is, which {@code java.util.Random} is.
  */
 public final class ExponentialBackoff {
   /** Upper bound of the first delay: 500 ms. */

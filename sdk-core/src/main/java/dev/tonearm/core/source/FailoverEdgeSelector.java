@@ -15,9 +15,9 @@ import java.util.Objects;
  *
  * <p>Rules of {@link #selectEdge}: the preferred edge while it is not excluded; otherwise the first
  * edge after it in manifest order (wrapping) that is not excluded, which becomes preferred;
- * otherwise, when every edge is excluded, the one whose exclusion ends first. A success on an
- * edge lifts its exclusion. {@link ChunkLoader} ends a failover round when the selector returns an
- * edge already tried for the chunk in that round.
+ * otherwise, when every edge is excluded, the one whose exclusion ends first. A success on an edge
+ * lifts its exclusion. {@link ChunkLoader} ends a failover round when the selector returns an edge
+ * already tried for the chunk in that round.
  *
  * <p>Threading: thread-safe; state is guarded by this.
  */

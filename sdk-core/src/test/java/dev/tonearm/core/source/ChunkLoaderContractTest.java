@@ -33,11 +33,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Contract of the chunk loader with CDN edges, against WireMock stubs on loopback: token refresh
- * on 401, failover on 5xx, exact range requests and {@code Content-Range} checks, and rejection of
- * a corrupted body. WireMock replaces the edges because these cases need responses that the
- * reference server never sends on its own (a wrong {@code Content-Range}, a refreshed token that is
- * rejected again).
+ * Contract of the chunk loader with CDN edges, against WireMock stubs on loopback: token refresh on
+ * 401, failover on 5xx, exact range requests and {@code Content-Range} checks, and rejection of a
+ * corrupted body. WireMock replaces the edges because these cases need responses that the reference
+ * server never sends on its own (a wrong {@code Content-Range}, a refreshed token that is rejected
+ * again).
  */
 class ChunkLoaderContractTest {
   private static final int CHUNK_BYTES = 2048;
@@ -266,7 +266,8 @@ class ChunkLoaderContractTest {
               .willReturn(
                   aResponse()
                       .withStatus(206)
-                      .withHeader("Content-Range", "bytes " + start + "-" + end + "/" + OBJECT_BYTES)
+                      .withHeader(
+                          "Content-Range", "bytes " + start + "-" + end + "/" + OBJECT_BYTES)
                       .withBody(slice(i))));
     }
   }
