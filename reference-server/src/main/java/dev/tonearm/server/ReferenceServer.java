@@ -11,6 +11,16 @@ import dev.tonearm.server.api.ApiHandler;
 import dev.tonearm.server.api.AuthRoutes;
 import dev.tonearm.server.api.CatalogRoutes;
 import dev.tonearm.server.api.DrmRoutes;
+import dev.tonearm.server.api.OfflineRoutes;
+import dev.tonearm.server.auth.TierAccountDirectory;
+import dev.tonearm.server.catalog.CatalogObjectLocator;
+import dev.tonearm.server.drm.DeviceKeyIssuer;
+import dev.tonearm.server.drm.RegistryDeviceDirectory;
+import dev.tonearm.server.offline.FileOfflineStore;
+import dev.tonearm.server.offline.LicenceExpiryPolicy;
+import dev.tonearm.server.offline.OfflineHttpApi;
+import dev.tonearm.server.offline.OfflineService;
+import java.util.function.Supplier;
 import dev.tonearm.server.api.Router;
 import dev.tonearm.server.auth.AuthService;
 import dev.tonearm.server.auth.JsonFileAccountRepository;
@@ -247,6 +257,8 @@ public final class ReferenceServer implements AutoCloseable {
     AuthRoutes.register(routes, authService);
     CatalogRoutes.register(routes, catalog, () -> edgeUrls);
     DrmRoutes.register(routes, deviceRegistry, licenceService);
+    OfflineRoutes.register(
+        routes, new OfflineHttpApi(openOffline(dataDirectory, accounts, () -> edgeUrls)));
     for (Consumer<Router.Builder> extension : routeExtensions) {
       extension.accept(routes);
     }
@@ -270,6 +282,25 @@ public final class ReferenceServer implements AutoCloseable {
     for (HttpListener listener : edgeListeners) {
       log.info("{} listening on {}", listener.name(), listener.baseUrl());
     }
+  }
+
+  private OfflineService openOffline(
+      DataDirectory dataDirectory,
+      JsonFileAccountRepository accounts,
+      Supplier<List<String>> edgeUrls)
+      throws IOException {
+    Path offlineDir = dataDirectory.offlineDir();
+    Files.createDirectories(offlineDir);
+    CatalogObjectLocator locator = new CatalogObjectLocator(catalog, edgeUrls);
+    return OfflineService.builder()
+        .accountDirectory(new TierAccountDirectory(accounts))
+        .deviceDirectory(new RegistryDeviceDirectory(deviceRegistry))
+        .objectLocator(locator)
+        .keyIssuer(new DeviceKeyIssuer(keyManagement, deviceRegistry, locator))
+        .store(new FileOfflineStore(offlineDir.resolve("accounts")))
+        .expirySecret(LicenceExpiryPolicy.loadOrCreateSecret(offlineDir.resolve("expiry-secret")))
+        .clock(config.clock)
+        .build();
   }
 
   private void openDrm(DataDirectory dataDirectory) throws IOException {
