@@ -145,6 +145,7 @@ public final class Player {
     EdgeSelector edgeSelector;
     long maxRetainedBytes = ChunkLoader.DEFAULT_MAX_RETAINED_BYTES;
     ContentDecryption contentDecryption;
+    OfflineSource offlineSource;
 
     /** Sets the API client, whose session also authorizes edge requests. Required. */
     public Builder setClient(TonearmClient client) {
@@ -270,6 +271,15 @@ public final class Player {
      */
     public Builder setContentDecryption(ContentDecryption contentDecryption) {
       this.contentDecryption = contentDecryption;
+      return this;
+    }
+
+    /**
+     * Sets the stored tracks that play without network, or null for none. Default none. The
+     * player asks this source first for every track; see {@link OfflineSource}.
+     */
+    public Builder setOfflineSource(OfflineSource offlineSource) {
+      this.offlineSource = offlineSource;
       return this;
     }
 
