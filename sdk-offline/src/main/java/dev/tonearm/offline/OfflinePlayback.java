@@ -78,6 +78,9 @@ public final class OfflinePlayback implements OfflineSource {
       }
       DeviceKey key = catalog.getKey(trackId);
       return new StoredTrack(manifest, rendition, decrypting(trackId, encryption, key));
+    } catch (PlaybackException e) {
+      // PlaybackException is an IOException; keep its own reason.
+      throw e;
     } catch (OfflineException e) {
       throw storage(trackId, e.getMessage(), e);
     } catch (IOException e) {
