@@ -82,7 +82,8 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>{@link #start()} opens the key management service and the device registry, encrypts the plain
+ * <p>{@link #start()} opens the key management service, the device registry and the offline
+ * service's store ({@link DataDirectory#offlineDir()}), encrypts the plain
  * objects of a data directory written before objects were encrypted ({@link
  * PlainObjectMigration}), seeds the demo accounts (idempotent) and, on the first start of a data
  * directory, the demo catalog; then it binds the edges and the API. {@link #close()} stops

@@ -63,7 +63,8 @@ class OfflinePlaybackAcceptanceTest {
   /** Hang guard for downloads and playback; both take seconds on loopback. */
   private static final long TIMEOUT_S = 300;
 
-  private static final byte[] APP_SIGNATURE = "tonearm-offline-e2e".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] APP_SIGNATURE =
+      "tonearm-offline-e2e".getBytes(StandardCharsets.UTF_8);
 
   @TempDir Path dir;
 

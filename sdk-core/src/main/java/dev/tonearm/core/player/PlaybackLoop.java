@@ -495,7 +495,8 @@ final class PlaybackLoop implements Runnable {
 
   /**
    * Fetches the manifest, chooses the rendition, opens its stream and, for an encrypted rendition,
-   * the decrypting source over it. Any thread.
+   * the decrypting source over it. A track that the offline source stores is prepared from it
+   * instead, with no request. Any thread.
    */
   private void prepare(PreparedTrack track) throws PlaybackException {
     if (offlineSource != null && prepareStored(track)) {
@@ -541,7 +542,8 @@ final class PlaybackLoop implements Runnable {
     }
     track.manifest = stored.manifest();
     track.rendition = stored.rendition();
-    TrackStream stream = TrackStream.local(stored.manifest(), stored.rendition(), stored.plaintext());
+    TrackStream stream =
+        TrackStream.local(stored.manifest(), stored.rendition(), stored.plaintext());
     track.source = stream.source();
     track.stream = stream;
     return true;

@@ -45,8 +45,8 @@ class PlayerOfflineSourceTest {
   @BeforeEach
   void start() throws Exception {
     origin = TestOrigin.start(1);
-    // The origin knows t-stored only to build its manifest JSON; the test then checks that
-    // playback never requests it.
+    // The origin serves t-stored only so that the test can build its manifest JSON. The tests
+    // check that playback never requests it.
     origin.addTrack(
         "t-stored",
         stored.durationMs(),
@@ -73,7 +73,7 @@ class PlayerOfflineSourceTest {
   }
 
   @Test
-  void storedTrack_playsFromSource_streamedTrackStillStreams() throws Exception {
+  void queue_storedAndStreamed_bothPlay() throws Exception {
     CapturingSink sink = CapturingSink.immediate();
     RecordingListener listener = new RecordingListener();
     StoredSource source = new StoredSource();
