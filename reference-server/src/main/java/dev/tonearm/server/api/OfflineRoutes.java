@@ -19,7 +19,7 @@ import java.io.UncheckedIOException;
  *
  * <p>NOTE: the API listener rejects bodies over {@code maxRequestBodyBytes} (64 KiB by default)
  * before these routes run, so {@link OfflineHttpApi#MAX_BODY_BYTES} (2 MiB) applies only with a
- * larger listener limit. A refresh that lists more than about 3,000 held tracks of 20-character
+ * larger listener limit. A refresh that lists more than about 2,800 held tracks of 20-character
  * ids exceeds 64 KiB and gets 413 {@code PAYLOAD_TOO_LARGE}.
  */
 public final class OfflineRoutes {
