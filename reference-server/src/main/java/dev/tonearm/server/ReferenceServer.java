@@ -11,6 +11,16 @@ import dev.tonearm.server.api.ApiHandler;
 import dev.tonearm.server.api.AuthRoutes;
 import dev.tonearm.server.api.CatalogRoutes;
 import dev.tonearm.server.api.DrmRoutes;
+import dev.tonearm.server.api.OfflineRoutes;
+import dev.tonearm.server.auth.TierAccountDirectory;
+import dev.tonearm.server.catalog.CatalogObjectLocator;
+import dev.tonearm.server.drm.DeviceKeyIssuer;
+import dev.tonearm.server.drm.RegistryDeviceDirectory;
+import dev.tonearm.server.offline.FileOfflineStore;
+import dev.tonearm.server.offline.LicenceExpiryPolicy;
+import dev.tonearm.server.offline.OfflineHttpApi;
+import dev.tonearm.server.offline.OfflineService;
+import java.util.function.Supplier;
 import dev.tonearm.server.api.Router;
 import dev.tonearm.server.auth.AuthService;
 import dev.tonearm.server.auth.JsonFileAccountRepository;
@@ -74,7 +84,8 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>{@link #start()} opens the key management service and the device registry, encrypts the plain
+ * <p>{@link #start()} opens the key management service, the device registry and the offline
+ * service's store ({@link DataDirectory#offlineDir()}), encrypts the plain
  * objects of a data directory written before objects were encrypted ({@link
  * PlainObjectMigration}), seeds the demo accounts (idempotent) and, on the first start of a data
  * directory, the demo catalog; then it binds the edges and the API. {@link #close()} stops
@@ -263,6 +274,8 @@ public final class ReferenceServer implements AutoCloseable {
       log.warn("fault injection is enabled: the admin API can make the edges fail");
     }
     DrmRoutes.register(routes, deviceRegistry, licenceService);
+    OfflineRoutes.register(
+        routes, new OfflineHttpApi(openOffline(dataDirectory, accounts, () -> edgeUrls)));
     for (Consumer<Router.Builder> extension : routeExtensions) {
       extension.accept(routes);
     }
@@ -286,6 +299,25 @@ public final class ReferenceServer implements AutoCloseable {
     for (HttpListener listener : edgeListeners) {
       log.info("{} listening on {}", listener.name(), listener.baseUrl());
     }
+  }
+
+  private OfflineService openOffline(
+      DataDirectory dataDirectory,
+      JsonFileAccountRepository accounts,
+      Supplier<List<String>> edgeUrls)
+      throws IOException {
+    Path offlineDir = dataDirectory.offlineDir();
+    Files.createDirectories(offlineDir);
+    CatalogObjectLocator locator = new CatalogObjectLocator(catalog, edgeUrls);
+    return OfflineService.builder()
+        .accountDirectory(new TierAccountDirectory(accounts))
+        .deviceDirectory(new RegistryDeviceDirectory(deviceRegistry))
+        .objectLocator(locator)
+        .keyIssuer(new DeviceKeyIssuer(keyManagement, deviceRegistry, locator))
+        .store(new FileOfflineStore(offlineDir.resolve("accounts")))
+        .expirySecret(LicenceExpiryPolicy.loadOrCreateSecret(offlineDir.resolve("expiry-secret")))
+        .clock(config.clock)
+        .build();
   }
 
   private void openDrm(DataDirectory dataDirectory) throws IOException {

@@ -115,6 +115,12 @@ public class PlaybackException extends IOException {
    */
   public static final String ERROR_CACHE_DIRECTORY = "ERROR_CACHE_DIRECTORY";
 
+  /**
+   * A track stored for offline playback cannot be opened: its file, manifest or key is missing or
+   * unreadable, or it is no longer playable offline.
+   */
+  public static final String ERROR_OFFLINE_STORAGE = "ERROR_OFFLINE_STORAGE";
+
   /** The operation stopped because the source or player was closed or the thread interrupted. */
   public static final String ERROR_CANCELLED = "ERROR_CANCELLED";
 

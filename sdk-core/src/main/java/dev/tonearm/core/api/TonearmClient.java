@@ -234,6 +234,32 @@ public final class TonearmClient {
     return url.build();
   }
 
+  /**
+   * Parses a manifest in the JSON form of {@code GET /v1/tracks/{id}/manifest}, for example one
+   * stored with an offline download. Unknown fields are ignored, as in {@link #manifest}.
+   *
+   * @throws PlaybackException {@link PlaybackException#ERROR_MANIFEST_INVALID} when {@code json}
+   *     is not such a manifest
+   */
+  public static Manifest parseManifest(byte[] json) throws PlaybackException {
+    ObjectMapper parser =
+        new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION.mappedFeature(), false);
+    Manifest manifest;
+    try {
+      manifest = parser.readValue(json, Manifest.class);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new PlaybackException(
+          PlaybackException.ERROR_MANIFEST_INVALID, "stored manifest is not valid: " + e, e);
+    }
+    if (manifest == null) {
+      throw new PlaybackException(
+          PlaybackException.ERROR_MANIFEST_INVALID, "stored manifest is JSON null");
+    }
+    return manifest;
+  }
+
   private <T> T get(HttpUrl url, Class<T> type) throws PlaybackException {
     Request request = new Request.Builder().url(url).get().build();
     return execute(authenticatedClient, request, type);

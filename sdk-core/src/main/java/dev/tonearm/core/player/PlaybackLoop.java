@@ -43,6 +43,7 @@ final class PlaybackLoop implements Runnable {
   private final AudioSink sink;
   private final DecoderFactory decoderFactory;
   private final ContentDecryption contentDecryption;
+  private final OfflineSource offlineSource;
   private final Quality quality;
   private final double normalizationTargetLufs;
   private final PcmProcessor processor;
@@ -116,6 +117,7 @@ final class PlaybackLoop implements Runnable {
     this.sink = builder.sink;
     this.decoderFactory = builder.decoderFactory;
     this.contentDecryption = builder.contentDecryption;
+    this.offlineSource = builder.offlineSource;
     this.quality = builder.quality;
     this.normalizationTargetLufs = builder.normalizationTargetLufs;
     this.processor = builder.pcmProcessor;
@@ -626,9 +628,13 @@ final class PlaybackLoop implements Runnable {
 
   /**
    * Fetches the manifest, chooses the rendition, opens its stream and, for an encrypted rendition,
-   * the decrypting source over it. Any thread.
+   * the decrypting source over it. A track that the offline source stores is prepared from it
+   * instead, with no request. Any thread.
    */
   private void prepare(PreparedTrack track) throws PlaybackException {
+    if (offlineSource != null && prepareStored(track)) {
+      return;
+    }
     Manifest manifest = client.manifest(track.trackId);
     track.manifest = manifest;
     Rendition rendition = qualitySelector.select(manifest, quality, bandwidthMeter.estimateBps());
@@ -656,6 +662,24 @@ final class PlaybackLoop implements Runnable {
     }
     track.source = source;
     track.stream = stream;
+  }
+
+  /**
+   * Prepares {@code track} from the offline source, or returns false when the source does not
+   * store it. Any thread.
+   */
+  private boolean prepareStored(PreparedTrack track) throws PlaybackException {
+    OfflineSource.StoredTrack stored = offlineSource.open(track.trackId);
+    if (stored == null) {
+      return false;
+    }
+    track.manifest = stored.manifest();
+    track.rendition = stored.rendition();
+    TrackStream stream =
+        TrackStream.local(stored.manifest(), stored.rendition(), stored.plaintext());
+    track.source = stream.source();
+    track.stream = stream;
+    return true;
   }
 
   private void openDecoder(PreparedTrack track) throws IOException {

@@ -193,6 +193,7 @@ public final class Player {
     boolean bitrateStepDown = true;
     int maxRetries = Integer.MAX_VALUE;
     ContentDecryption contentDecryption;
+    OfflineSource offlineSource;
 
     /** Sets the API client, whose session also authorizes edge requests. Required. */
     public Builder setClient(TonearmClient client) {
@@ -374,6 +375,15 @@ public final class Player {
      */
     public Builder setContentDecryption(ContentDecryption contentDecryption) {
       this.contentDecryption = contentDecryption;
+      return this;
+    }
+
+    /**
+     * Sets the stored tracks that play without network, or null for none. Default none. The
+     * player asks this source first for every track; see {@link OfflineSource}.
+     */
+    public Builder setOfflineSource(OfflineSource offlineSource) {
+      this.offlineSource = offlineSource;
       return this;
     }
 
