@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.util.Optional;
 import dev.tonearm.server.api.ApiDispatcher;
 import dev.tonearm.server.api.ApiHandler;
+import dev.tonearm.server.api.AdminIngestRoutes;
 import dev.tonearm.server.api.AuthRoutes;
 import dev.tonearm.server.api.CatalogRoutes;
 import dev.tonearm.server.api.DrmRoutes;
@@ -271,6 +272,7 @@ public final class ReferenceServer implements AutoCloseable {
     CatalogRoutes.register(routes, catalog, () -> edgeUrls);
     if (faultInjector != null) {
       FaultAdminRoutes.register(routes, faultInjector, config.adminToken);
+      AdminIngestRoutes.register(routes, ingestService, config.adminToken);
       log.warn("fault injection is enabled: the admin API can make the edges fail");
     }
     DrmRoutes.register(routes, deviceRegistry, licenceService);

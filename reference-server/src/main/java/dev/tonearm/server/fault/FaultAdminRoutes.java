@@ -79,7 +79,8 @@ public final class FaultAdminRoutes {
     return body;
   }
 
-  private static RouteHandler admin(String adminToken, RouteHandler handler) {
+  /** Wraps {@code handler} so that it runs only for a request that carries the admin token. */
+  public static RouteHandler admin(String adminToken, RouteHandler handler) {
     return request -> {
       requireAdmin(request, adminToken);
       return handler.handle(request);
