@@ -1,0 +1,520 @@
+package dev.tonearm.bench;
+
+import dev.tonearm.core.api.InMemoryTokenStore;
+import dev.tonearm.core.api.Manifest;
+import dev.tonearm.core.api.Rendition;
+import dev.tonearm.core.api.TonearmClient;
+import dev.tonearm.core.cache.StreamCache;
+import dev.tonearm.core.sink.NullSink;
+import dev.tonearm.server.ReferenceServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import okhttp3.OkHttpClient;
+
+/**
+ * End-to-end playback figures over loopback: time to first audio, the join between two queued
+ * tracks, CPU time per minute of playback and heap, with an embedded {@link ReferenceServer} and
+ * the SDK {@code Player} at {@code Quality.VERY_HIGH} (the 320 kbps Vorbis rendition).
+ *
+ * <ul>
+ *   <li>Cold start: {@code play()} to the entry of the first sink {@code write} with frames, for a
+ *       new {@code Player}, a new {@code OkHttpClient} (no open connection), a new empty {@link
+ *       StreamCache} folder and the logged-in session's tokens. The first play in the JVM is
+ *       reported apart from the measured plays. A second series keeps one client, so its
+ *       connections stay open, and builds only a new player and cache.
+ *   <li>Transition: a new player plays the first two demo tracks into a {@link TransitionProbe},
+ *       which finds the gap in frames at the join and the time from the first track's last frame
+ *       to the second's first. The paced series runs as fast as possible until the last {@code
+ *       --pace-lead-seconds} of the first track and then at {@code --pace-speed} times real time,
+ *       so the prefetch has a tenth of the time that a sound device gives it; the unpaced series
+ *       never waits. A transition counts as prefetched when the second track's decoder was created
+ *       before the first track's last frame was written.
+ *   <li>Steady state: child JVMs running {@link SteadyStatePlayback} against this server, so that
+ *       CPU time and heap belong to the client alone.
+ * </ul>
+ *
+ * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar dev.tonearm.bench.PlaybackBenchmark
+ * [--plays 50] [--warmup 3] [--transition-plays 50] [--unpaced-transition-plays 10]
+ * [--pace-speed 10] [--pace-lead-seconds 40] [--device-buffer-ms 100] [--heap-limits-mb 32,16]
+ * [--max-minutes 30]
+ * [--data-dir DIR]}. Without {@code --data-dir} the server seeds a temporary folder, which needs
+ * {@code oggenc}, and deletes it at the end. Each series stops early, saying so, when the time
+ * budget runs out. Only loopback addresses are used.
+ */
+public final class PlaybackBenchmark {
+  private static final long CACHE_MAX_BYTES = 64L * 1024 * 1024;
+  private static final long FIRST_FRAME_TIMEOUT_MS = 30_000;
+  private static final long TRANSITION_TIMEOUT_MS = 5 * 60_000;
+  private static final long CHILD_TIMEOUT_MS = 15 * 60_000;
+  private static final int HEAD_FRAMES = 2048;
+  private static final double CHILD_PACE_SPEED = 10;
+  private static final int CHILD_FAST_ROUNDS = 3;
+  private static final long CHILD_GC_SAMPLE_MS = 1_000;
+
+  private final Options options;
+  private final long deadlineNanos;
+  private final Path work;
+  private ReferenceServer server;
+  private InMemoryTokenStore tokens;
+  private TonearmClient sharedClient;
+  private List<String> trackIds;
+  private ReferencePcm reference;
+
+  private PlaybackBenchmark(Options options, Path work) {
+    this.options = options;
+    this.work = work;
+    this.deadlineNanos = System.nanoTime() + TimeUnit.MINUTES.toNanos(options.maxMinutes);
+  }
+
+  public static void main(String[] args) throws Exception {
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    Options options = Options.parse(args);
+    Path work = Files.createTempDirectory("tonearm-playback-bench");
+    try {
+      new PlaybackBenchmark(options, work).run();
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  private void run() throws Exception {
+    printEnvironment();
+    Path dataDir = options.dataDir != null ? options.dataDir : work.resolve("server");
+    long startNanos = System.nanoTime();
+    server =
+        ReferenceServer.builder()
+            .dataDir(dataDir)
+            .apiPort(0)
+            .edgeCount(2)
+            .passwordHashIterations(1_000)
+            .accessTokenTtl(Duration.ofHours(4))
+            .build()
+            .start();
+    try {
+      System.out.printf(
+          Locale.ROOT,
+          "server: started in %.1f s at %s, edges %s%n",
+          (System.nanoTime() - startNanos) / 1e9,
+          server.apiUrl(),
+          server.edgeUrls());
+      tokens = new InMemoryTokenStore();
+      sharedClient = TonearmClient.builder().setBaseUrl(server.apiUrl()).setTokenStore(tokens)
+          .build();
+      sharedClient.login(
+          ReferenceServer.DEMO_PREMIUM_USERNAME, ReferenceServer.DEMO_PREMIUM_PASSWORD);
+      trackIds = sharedClient.demoPlaylist().trackIds().subList(0, 2);
+
+      ColdPlay first = playCold(true);
+      System.out.println();
+      System.out.printf(
+          Locale.ROOT,
+          "first play in this JVM (fresh client, player and cache): first audio %.1f ms,"
+              + " manifest and stream ready %.1f ms%n",
+          first.firstAudioNanos / 1e6,
+          first.decoderOpenNanos / 1e6);
+
+      prepareReference();
+      runColdSeries("cold start, new connections", true);
+      runColdSeries("cold start, open connections", false);
+      runTransitionSeries("transition, paced", true, options.transitionPlays);
+      runTransitionSeries("transition, unpaced", false, options.unpacedTransitionPlays);
+      runSteadyState();
+    } finally {
+      server.close();
+    }
+  }
+
+  private void prepareReference() throws IOException {
+    Manifest first = sharedClient.manifest(trackIds.get(0));
+    Manifest second = sharedClient.manifest(trackIds.get(1));
+    Rendition firstRendition = vorbis320(first);
+    Rendition secondRendition = vorbis320(second);
+    reference =
+        ReferencePcm.decode(
+            sharedClient, first, firstRendition, second, secondRendition, work, HEAD_FRAMES);
+    System.out.printf(
+        Locale.ROOT,
+        "tracks: %s (%.1f s, %d bytes) then %s (%.1f s, %d bytes), %d kbps Vorbis, %s;"
+            + " second track audible from frame %d%n",
+        first.trackId(),
+        reference.firstTrackFrames() / (double) reference.format().sampleRateHz(),
+        firstRendition.sizeBytes(),
+        second.trackId(),
+        second.durationMs() / 1000.0,
+        secondRendition.sizeBytes(),
+        firstRendition.bitrateKbps(),
+        reference.format(),
+        reference.secondTrackHeadOffsetFrames());
+  }
+
+  private static Rendition vorbis320(Manifest manifest) throws IOException {
+    for (Rendition rendition : manifest.renditions()) {
+      if (Rendition.CODEC_VORBIS.equals(rendition.codec()) && rendition.bitrateKbps() == 320) {
+        return rendition;
+      }
+    }
+    throw new IOException(
+        "track " + manifest.trackId() + " has no 320 kbps Vorbis rendition; is oggenc installed?");
+  }
+
+  // Cold start.
+
+  private record ColdPlay(long firstAudioNanos, long decoderOpenNanos, int bitrateKbps) {}
+
+  private void runColdSeries(String title, boolean newConnections) throws Exception {
+    for (int i = 0; i < options.warmup && !outOfTime(); i++) {
+      playCold(newConnections);
+    }
+    List<ColdPlay> plays = new ArrayList<>();
+    while (plays.size() < options.plays && !outOfTime()) {
+      plays.add(playCold(newConnections));
+    }
+    long[] firstAudio = plays.stream().mapToLong(ColdPlay::firstAudioNanos).sorted().toArray();
+    long[] ready = plays.stream().mapToLong(ColdPlay::decoderOpenNanos).sorted().toArray();
+    long other = plays.stream().filter(p -> p.bitrateKbps != 320).count();
+    System.out.println();
+    System.out.printf(
+        Locale.ROOT, "%s: %d plays after %d warm-up plays%s%n", title, plays.size(),
+        options.warmup, plays.size() < options.plays ? " (time budget reached)" : "");
+    printDistribution("  play() to first frame at the sink", firstAudio);
+    printDistribution("  play() to manifest and stream ready", ready);
+    System.out.printf(Locale.ROOT, "  plays on a rendition other than 320 kbps: %d%n", other);
+  }
+
+  /** Plays the first demo track until its first frame reaches the sink. */
+  private ColdPlay playCold(boolean newConnections) throws Exception {
+    Path cacheDir = Files.createTempDirectory(work, "cache-");
+    OkHttpClient http = newConnections ? new OkHttpClient() : null;
+    try (StreamCache cache = StreamCache.open(cacheDir, CACHE_MAX_BYTES)) {
+      TonearmClient client =
+          newConnections
+              ? TonearmClient.builder()
+                  .setBaseUrl(server.apiUrl())
+                  .setHttpClient(http)
+                  .setTokenStore(tokens)
+                  .build()
+              : sharedClient;
+      RecordingSink sink = RecordingSink.unpaced(new NullSink());
+      InstrumentedPlayer player = new InstrumentedPlayer(client, sink, cache);
+      long startNanos;
+      try {
+        startNanos = System.nanoTime();
+        player.player().play(trackIds.get(0));
+        if (!sink.awaitFirstFrame(FIRST_FRAME_TIMEOUT_MS)) {
+          throw new IllegalStateException(
+              "no frame within " + FIRST_FRAME_TIMEOUT_MS + " ms; player error: "
+                  + player.error());
+        }
+      } finally {
+        player.close();
+      }
+      Rendition rendition = player.rendition(trackIds.get(0));
+      return new ColdPlay(
+          sink.firstFrameNanos() - startNanos,
+          player.decoderOpenNanos().get(0) - startNanos,
+          rendition == null ? -1 : rendition.bitrateKbps());
+    } finally {
+      if (http != null) {
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+      }
+      deleteTree(cacheDir);
+    }
+  }
+
+  // Transition.
+
+  private record Transition(
+      TransitionProbe.Result result,
+      boolean prefetched,
+      boolean both320,
+      int underruns,
+      long maxDryNanos) {}
+
+  private void runTransitionSeries(String title, boolean paced, int count) throws Exception {
+    if (count == 0) {
+      return;
+    }
+    List<Transition> plays = new ArrayList<>();
+    while (plays.size() < count && !outOfTime()) {
+      plays.add(playTransition(paced));
+    }
+    System.out.println();
+    System.out.printf(
+        Locale.ROOT, "%s: %d two-track plays%s%n", title, plays.size(),
+        plays.size() < count ? " (time budget reached)" : "");
+    if (paced) {
+      System.out.printf(
+          Locale.ROOT,
+          "  sink paced at %.0fx real time with a %d ms device buffer over the last %d s of"
+              + " the first track%n",
+          options.paceSpeed,
+          options.deviceBufferMs,
+          options.paceLeadSeconds);
+      int underruns = plays.stream().mapToInt(Transition::underruns).sum();
+      long playsWithUnderrun = plays.stream().filter(p -> p.underruns > 0).count();
+      long maxDry = plays.stream().mapToLong(Transition::maxDryNanos).max().orElse(0);
+      System.out.printf(
+          Locale.ROOT,
+          "  device underruns while paced: %d in %d of %d plays, longest dry spell %.2f ms%n",
+          underruns,
+          playsWithUnderrun,
+          plays.size(),
+          maxDry / 1e6);
+    }
+    long exact = plays.stream().filter(p -> Long.valueOf(0).equals(p.result.gapFrames())).count();
+    long missing = plays.stream().filter(p -> p.result.gapFrames() == null).count();
+    long[] gaps =
+        plays.stream()
+            .filter(p -> p.result.gapFrames() != null)
+            .mapToLong(p -> p.result.gapFrames())
+            .sorted()
+            .toArray();
+    long firstMatches = plays.stream().filter(p -> p.result.firstTrackMatches()).count();
+    long prefetched = plays.stream().filter(Transition::prefetched).count();
+    long both320 = plays.stream().filter(Transition::both320).count();
+    System.out.printf(
+        Locale.ROOT,
+        "  gap 0 frames: %d of %d; second track not found: %d; gap range: %s%n",
+        exact, plays.size(), missing,
+        gaps.length == 0 ? "none" : gaps[0] + " to " + gaps[gaps.length - 1] + " frames");
+    System.out.printf(
+        Locale.ROOT, "  first track PCM equal to its own decode (MD5): %d of %d%n", firstMatches,
+        plays.size());
+    System.out.printf(
+        Locale.ROOT,
+        "  second decoder created before the first track's last frame: %d of %d;"
+            + " both tracks at 320 kbps: %d of %d%n",
+        prefetched, plays.size(), both320, plays.size());
+    long[] transition =
+        plays.stream()
+            .filter(p -> p.result.transitionNanos() >= 0)
+            .mapToLong(p -> p.result.transitionNanos())
+            .sorted()
+            .toArray();
+    printDistribution("  last frame of track 1 to first frame of track 2", transition);
+    long[] medianWork =
+        plays.stream().mapToLong(p -> percentile(p.result.blockWorkNanos(), 50)).sorted().toArray();
+    long[] p99Work =
+        plays.stream().mapToLong(p -> percentile(p.result.blockWorkNanos(), 99)).sorted().toArray();
+    printDistribution("  per-play median of per-block work inside track 1", medianWork);
+    printDistribution("  per-play p99 of per-block work inside track 1", p99Work);
+    if (!plays.isEmpty()) {
+      int frames = plays.get(0).result.medianBlockFrames();
+      System.out.printf(
+          Locale.ROOT, "  median block: %d frames (%.1f ms of audio)%n", frames,
+          frames * 1000.0 / reference.format().sampleRateHz());
+    }
+  }
+
+  private Transition playTransition(boolean paced) throws Exception {
+    TransitionProbe probe = new TransitionProbe(reference);
+    long paceFrom =
+        reference.firstTrackFrames()
+            - options.paceLeadSeconds * reference.format().sampleRateHz();
+    RecordingSink sink =
+        paced
+            ? RecordingSink.paced(
+                new NullSink(),
+                options.paceSpeed,
+                Math.max(0, paceFrom),
+                options.deviceBufferMs,
+                probe)
+            : RecordingSink.unpaced(new NullSink(), probe);
+    InstrumentedPlayer player = new InstrumentedPlayer(sharedClient, sink, null);
+    try {
+      player.player().play(trackIds);
+      if (!probe.await(TRANSITION_TIMEOUT_MS)) {
+        throw new IllegalStateException(
+            "the join was not reached within " + TRANSITION_TIMEOUT_MS + " ms; player error: "
+                + player.error());
+      }
+    } finally {
+      player.close();
+    }
+    TransitionProbe.Result result = probe.result();
+    List<Long> opens = player.decoderOpenNanos();
+    boolean prefetched =
+        opens.size() >= 2
+            && result.firstTrackLastExitNanos() >= 0
+            && opens.get(1) < result.firstTrackLastExitNanos();
+    boolean both320 = true;
+    for (String trackId : trackIds) {
+      Rendition rendition = player.rendition(trackId);
+      both320 &= rendition != null && rendition.bitrateKbps() == 320;
+    }
+    return new Transition(result, prefetched, both320, sink.underruns(), sink.maxDryNanos());
+  }
+
+  // Steady state.
+
+  private void runSteadyState() throws Exception {
+    double mediaSeconds =
+        reference.firstTrackFrames() / (double) reference.format().sampleRateHz()
+            + sharedClient.manifest(trackIds.get(1)).durationMs() / 1000.0;
+    System.out.println();
+    System.out.printf(
+        Locale.ROOT,
+        "steady state: child JVMs playing both tracks, %.1f s of media per round%n",
+        mediaSeconds);
+    runChild("default heap, unpaced", null, 0, CHILD_FAST_ROUNDS, 0);
+    runChild("default heap, paced 10x", null, CHILD_PACE_SPEED, 1, 0);
+    runChild("default heap, paced 10x, forced GC every 1 s", null, CHILD_PACE_SPEED, 1,
+        CHILD_GC_SAMPLE_MS);
+    for (int limitMb : options.heapLimitsMb) {
+      String heap = "-Xmx" + limitMb + "m";
+      runChild(heap + ", unpaced", heap, 0, CHILD_FAST_ROUNDS, 0);
+      runChild(heap + ", paced 10x, forced GC every 1 s", heap, CHILD_PACE_SPEED, 1,
+          CHILD_GC_SAMPLE_MS);
+    }
+  }
+
+  private void runChild(String title, String heapOption, double speed, int rounds, long gcMs)
+      throws Exception {
+    if (outOfTime()) {
+      System.out.println("  " + title + ": skipped (time budget reached)");
+      return;
+    }
+    List<String> command = new ArrayList<>();
+    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    if (heapOption != null) {
+      command.add(heapOption);
+    }
+    command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(SteadyStatePlayback.class.getName());
+    command.add(server.apiUrl());
+    command.add(String.valueOf(speed));
+    command.add(String.valueOf(rounds));
+    command.add(String.valueOf(gcMs));
+    command.add(String.valueOf(options.deviceBufferMs));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    List<String> lines = new ArrayList<>();
+    try (BufferedReader reader =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        lines.add(line);
+      }
+    }
+    boolean exited = process.waitFor(CHILD_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    if (!exited) {
+      process.destroyForcibly();
+    }
+    System.out.printf(
+        Locale.ROOT, "  %s: exit status %s%n", title, exited ? process.exitValue() : "timed out");
+    for (String line : lines) {
+      System.out.println("    " + line);
+    }
+  }
+
+  // Helpers.
+
+  private boolean outOfTime() {
+    return System.nanoTime() > deadlineNanos;
+  }
+
+  private void printEnvironment() {
+    System.out.printf(
+        Locale.ROOT,
+        "java: %s %s, %d processors, max heap %d MiB%n",
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() / (1024 * 1024));
+  }
+
+  private static void printDistribution(String label, long[] sortedNanos) {
+    if (sortedNanos.length == 0) {
+      System.out.println(label + ": no samples");
+      return;
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "%s: p50 %.2f ms, p95 %.2f ms, min %.2f ms, max %.2f ms (n=%d)%n",
+        label,
+        percentile(sortedNanos, 50) / 1e6,
+        percentile(sortedNanos, 95) / 1e6,
+        sortedNanos[0] / 1e6,
+        sortedNanos[sortedNanos.length - 1] / 1e6,
+        sortedNanos.length);
+  }
+
+  /** Nearest-rank percentile of an ascending array, or 0 for an empty one. */
+  static long percentile(long[] sorted, int percent) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    int rank = (int) Math.ceil(percent / 100.0 * sorted.length);
+    return sorted[Math.max(0, rank - 1)];
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+
+  /** Command-line options; see the class documentation. */
+  private static final class Options {
+    int plays = 50;
+    int warmup = 3;
+    int transitionPlays = 50;
+    int unpacedTransitionPlays = 10;
+    double paceSpeed = 10;
+    long paceLeadSeconds = 40;
+    long deviceBufferMs = 100;
+    int[] heapLimitsMb = {32, 16};
+    long maxMinutes = 30;
+    Path dataDir;
+
+    static Options parse(String[] args) {
+      Options options = new Options();
+      for (int i = 0; i < args.length; i += 2) {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("missing value after " + args[i]);
+        }
+        String value = args[i + 1];
+        switch (args[i]) {
+          case "--plays" -> options.plays = Integer.parseInt(value);
+          case "--warmup" -> options.warmup = Integer.parseInt(value);
+          case "--transition-plays" -> options.transitionPlays = Integer.parseInt(value);
+          case "--unpaced-transition-plays" ->
+              options.unpacedTransitionPlays = Integer.parseInt(value);
+          case "--pace-speed" -> options.paceSpeed = Double.parseDouble(value);
+          case "--pace-lead-seconds" -> options.paceLeadSeconds = Long.parseLong(value);
+          case "--device-buffer-ms" -> options.deviceBufferMs = Long.parseLong(value);
+          case "--heap-limits-mb" ->
+              options.heapLimitsMb =
+                  value.isEmpty()
+                      ? new int[0]
+                      : Arrays.stream(value.split(",")).mapToInt(Integer::parseInt).toArray();
+          case "--max-minutes" -> options.maxMinutes = Long.parseLong(value);
+          case "--data-dir" -> options.dataDir = Paths.get(value);
+          default -> throw new IllegalArgumentException("unknown option: " + args[i]);
+        }
+      }
+      return options;
+    }
+  }
+}

@@ -1,0 +1,275 @@
+package dev.tonearm.bench;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import dev.tonearm.core.api.Rendition;
+import dev.tonearm.core.api.TonearmClient;
+import dev.tonearm.core.sink.NullSink;
+import dev.tonearm.server.ReferenceServer;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
+
+/**
+ * The client-only half of {@link PlaybackBenchmark}, run in a JVM of its own so that no server
+ * thread or server object is counted: plays the first two demo tracks at 320 kbps into a {@link
+ * NullSink}, round after round, and prints CPU time and heap figures.
+ *
+ * <p>Usage: {@code java [-Xmx32m] -cp benchmarks.jar dev.tonearm.bench.SteadyStatePlayback API_URL
+ * SPEED ROUNDS GC_SAMPLE_MS DEVICE_BUFFER_MS}. SPEED 0 writes as fast as the player decodes;
+ * SPEED 10 paces the sink like a device playing at ten times real time with a buffer of
+ * DEVICE_BUFFER_MS of media (see {@link RecordingSink}). GC_SAMPLE_MS above 0 forces a full GC at
+ * that interval during
+ * playback and records the heap used right after it, which costs CPU time, so CPU figures come
+ * from runs with GC_SAMPLE_MS 0.
+ *
+ * <p>Output, one line each, {@code key=value} fields: {@code BASELINE} (heap after a full GC once
+ * logged in, before the first play), one {@code ROUND} per round, then {@code HEAP}. Heap figures
+ * cover the time from the first frame of the first round to the end of the last. The exit status
+ * is 0 only when every round played both tracks to the end.
+ */
+public final class SteadyStatePlayback {
+  private static final long ROUND_TIMEOUT_MS = 10 * 60 * 1000;
+  private static final long HEAP_POLL_INTERVAL_MS = 50;
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+
+  private SteadyStatePlayback() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 5) {
+      System.err.println(
+          "usage: SteadyStatePlayback API_URL SPEED ROUNDS GC_SAMPLE_MS DEVICE_BUFFER_MS");
+      System.exit(2);
+    }
+    String apiUrl = args[0];
+    double speed = Double.parseDouble(args[1]);
+    int rounds = Integer.parseInt(args[2]);
+    long gcSampleMs = Long.parseLong(args[3]);
+    long deviceBufferMs = Long.parseLong(args[4]);
+
+    TonearmClient client = TonearmClient.builder().setBaseUrl(apiUrl).build();
+    client.login(ReferenceServer.DEMO_PREMIUM_USERNAME, ReferenceServer.DEMO_PREMIUM_PASSWORD);
+    List<String> trackIds = client.demoPlaylist().trackIds().subList(0, 2);
+
+    System.gc();
+    System.out.printf(
+        Locale.ROOT,
+        "BASELINE heapAfterGcBytes=%d maxHeapBytes=%d gc=%s%n",
+        MEMORY.getHeapMemoryUsage().getUsed(),
+        Runtime.getRuntime().maxMemory(),
+        collectorNames());
+
+    HeapMonitor heap = new HeapMonitor(gcSampleMs);
+    boolean allEnded = true;
+    for (int round = 1; round <= rounds; round++) {
+      allEnded &= playRound(client, trackIds, speed, deviceBufferMs, round, heap);
+    }
+    heap.stop();
+    System.out.printf(
+        Locale.ROOT,
+        "HEAP peakAfterGcBytes=%d gcCount=%d peakAfterForcedGcBytes=%d forcedGcCount=%d"
+            + " peakUsedBytes=%d%n",
+        heap.peakAfterGcBytes.get(),
+        heap.gcCount.get(),
+        heap.peakAfterForcedGcBytes.get(),
+        heap.forcedGcCount.get(),
+        heap.peakUsedBytes.get());
+    System.out.flush();
+    System.exit(allEnded ? 0 : 1);
+  }
+
+  private static boolean playRound(
+      TonearmClient client,
+      List<String> trackIds,
+      double speed,
+      long deviceBufferMs,
+      int round,
+      HeapMonitor heap)
+      throws Exception {
+    RecordingSink sink =
+        speed > 0
+            ? RecordingSink.paced(
+                new NullSink(), speed, 0, deviceBufferMs, (s, f, fmt, entry, exit) -> {})
+            : RecordingSink.unpaced(new NullSink());
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    InstrumentedPlayer player = new InstrumentedPlayer(client, sink, null);
+    long playbackCpuNanos;
+    long loaderCpuNanos;
+    long processCpuNanos;
+    long wallNanos;
+    boolean ended;
+    try {
+      long cpuStart = os.getProcessCpuTime();
+      long wallStart = System.nanoTime();
+      player.player().play(trackIds);
+      if (sink.awaitFirstFrame(ROUND_TIMEOUT_MS)) {
+        heap.start();
+      }
+      ended = player.awaitEndOrError(ROUND_TIMEOUT_MS) && player.error() == null;
+      wallNanos = System.nanoTime() - wallStart;
+      processCpuNanos = os.getProcessCpuTime() - cpuStart;
+      playbackCpuNanos = threadCpuNanos(sink.writerThread());
+      loaderCpuNanos = threadCpuNanos(player.loaderThread());
+    } finally {
+      player.close();
+    }
+    double mediaSeconds =
+        sink.framesWritten() / (double) rateHz(player.rendition(trackIds.get(0)));
+    System.out.printf(
+        Locale.ROOT,
+        "ROUND round=%d ended=%b error=%s mediaSeconds=%.3f wallSeconds=%.3f"
+            + " processCpuSeconds=%.4f playbackCpuSeconds=%.4f loaderCpuSeconds=%.4f"
+            + " underruns=%d bitrates=%s%n",
+        round,
+        ended,
+        player.error() == null ? "none" : player.error().reason(),
+        mediaSeconds,
+        wallNanos / 1e9,
+        processCpuNanos / 1e9,
+        playbackCpuNanos / 1e9,
+        loaderCpuNanos / 1e9,
+        sink.underruns(),
+        bitrates(player, trackIds));
+    return ended;
+  }
+
+  private static long rateHz(Rendition rendition) {
+    return rendition == null ? 48_000 : rendition.sampleRateHz();
+  }
+
+  private static String bitrates(InstrumentedPlayer player, List<String> trackIds) {
+    List<String> kbps = new ArrayList<>();
+    for (String trackId : trackIds) {
+      Rendition rendition = player.rendition(trackId);
+      kbps.add(rendition == null ? "none" : String.valueOf(rendition.bitrateKbps()));
+    }
+    return String.join(",", kbps);
+  }
+
+  private static long threadCpuNanos(Thread thread) {
+    if (thread == null) {
+      return 0;
+    }
+    long nanos = THREADS.getThreadCpuTime(thread.getId());
+    return Math.max(nanos, 0);
+  }
+
+  private static String collectorNames() {
+    List<String> names = new ArrayList<>();
+    for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+      names.add(collector.getName().replace(' ', '_'));
+    }
+    return String.join(",", names);
+  }
+
+  /**
+   * Heap figures while playback runs: the heap used after every collection, from the collectors'
+   * notifications; the heap used polled every {@value #HEAP_POLL_INTERVAL_MS} ms; and, when
+   * enabled, the heap used right after a forced full GC at a fixed interval.
+   */
+  private static final class HeapMonitor {
+    final AtomicLong peakAfterGcBytes = new AtomicLong();
+    final AtomicLong gcCount = new AtomicLong();
+    final AtomicLong peakAfterForcedGcBytes = new AtomicLong();
+    final AtomicLong forcedGcCount = new AtomicLong();
+    final AtomicLong peakUsedBytes = new AtomicLong();
+    private final long forcedGcIntervalMs;
+    private final Set<String> heapPools = new HashSet<>();
+    private volatile boolean measuring;
+    private volatile boolean stopped;
+    private Thread poller;
+
+    HeapMonitor(long forcedGcIntervalMs) {
+      this.forcedGcIntervalMs = forcedGcIntervalMs;
+      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        if (pool.getType() == MemoryType.HEAP) {
+          heapPools.add(pool.getName());
+        }
+      }
+      for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+        ((NotificationEmitter) collector)
+            .addNotificationListener(
+                (notification, handback) -> {
+                  if (measuring
+                      && notification
+                          .getType()
+                          .equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+                    onCollection(
+                        GarbageCollectionNotificationInfo.from(
+                            (CompositeData) notification.getUserData()));
+                  }
+                },
+                null,
+                null);
+      }
+    }
+
+    /** Starts measuring, once; later calls do nothing. */
+    synchronized void start() {
+      if (poller != null) {
+        return;
+      }
+      measuring = true;
+      poller = new Thread(this::poll, "heap-poller");
+      poller.setDaemon(true);
+      poller.start();
+    }
+
+    void stop() throws InterruptedException {
+      measuring = false;
+      stopped = true;
+      Thread thread;
+      synchronized (this) {
+        thread = poller;
+      }
+      if (thread != null) {
+        thread.interrupt();
+        thread.join();
+      }
+    }
+
+    private void onCollection(GarbageCollectionNotificationInfo info) {
+      long used = 0;
+      for (var entry : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+        if (heapPools.contains(entry.getKey())) {
+          used += entry.getValue().getUsed();
+        }
+      }
+      gcCount.incrementAndGet();
+      peakAfterGcBytes.accumulateAndGet(used, Math::max);
+    }
+
+    private void poll() {
+      long nextForcedGcNanos = System.nanoTime() + forcedGcIntervalMs * 1_000_000;
+      while (!stopped) {
+        MemoryUsage usage = MEMORY.getHeapMemoryUsage();
+        peakUsedBytes.accumulateAndGet(usage.getUsed(), Math::max);
+        if (forcedGcIntervalMs > 0 && System.nanoTime() >= nextForcedGcNanos) {
+          System.gc();
+          peakAfterForcedGcBytes.accumulateAndGet(
+              MEMORY.getHeapMemoryUsage().getUsed(), Math::max);
+          forcedGcCount.incrementAndGet();
+          nextForcedGcNanos += forcedGcIntervalMs * 1_000_000;
+        }
+        try {
+          Thread.sleep(HEAP_POLL_INTERVAL_MS);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+}
