@@ -48,8 +48,8 @@ import okhttp3.OkHttpClient;
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar dev.tonearm.bench.PlaybackBenchmark
  * [--plays 50] [--warmup 3] [--transition-plays 50] [--unpaced-transition-plays 10]
- * [--pace-speed 10] [--pace-lead-seconds 40] [--device-buffer-ms 100] [--heap-limits-mb 32,16]
- * [--max-minutes 30]
+ * [--pace-speed 10] [--pace-lead-seconds 40] [--device-buffer-ms 1000]
+ * [--heap-limits-mb 32,24,16] [--max-minutes 30]
  * [--data-dir DIR]}. Without {@code --data-dir} the server seeds a temporary folder, which needs
  * {@code oggenc}, and deletes it at the end. Each series stops early, saying so, when the time
  * budget runs out. Only loopback addresses are used.
@@ -241,8 +241,15 @@ public final class PlaybackBenchmark {
       TransitionProbe.Result result,
       boolean prefetched,
       boolean both320,
-      int underruns,
-      long maxDryNanos) {}
+      List<RecordingSink.Underrun> underruns) {
+
+    /** Underruns at the write that holds the second track's first frame. */
+    long joinUnderruns() {
+      return underruns.stream()
+          .filter(u -> u.frame() == result.secondTrackFirstWriteFrame())
+          .count();
+    }
+  }
 
   private void runTransitionSeries(String title, boolean paced, int count) throws Exception {
     if (count == 0) {
@@ -264,15 +271,23 @@ public final class PlaybackBenchmark {
           options.paceSpeed,
           options.deviceBufferMs,
           options.paceLeadSeconds);
-      int underruns = plays.stream().mapToInt(Transition::underruns).sum();
-      long playsWithUnderrun = plays.stream().filter(p -> p.underruns > 0).count();
-      long maxDry = plays.stream().mapToLong(Transition::maxDryNanos).max().orElse(0);
+      long underruns = plays.stream().mapToLong(p -> p.underruns.size()).sum();
+      long playsWithUnderrun = plays.stream().filter(p -> !p.underruns.isEmpty()).count();
+      long atJoin = plays.stream().mapToLong(Transition::joinUnderruns).sum();
+      long maxDry =
+          plays.stream()
+              .flatMap(p -> p.underruns.stream())
+              .mapToLong(RecordingSink.Underrun::dryNanos)
+              .max()
+              .orElse(0);
       System.out.printf(
           Locale.ROOT,
-          "  device underruns while paced: %d in %d of %d plays, longest dry spell %.2f ms%n",
+          "  device underruns while paced: %d in %d of %d plays, %d of them at the join;"
+              + " longest time empty %.2f ms of wall-clock time%n",
           underruns,
           playsWithUnderrun,
           plays.size(),
+          atJoin,
           maxDry / 1e6);
     }
     long exact = plays.stream().filter(p -> Long.valueOf(0).equals(p.result.gapFrames())).count();
@@ -356,7 +371,7 @@ public final class PlaybackBenchmark {
       Rendition rendition = player.rendition(trackId);
       both320 &= rendition != null && rendition.bitrateKbps() == 320;
     }
-    return new Transition(result, prefetched, both320, sink.underruns(), sink.maxDryNanos());
+    return new Transition(result, prefetched, both320, sink.underruns());
   }
 
   // Steady state.
@@ -483,8 +498,8 @@ public final class PlaybackBenchmark {
     int unpacedTransitionPlays = 10;
     double paceSpeed = 10;
     long paceLeadSeconds = 40;
-    long deviceBufferMs = 100;
-    int[] heapLimitsMb = {32, 16};
+    long deviceBufferMs = 1000;
+    int[] heapLimitsMb = {32, 24, 16};
     long maxMinutes = 30;
     Path dataDir;
 

@@ -4,6 +4,9 @@ import dev.tonearm.core.decode.PcmFormat;
 import dev.tonearm.core.sink.AudioSink;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +24,8 @@ import java.util.concurrent.locks.LockSupport;
  * it waits until the buffer holds at most half its size, or just the new block when that is
  * larger, and the block then fits; a device that wakes its writer every half buffer behaves like
  * this. When a write arrives after the device has played everything written, the device has run
- * dry: the sink counts an underrun and the time it spent empty, and playback resumes from that
- * write. Before {@code pacingStartFrame}, and always for an unpaced sink, writes return at once.
+ * dry: the sink records an underrun at that write's first frame with the time the device spent
+ * empty, and playback resumes from that write. Before {@code pacingStartFrame}, and always for an unpaced sink, writes return at once.
  *
  * <p>Threading: the playback thread calls the {@link AudioSink} methods. The getters and {@link
  * #awaitFirstFrame} may be called from any thread.
@@ -36,6 +39,14 @@ final class RecordingSink implements AudioSink {
     void onWrite(int[] samples, int frames, PcmFormat format, long entryNanos, long exitNanos);
   }
 
+  /**
+   * A write that found the simulated device empty.
+   *
+   * @param frame index of the write's first frame in the stream written to this sink
+   * @param dryNanos time the device had been empty when the write arrived
+   */
+  record Underrun(long frame, long dryNanos) {}
+
   private static final WriteObserver NO_OBSERVER = (samples, frames, format, entry, exit) -> {};
 
   private final AudioSink delegate;
@@ -48,8 +59,7 @@ final class RecordingSink implements AudioSink {
   private volatile long firstFrameNanos;
   private volatile long framesWritten;
   private volatile Thread writerThread;
-  private volatile int underruns;
-  private volatile long maxDryNanos;
+  private final List<Underrun> underruns = Collections.synchronizedList(new ArrayList<>());
   private PcmFormat format;
 
   /** Device clock: {@code originFrames} had played at {@code originNanos}; -1 before pacing. */
@@ -118,7 +128,7 @@ final class RecordingSink implements AudioSink {
     long before = framesWritten;
     framesWritten = before + frames;
     if (speed > 0 && before + frames > pacingStartFrame) {
-      pace(frames - (int) Math.max(0, pacingStartFrame - before), entryNanos);
+      pace(before, frames - (int) Math.max(0, pacingStartFrame - before), entryNanos);
     }
     observer.onWrite(samples, frames, format, entryNanos, System.nanoTime());
   }
@@ -157,25 +167,26 @@ final class RecordingSink implements AudioSink {
     return writerThread;
   }
 
-  /** Device underruns since pacing started. */
-  int underruns() {
-    return underruns;
+  /** A copy of the device underruns since pacing started, oldest first. */
+  List<Underrun> underruns() {
+    synchronized (underruns) {
+      return new ArrayList<>(underruns);
+    }
   }
 
-  /** Longest time the simulated device spent with nothing to play, in nanoseconds. */
-  long maxDryNanos() {
-    return maxDryNanos;
-  }
-
-  /** Queues {@code newFrames} on the simulated device, waiting for room first. */
-  private void pace(int newFrames, long entryNanos) throws InterruptedIOException {
+  /**
+   * Queues {@code newFrames} on the simulated device, waiting for room first.
+   *
+   * @param writeStartFrame index of the write's first frame in the stream
+   */
+  private void pace(long writeStartFrame, int newFrames, long entryNanos)
+      throws InterruptedIOException {
     double framesPerNano = format.sampleRateHz() * speed / 1e9;
     if (originNanos < 0) {
       originNanos = entryNanos;
     } else if (playedFrames(entryNanos, framesPerNano) >= queuedFrames) {
       long dryAtNanos = originNanos + (long) ((queuedFrames - originFrames) / framesPerNano);
-      underruns++;
-      maxDryNanos = Math.max(maxDryNanos, entryNanos - dryAtNanos);
+      underruns.add(new Underrun(writeStartFrame, entryNanos - dryAtNanos));
       originNanos = entryNanos;
       originFrames = queuedFrames;
     }

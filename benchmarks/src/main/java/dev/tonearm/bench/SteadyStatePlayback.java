@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
 
@@ -35,15 +36,19 @@ import javax.management.openmbean.CompositeData;
  * from runs with GC_SAMPLE_MS 0.
  *
  * <p>Output, one line each, {@code key=value} fields: {@code BASELINE} (heap after a full GC once
- * logged in, before the first play), one {@code ROUND} per round, then {@code HEAP}. Heap figures
- * cover the time from the first frame of the first round to the end of the last. The exit status
- * is 0 only when every round played both tracks to the end.
+ * logged in, before the first play), one {@code ROUND} per round, {@code HEAP}, and {@code
+ * UNCAUGHT} when a thread died of an uncaught throwable. Heap figures cover the time from the
+ * first frame of the first round to the end of the last. Rounds stop at the first that fails, and
+ * the exit status is 0 only when every round played both tracks to the end.
  */
 public final class SteadyStatePlayback {
   private static final long ROUND_TIMEOUT_MS = 10 * 60 * 1000;
   private static final long HEAP_POLL_INTERVAL_MS = 50;
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+  private static final long UNCAUGHT_POLL_MS = 200;
+  private static final AtomicReference<Throwable> UNCAUGHT_ERROR = new AtomicReference<>();
+  private static final AtomicReference<String> UNCAUGHT_THREAD = new AtomicReference<>();
 
   private SteadyStatePlayback() {}
 
@@ -59,6 +64,16 @@ public final class SteadyStatePlayback {
     long gcSampleMs = Long.parseLong(args[3]);
     long deviceBufferMs = Long.parseLong(args[4]);
 
+    // The player reports only exceptions. An Error such as OutOfMemoryError ends its thread
+    // without an event, so the rounds watch for uncaught throwables instead of waiting out the
+    // timeout.
+    Thread.setDefaultUncaughtExceptionHandler(
+        (thread, error) -> {
+          if (UNCAUGHT_ERROR.compareAndSet(null, error)) {
+            UNCAUGHT_THREAD.set(thread.getName());
+          }
+        });
+
     TonearmClient client = TonearmClient.builder().setBaseUrl(apiUrl).build();
     client.login(ReferenceServer.DEMO_PREMIUM_USERNAME, ReferenceServer.DEMO_PREMIUM_PASSWORD);
     List<String> trackIds = client.demoPlaylist().trackIds().subList(0, 2);
@@ -73,10 +88,17 @@ public final class SteadyStatePlayback {
 
     HeapMonitor heap = new HeapMonitor(gcSampleMs);
     boolean allEnded = true;
-    for (int round = 1; round <= rounds; round++) {
-      allEnded &= playRound(client, trackIds, speed, deviceBufferMs, round, heap);
+    for (int round = 1; round <= rounds && allEnded; round++) {
+      allEnded = playRound(client, trackIds, speed, deviceBufferMs, round, heap);
     }
     heap.stop();
+    if (UNCAUGHT_ERROR.get() != null) {
+      System.out.printf(
+          Locale.ROOT,
+          "UNCAUGHT thread=%s error=%s%n",
+          UNCAUGHT_THREAD.get(),
+          UNCAUGHT_ERROR.get());
+    }
     System.out.printf(
         Locale.ROOT,
         "HEAP peakAfterGcBytes=%d gcCount=%d peakAfterForcedGcBytes=%d forcedGcCount=%d"
@@ -115,10 +137,10 @@ public final class SteadyStatePlayback {
       long cpuStart = os.getProcessCpuTime();
       long wallStart = System.nanoTime();
       player.player().play(trackIds);
-      if (sink.awaitFirstFrame(ROUND_TIMEOUT_MS)) {
+      if (awaitUnlessUncaught(sink::awaitFirstFrame)) {
         heap.start();
       }
-      ended = player.awaitEndOrError(ROUND_TIMEOUT_MS) && player.error() == null;
+      ended = awaitUnlessUncaught(player::awaitEndOrError) && player.error() == null;
       wallNanos = System.nanoTime() - wallStart;
       processCpuNanos = os.getProcessCpuTime() - cpuStart;
       playbackCpuNanos = threadCpuNanos(sink.writerThread());
@@ -141,9 +163,28 @@ public final class SteadyStatePlayback {
         processCpuNanos / 1e9,
         playbackCpuNanos / 1e9,
         loaderCpuNanos / 1e9,
-        sink.underruns(),
+        sink.underruns().size(),
         bitrates(player, trackIds));
     return ended;
+  }
+
+  /** A wait with a timeout, such as {@link java.util.concurrent.CountDownLatch#await}. */
+  private interface TimedWait {
+    boolean await(long timeoutMs) throws InterruptedException;
+  }
+
+  /**
+   * Waits up to {@link #ROUND_TIMEOUT_MS} and returns whether the wait succeeded, or returns false
+   * as soon as a thread has died of an uncaught throwable.
+   */
+  private static boolean awaitUnlessUncaught(TimedWait wait) throws InterruptedException {
+    long deadlineNanos = System.nanoTime() + ROUND_TIMEOUT_MS * 1_000_000;
+    while (UNCAUGHT_ERROR.get() == null && System.nanoTime() < deadlineNanos) {
+      if (wait.await(UNCAUGHT_POLL_MS)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static long rateHz(Rendition rendition) {

@@ -37,7 +37,9 @@ final class TransitionProbe implements RecordingSink.WriteObserver {
    * @param transitionNanos time from the first track's last frame to the second's first, or -1
    *     when the head was not found
    * @param firstTrackLastExitNanos {@link System#nanoTime()} when the write holding the first
-   *     track's last frame returned
+   *     track's last frame returned, or -1 when the head was not found
+   * @param secondTrackFirstWriteFrame stream index of the first frame of the write that holds the
+   *     second track's first frame, or -1 when the head was not found
    * @param blockWorkNanos per-block work inside the first track, sorted ascending
    * @param medianBlockFrames median frames per write inside the first track
    */
@@ -46,6 +48,7 @@ final class TransitionProbe implements RecordingSink.WriteObserver {
       Long gapFrames,
       long transitionNanos,
       long firstTrackLastExitNanos,
+      long secondTrackFirstWriteFrame,
       long[] blockWorkNanos,
       int medianBlockFrames) {}
 
@@ -149,12 +152,14 @@ final class TransitionProbe implements RecordingSink.WriteObserver {
     Long gap = findGap();
     long transition = -1;
     long lastExit = -1;
+    long firstWriteFrame = -1;
     if (gap != null) {
       long firstOfSecond = firstTrackFrames + gap;
       long lastOfFirst = Math.min(firstTrackFrames, firstOfSecond) - 1;
       long[] lastWrite = writeHolding(lastOfFirst);
       long[] firstWrite = writeHolding(firstOfSecond);
       lastExit = lastWrite[3];
+      firstWriteFrame = firstWrite[0];
       transition = lastWrite == firstWrite ? 0 : firstWrite[2] - lastWrite[3];
     }
     long[] work = Arrays.copyOf(blockWorkNanos, blockWorkCount);
@@ -162,7 +167,8 @@ final class TransitionProbe implements RecordingSink.WriteObserver {
     int[] sizes = Arrays.copyOf(blockFrames, blockFramesCount);
     Arrays.sort(sizes);
     int medianFrames = sizes.length == 0 ? 0 : sizes[sizes.length / 2];
-    return new Result(firstMatches, gap, transition, lastExit, work, medianFrames);
+    return new Result(
+        firstMatches, gap, transition, lastExit, firstWriteFrame, work, medianFrames);
   }
 
   /** Finds the head nearest to where a sample-exact join puts it, within the window. */
