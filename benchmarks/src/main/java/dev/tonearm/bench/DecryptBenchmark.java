@@ -34,6 +34,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * dev.tonearm.bench.DecryptBenchmark} to get a table in MB/s (10^6 bytes per second) and the CPU
  * share at 320 kbps Vorbis (40,000 bytes/s) and CD-quality FLAC (1,411.2 kbps, 176,400 bytes/s
  * before compression, so an upper bound for FLAC files).
+ *
+ * <p>With the first argument {@code playback}, it measures instead the share of playback CPU that
+ * decryption takes in the real player path; see {@link PlaybackDecryptCost}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -78,9 +81,14 @@ public class DecryptBenchmark {
 
   /**
    * Runs the benchmark and prints throughput and CPU share per chunk size. Arguments are JMH
-   * command-line options, for example {@code -wi 5 -i 10 -f 2}.
+   * command-line options, for example {@code -wi 5 -i 10 -f 2}, or {@code playback [RUNS]
+   * [WARM_UP_RUNS] [WAV_FILE]} for {@link PlaybackDecryptCost}.
    */
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("playback")) {
+      PlaybackDecryptCost.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     Options options =
         new OptionsBuilder()
             .parent(new CommandLineOptions(args))

@@ -190,16 +190,45 @@ public final class FlacDecodeBenchmark {
         if (bytes.length < samples * bytesPerSample) {
           bytes = new byte[samples * bytesPerSample];
         }
-        int o = 0;
-        for (int i = 0; i < samples; i++) {
-          int value = buffer.samples[i];
-          for (int b = 0; b < bytesPerSample; b++) {
-            bytes[o++] = (byte) (value >> (8 * b));
-          }
-        }
-        md5.update(bytes, 0, o);
+        packLittleEndian(buffer.samples, samples, bytesPerSample, bytes);
+        md5.update(bytes, 0, samples * bytesPerSample);
       }
       return md5 == null ? checksum : checksum + md5.digest()[0];
+    }
+  }
+
+  /** Packs samples little-endian, one loop per sample width so the JIT can keep it tight. */
+  private static void packLittleEndian(int[] samples, int count, int bytesPerSample, byte[] out) {
+    switch (bytesPerSample) {
+      case 1:
+        for (int i = 0; i < count; i++) {
+          out[i] = (byte) samples[i];
+        }
+        break;
+      case 2:
+        for (int i = 0, o = 0; i < count; i++, o += 2) {
+          int value = samples[i];
+          out[o] = (byte) value;
+          out[o + 1] = (byte) (value >> 8);
+        }
+        break;
+      case 3:
+        for (int i = 0, o = 0; i < count; i++, o += 3) {
+          int value = samples[i];
+          out[o] = (byte) value;
+          out[o + 1] = (byte) (value >> 8);
+          out[o + 2] = (byte) (value >> 16);
+        }
+        break;
+      default:
+        for (int i = 0, o = 0; i < count; i++, o += 4) {
+          int value = samples[i];
+          out[o] = (byte) value;
+          out[o + 1] = (byte) (value >> 8);
+          out[o + 2] = (byte) (value >> 16);
+          out[o + 3] = (byte) (value >> 24);
+        }
+        break;
     }
   }
 

@@ -12,8 +12,11 @@ import java.nio.file.Path;
  *   accounts.json                    accounts with PBKDF2 password hashes
  *   catalog/tracks/TRACK_ID.json     track metadata, renditions, chunk digests, seek index
  *   catalog/playlists/PLAYLIST.json  playlists
- *   objects/TRACK_ID/RENDITION.EXT   rendition files that the edges serve (EXT: ogg or flac)
- *   sources/TRACK_ID/FILE_NAME       the file as delivered to ingest
+ *   objects/TRACK_ID/RENDITION.EXT.enc  AES-256-CTR encrypted rendition files that the edges
+ *                                    serve (EXT: ogg or flac)
+ *   sources/TRACK_ID/FILE_NAME       the file as delivered to ingest, not encrypted
+ *   drm/kms/                         master key, licence signing key and wrapped content keys
+ *   drm/devices.json                 registered devices
  *   tmp/                             ingest work space; each ingest deletes its folder
  *   demo-seeded                      marker: the demo catalog was ingested once
  * </pre>
@@ -64,6 +67,16 @@ public final class DataDirectory {
   /** Folder of delivered source files, one subfolder per track. */
   public Path sourcesDir() {
     return root.resolve("sources");
+  }
+
+  /** Folder of the file key management service (see {@code FileKeyManagementService}). */
+  public Path keysDir() {
+    return root.resolve("drm").resolve("kms");
+  }
+
+  /** File of the device registry. */
+  public Path devicesFile() {
+    return root.resolve("drm").resolve("devices.json");
   }
 
   /** Ingest work space. */

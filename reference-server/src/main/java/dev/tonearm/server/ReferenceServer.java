@@ -1,14 +1,22 @@
 package dev.tonearm.server;
 
+import dev.tonearm.server.http.ApiException;
+import dev.tonearm.server.sync.SyncEndpoint;
+import dev.tonearm.server.sync.SyncServer;
+import dev.tonearm.server.sync.SyncService;
+import java.net.InetSocketAddress;
+import java.util.Optional;
 import dev.tonearm.server.api.ApiDispatcher;
 import dev.tonearm.server.api.ApiHandler;
 import dev.tonearm.server.api.AuthRoutes;
 import dev.tonearm.server.api.CatalogRoutes;
+import dev.tonearm.server.api.DrmRoutes;
 import dev.tonearm.server.api.Router;
 import dev.tonearm.server.auth.AuthService;
 import dev.tonearm.server.auth.JsonFileAccountRepository;
 import dev.tonearm.server.auth.PasswordHasher;
 import dev.tonearm.server.auth.Tier;
+import dev.tonearm.server.auth.TierSubscriptionPolicy;
 import dev.tonearm.server.catalog.CatalogRepository;
 import dev.tonearm.server.catalog.FileCatalogRepository;
 import dev.tonearm.server.cdn.CatalogOriginStore;
@@ -16,10 +24,18 @@ import dev.tonearm.server.cdn.CdnEdge;
 import dev.tonearm.server.cdn.EdgeHandler;
 import dev.tonearm.server.cdn.EdgeRequestHook;
 import dev.tonearm.server.cdn.OriginShield;
+import dev.tonearm.server.drm.ContentEncryptor;
+import dev.tonearm.server.drm.DeviceRegistry;
+import dev.tonearm.server.drm.DrmServiceException;
+import dev.tonearm.server.drm.FileDeviceRegistry;
+import dev.tonearm.server.drm.FileKeyManagementService;
+import dev.tonearm.server.drm.KeyManagementService;
+import dev.tonearm.server.drm.LicenceService;
 import dev.tonearm.server.http.HttpListener;
 import dev.tonearm.server.http.InFlightTracker;
 import dev.tonearm.server.ingest.ExternalTools;
 import dev.tonearm.server.ingest.IngestService;
+import dev.tonearm.server.ingest.PlainObjectMigration;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -56,7 +72,9 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>{@link #start()} seeds the demo accounts (idempotent) and, on the first start of a data
+ * <p>{@link #start()} opens the key management service and the device registry, encrypts the plain
+ * objects of a data directory written before objects were encrypted ({@link
+ * PlainObjectMigration}), seeds the demo accounts (idempotent) and, on the first start of a data
  * directory, the demo catalog; then it binds the edges and the API. {@link #close()} stops
  * accepting connections, lets requests in flight finish for up to the shutdown timeout (their
  * responses carry {@code Connection: close}), closes all connections and releases the event loops
@@ -78,8 +96,11 @@ public final class ReferenceServer implements AutoCloseable {
   /** Password of {@link #DEMO_FREE_USERNAME}. */
   public static final String DEMO_FREE_PASSWORD = "demo-free";
 
-  /** Default request body limit of the API listener: 16 KiB. */
-  public static final int DEFAULT_MAX_REQUEST_BODY_BYTES = 16 * 1024;
+  /**
+   * Default request body limit of the API listener: 64 KiB, enough for a licence request with the
+   * maximum of 1,000 key ids of 34 characters (about 37 KiB).
+   */
+  public static final int DEFAULT_MAX_REQUEST_BODY_BYTES = 64 * 1024;
 
   /** Default chunk cache of each edge: 64 MiB. */
   public static final long DEFAULT_EDGE_CACHE_BYTES = 64L * 1024 * 1024;
@@ -110,9 +131,14 @@ public final class ReferenceServer implements AutoCloseable {
   private IngestService ingestService;
   private AuthService authService;
   private CatalogRepository catalog;
+  private KeyManagementService keyManagement;
+  private DeviceRegistry deviceRegistry;
   private final List<CdnEdge> edges = new ArrayList<>();
   private final List<HttpListener> edgeListeners = new ArrayList<>();
   private HttpListener apiListener;
+  private SyncService syncService;
+  private SyncEndpoint syncEndpoint;
+  private SyncServer syncServer;
   private OriginShield shield;
   private boolean started;
   private boolean closed;
@@ -149,9 +175,11 @@ public final class ReferenceServer implements AutoCloseable {
 
   private void startUnchecked() throws IOException, InterruptedException {
     DataDirectory dataDirectory = new DataDirectory(config.dataDir).create();
+    JsonFileAccountRepository accounts =
+        new JsonFileAccountRepository(dataDirectory.accountsFile());
     authService =
         new AuthService(
-            new JsonFileAccountRepository(dataDirectory.accountsFile()),
+            accounts,
             new PasswordHasher(config.passwordHashIterations, new SecureRandom()),
             config.clock,
             config.accessTokenTtl,
@@ -160,10 +188,24 @@ public final class ReferenceServer implements AutoCloseable {
     authService.ensureAccount("u-premium", DEMO_PREMIUM_USERNAME, DEMO_PREMIUM_PASSWORD, Tier.PREMIUM);
     authService.ensureAccount("u-free", DEMO_FREE_USERNAME, DEMO_FREE_PASSWORD, Tier.FREE);
     catalog = new FileCatalogRepository(dataDirectory.tracksDir(), dataDirectory.playlistsDir());
+    openDrm(dataDirectory);
+    new PlainObjectMigration(
+            catalog, dataDirectory.objectsDir(), keyManagement, new ContentEncryptor())
+        .run();
+    LicenceService licenceService =
+        LicenceService.builder()
+            .keyManagementService(keyManagement)
+            .deviceRegistry(deviceRegistry)
+            .subscriptionPolicy(new TierSubscriptionPolicy(accounts))
+            .clock(config.clock)
+            .streamingLicenceDuration(config.streamingLicenceDuration)
+            .offlineLicenceDuration(config.offlineLicenceDuration)
+            .build();
     ingestService =
         IngestService.builder()
             .dataDirectory(dataDirectory)
             .catalog(catalog)
+            .keyManagementService(keyManagement)
             .clock(config.clock)
             .tools(config.tools)
             .chunkSizeBytes(config.chunkSizeBytes)
@@ -204,6 +246,7 @@ public final class ReferenceServer implements AutoCloseable {
     Router.Builder routes = Router.builder();
     AuthRoutes.register(routes, authService);
     CatalogRoutes.register(routes, catalog, () -> edgeUrls);
+    DrmRoutes.register(routes, deviceRegistry, licenceService);
     for (Consumer<Router.Builder> extension : routeExtensions) {
       extension.accept(routes);
     }
@@ -217,9 +260,46 @@ public final class ReferenceServer implements AutoCloseable {
             config.apiPort,
             config.maxRequestBodyBytes,
             () -> new ApiHandler(dispatcher, handlerExecutor, tracker));
+    syncService =
+        SyncService.builder(dataDirectory.root().resolve("sync")).clock(config.clock).open();
+    syncEndpoint = SyncEndpoint.builder(syncService, this::syncUserIdFor).build();
+    syncServer =
+        SyncServer.start(syncEndpoint, new InetSocketAddress(config.bindAddress, config.syncPort));
     log.info("API listening on {}", apiListener.baseUrl());
+    log.info("playlist sync listening on {}", syncServer.uri());
     for (HttpListener listener : edgeListeners) {
       log.info("{} listening on {}", listener.name(), listener.baseUrl());
+    }
+  }
+
+  private void openDrm(DataDirectory dataDirectory) throws IOException {
+    try {
+      keyManagement = FileKeyManagementService.open(dataDirectory.keysDir());
+      deviceRegistry =
+          FileDeviceRegistry.open(
+              dataDirectory.devicesFile(), config.clock, config.maxDevicesPerAccount);
+    } catch (DrmServiceException e) {
+      throw new IOException("cannot open the DRM state in " + dataDirectory.root() + ": " + e, e);
+    }
+  }
+
+  /** WebSocket URI of the playlist sync endpoint, such as {@code ws://127.0.0.1:41003/v1/sync}. */
+  public String syncUrl() {
+    requireStarted();
+    return syncServer.uri().toString();
+  }
+
+  /** The playlist sync service, for creating playlists and collaborators from Java. */
+  public SyncService syncService() {
+    requireStarted();
+    return syncService;
+  }
+
+  private Optional<String> syncUserIdFor(String accessToken) {
+    try {
+      return Optional.of(authService.authenticate("Bearer " + accessToken).accountId());
+    } catch (ApiException e) {
+      return Optional.empty();
     }
   }
 
@@ -248,6 +328,24 @@ public final class ReferenceServer implements AutoCloseable {
   /** Returns the catalog. */
   public CatalogRepository catalog() {
     return catalog;
+  }
+
+  /**
+   * Returns the ingest service. Tracks that it ingests while the server runs are served at once,
+   * because it writes to the server's catalog.
+   */
+  public IngestService ingest() {
+    return ingestService;
+  }
+
+  /** Returns the key management service that holds the content keys. */
+  public KeyManagementService keyManagement() {
+    return keyManagement;
+  }
+
+  /** Returns the device registry behind the device routes. */
+  public DeviceRegistry devices() {
+    return deviceRegistry;
   }
 
   /** Returns the auth service that the API and the edges share. */
@@ -290,6 +388,19 @@ public final class ReferenceServer implements AutoCloseable {
 
     for (HttpListener listener : listeners) {
       listener.closeConnections();
+    }
+    if (syncServer != null) {
+      syncServer.close();
+    }
+    if (syncEndpoint != null) {
+      syncEndpoint.close();
+    }
+    if (syncService != null) {
+      try {
+        syncService.close();
+      } catch (IOException e) {
+        log.warn("closing the sync service failed", e);
+      }
     }
     shutdownGroup(workerGroup);
     shutdownGroup(bossGroup);
@@ -342,6 +453,7 @@ public final class ReferenceServer implements AutoCloseable {
     private Path dataDir;
     private InetAddress bindAddress = InetAddress.getLoopbackAddress();
     private int apiPort;
+    private int syncPort;
     private List<Integer> edgePorts = List.of(0, 0);
     private Clock clock = Clock.systemUTC();
     private Duration accessTokenTtl = AuthService.DEFAULT_ACCESS_TOKEN_TTL;
@@ -352,6 +464,9 @@ public final class ReferenceServer implements AutoCloseable {
     private long edgeCacheBytes = DEFAULT_EDGE_CACHE_BYTES;
     private long shieldCacheBytes = DEFAULT_SHIELD_CACHE_BYTES;
     private int maxRequestBodyBytes = DEFAULT_MAX_REQUEST_BODY_BYTES;
+    private Duration streamingLicenceDuration = LicenceService.DEFAULT_STREAMING_LICENCE_DURATION;
+    private Duration offlineLicenceDuration = LicenceService.DEFAULT_OFFLINE_LICENCE_DURATION;
+    private int maxDevicesPerAccount = DeviceRegistry.DEFAULT_MAX_DEVICES_PER_ACCOUNT;
     private boolean seedDemo = true;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private ExternalTools tools = ExternalTools.fromEnvironment();
@@ -381,6 +496,12 @@ public final class ReferenceServer implements AutoCloseable {
       return this;
     }
 
+    /** Port of the playlist sync WebSocket listener; default 0, a free port. */
+    public Builder syncPort(int syncPort) {
+      this.syncPort = checkPort(syncPort);
+      return this;
+    }
+
     /** Number of edges, each on a free port; default 2. */
     public Builder edgeCount(int edgeCount) {
       if (edgeCount < 1 || edgeCount > 16) {
@@ -400,7 +521,7 @@ public final class ReferenceServer implements AutoCloseable {
       return this;
     }
 
-    /** Clock for token expiry and record times; default the system UTC clock. */
+    /** Clock for token and licence expiry and record times; default the system UTC clock. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -457,6 +578,39 @@ public final class ReferenceServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Lifetime of streaming licences, counted from {@link #clock}; default {@link
+     * LicenceService#DEFAULT_STREAMING_LICENCE_DURATION}.
+     */
+    public Builder streamingLicenceDuration(Duration streamingLicenceDuration) {
+      this.streamingLicenceDuration =
+          Objects.requireNonNull(streamingLicenceDuration, "streamingLicenceDuration");
+      return this;
+    }
+
+    /**
+     * Lifetime of offline licences, counted from {@link #clock}; default {@link
+     * LicenceService#DEFAULT_OFFLINE_LICENCE_DURATION}.
+     */
+    public Builder offlineLicenceDuration(Duration offlineLicenceDuration) {
+      this.offlineLicenceDuration =
+          Objects.requireNonNull(offlineLicenceDuration, "offlineLicenceDuration");
+      return this;
+    }
+
+    /**
+     * Maximum number of devices per account; default {@link
+     * DeviceRegistry#DEFAULT_MAX_DEVICES_PER_ACCOUNT}.
+     */
+    public Builder maxDevicesPerAccount(int maxDevicesPerAccount) {
+      if (maxDevicesPerAccount <= 0) {
+        throw new IllegalArgumentException(
+            "maxDevicesPerAccount must be > 0: " + maxDevicesPerAccount);
+      }
+      this.maxDevicesPerAccount = maxDevicesPerAccount;
+      return this;
+    }
+
     /** Sets whether to ingest the demo catalog on the first start; default true. */
     public Builder seedDemo(boolean seedDemo) {
       this.seedDemo = seedDemo;
@@ -509,6 +663,7 @@ public final class ReferenceServer implements AutoCloseable {
       copy.dataDir = dataDir;
       copy.bindAddress = bindAddress;
       copy.apiPort = apiPort;
+      copy.syncPort = syncPort;
       copy.edgePorts = edgePorts;
       copy.clock = clock;
       copy.accessTokenTtl = accessTokenTtl;
@@ -519,6 +674,9 @@ public final class ReferenceServer implements AutoCloseable {
       copy.edgeCacheBytes = edgeCacheBytes;
       copy.shieldCacheBytes = shieldCacheBytes;
       copy.maxRequestBodyBytes = maxRequestBodyBytes;
+      copy.streamingLicenceDuration = streamingLicenceDuration;
+      copy.offlineLicenceDuration = offlineLicenceDuration;
+      copy.maxDevicesPerAccount = maxDevicesPerAccount;
       copy.seedDemo = seedDemo;
       copy.shutdownTimeout = shutdownTimeout;
       copy.tools = tools;

@@ -1,6 +1,9 @@
 package dev.tonearm.server;
 
 import dev.tonearm.server.catalog.FileCatalogRepository;
+import dev.tonearm.server.drm.DrmServiceException;
+import dev.tonearm.server.drm.FileKeyManagementService;
+import dev.tonearm.server.drm.KeyManagementService;
 import dev.tonearm.server.ingest.IngestException;
 import dev.tonearm.server.ingest.IngestResult;
 import dev.tonearm.server.ingest.IngestService;
@@ -38,6 +41,9 @@ public final class ServerMain implements Runnable {
   /** Exit code when an input file was rejected. */
   public static final int EXIT_REJECTED = 1;
 
+  /** Exit code for command-line usage errors. */
+  public static final int EXIT_USAGE = 2;
+
   @Spec private CommandSpec spec;
 
   /** Runs the command line and exits the JVM with its exit code. */
@@ -47,7 +53,36 @@ public final class ServerMain implements Runnable {
 
   /** Runs the command line with the given streams and returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    return new CommandLine(new ServerMain()).setOut(out).setErr(err).execute(args);
+    CommandLine commandLine = new CommandLine(new ServerMain()).setOut(out).setErr(err);
+    commandLine.setParameterExceptionHandler(
+        (exception, arguments) -> {
+          CommandLine failed = exception.getCommandLine();
+          failed.getErr().println("error: USAGE: " + exception.getMessage());
+          failed.usage(failed.getErr());
+          return EXIT_USAGE;
+        });
+    commandLine.setExecutionExceptionHandler(
+        (exception, failed, parseResult) -> {
+          failed.getErr().println(describeFailure(exception));
+          return exception instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_REJECTED;
+        });
+    return commandLine.execute(args);
+  }
+
+  /** Turns a failure of {@code serve} or {@code ingest} into one {@code error:} line. */
+  static String describeFailure(Exception exception) {
+    if (exception instanceof IllegalArgumentException) {
+      return "error: USAGE: " + exception.getMessage();
+    }
+    if (exception instanceof java.net.BindException) {
+      return "error: ADDRESS_IN_USE: cannot listen on a port (" + exception.getMessage()
+          + "); choose free ports with --port, --edge-ports and --sync-port";
+    }
+    if (exception instanceof java.nio.file.FileSystemException) {
+      java.nio.file.FileSystemException fileError = (java.nio.file.FileSystemException) exception;
+      return "error: DATA_DIR_UNUSABLE: " + fileError.getFile() + ": " + fileError.getReason();
+    }
+    return "error: INTERNAL_ERROR: " + exception;
   }
 
   @Override
@@ -72,14 +107,26 @@ public final class ServerMain implements Runnable {
         description = "Comma-separated CDN edge ports, one edge each (default: the two ports after --port).")
     private List<Integer> edgePorts;
 
+    @Option(
+        names = "--sync-port",
+        description = "Playlist sync WebSocket port (default: three after --port; 0 picks a free port).")
+    private Integer syncPort;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
       List<Integer> ports = edgePorts;
       if (ports == null || ports.isEmpty()) {
         ports = port == 0 ? List.of(0, 0) : List.of(port + 1, port + 2);
       }
+      int sync = syncPort != null ? syncPort : port == 0 ? 0 : port + 3;
       ReferenceServer server =
-          ReferenceServer.builder().dataDir(dataDir).apiPort(port).edgePorts(ports).build().start();
+          ReferenceServer.builder()
+              .dataDir(dataDir)
+              .apiPort(port)
+              .edgePorts(ports)
+              .syncPort(sync)
+              .build()
+              .start();
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()
           .addShutdownHook(
@@ -94,6 +141,7 @@ public final class ServerMain implements Runnable {
       for (int i = 0; i < server.edgeUrls().size(); i++) {
         out.println("edge-" + i + " " + server.edgeUrls().get(i));
       }
+      out.println("sync " + server.syncUrl());
       out.flush();
       stopped.await();
       return 0;
@@ -122,8 +170,20 @@ public final class ServerMain implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       int exitCode = 0;
+      KeyManagementService keys;
+      try {
+        keys = FileKeyManagementService.open(dataDirectory.keysDir());
+      } catch (DrmServiceException e) {
+        err.println("error: " + e.reason() + ": " + e.getMessage());
+        err.flush();
+        return EXIT_REJECTED;
+      }
       try (IngestService ingest =
-          IngestService.builder().dataDirectory(dataDirectory).catalog(catalog).build()) {
+          IngestService.builder()
+              .dataDirectory(dataDirectory)
+              .catalog(catalog)
+              .keyManagementService(keys)
+              .build()) {
         for (Path file : files) {
           try {
             IngestResult result = ingest.ingest(file, Map.of());

@@ -64,6 +64,11 @@ class ApiContractTest {
         .anyMatch(line -> line.startsWith("GET /v1/tracks "))
         .anyMatch(line -> line.startsWith("GET /v1/playlists/"))
         .anyMatch(line -> line.matches("GET /v1/tracks/[^/]+/manifest .*"))
+        .anyMatch(line -> line.startsWith("POST /v1/devices "))
+        .anyMatch(line -> line.startsWith("GET /v1/devices "))
+        .anyMatch(line -> line.startsWith("DELETE /v1/devices/"))
+        .anyMatch(line -> line.startsWith("POST /v1/licences "))
+        .anyMatch(line -> line.startsWith("GET /v1/licences/signing-keys "))
         .anyMatch(line -> line.startsWith("GET /objects/"))
         .anyMatch(line -> line.startsWith("HEAD /objects/"));
   }
@@ -104,7 +109,8 @@ class ApiContractTest {
         Map.of(
             "<accessToken>", premium.accessToken(),
             "<refreshToken>", premium.refreshToken(),
-            "<freeAccessToken>", free.accessToken());
+            "<freeAccessToken>", free.accessToken(),
+            "<demoKeyId>", demoKeyId());
 
     List<String> requestLines = example.request().lines().toList();
     String[] requestLine = requestLines.get(0).split(" ");
@@ -151,6 +157,18 @@ class ApiContractTest {
       compare(expectedJson, actual.json(), "", true, example.varies(), errors);
       assertThat(errors).as("JSON differences in %s, body %s", example.name(), actual.text()).isEmpty();
     }
+  }
+
+  /** Content key id of the first demo track, which ingest chose at random. */
+  private static String demoKeyId() {
+    return server
+        .catalog()
+        .track("t-c9d9bdd0c399")
+        .orElseThrow()
+        .renditions()
+        .get(0)
+        .encryption()
+        .keyId();
   }
 
   private static String baseUrl(String hostPlaceholder) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -68,7 +69,8 @@ public final class TestServers {
         if (Files.isDirectory(path)) {
           Files.createDirectories(destination);
         } else {
-          Files.copy(path, destination);
+          // Key files must stay owner-only, or the key management service rejects them.
+          Files.copy(path, destination, StandardCopyOption.COPY_ATTRIBUTES);
         }
       }
     }

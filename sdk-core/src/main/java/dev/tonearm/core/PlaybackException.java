@@ -60,8 +60,33 @@ public class PlaybackException extends IOException {
   /** The manifest offers no rendition that this player can stream. */
   public static final String ERROR_NO_PLAYABLE_RENDITION = "ERROR_NO_PLAYABLE_RENDITION";
 
-  /** The rendition is encrypted and no decryption stage is installed. */
+  /**
+   * The rendition is encrypted and no decryption stage is installed, or the stage does not
+   * implement the rendition's scheme.
+   */
   public static final String ERROR_ENCRYPTION_UNSUPPORTED = "ERROR_ENCRYPTION_UNSUPPORTED";
+
+  /** The licence of the rendition's content key has expired by the device clock. */
+  public static final String ERROR_DRM_LICENCE_EXPIRED = "ERROR_DRM_LICENCE_EXPIRED";
+
+  /**
+   * The licence server refused a licence. {@link #serverCode()} names the cause, for example
+   * {@code SUBSCRIPTION_REQUIRED}, {@code DEVICE_LIMIT_REACHED}, {@code DEVICE_NOT_FOUND}, {@code
+   * DEVICE_NOT_OWNED} or {@code UNKNOWN_KEY}.
+   */
+  public static final String ERROR_DRM_LICENCE_DENIED = "ERROR_DRM_LICENCE_DENIED";
+
+  /**
+   * A licence is unusable on this device: its signature or signing key is not trusted, it was
+   * issued to another device, it is malformed, or its key does not unwrap with this device's key.
+   */
+  public static final String ERROR_DRM_LICENCE_INVALID = "ERROR_DRM_LICENCE_INVALID";
+
+  /**
+   * The device key store cannot be used: it is corrupt, was created on another device or by
+   * another app, is full, or cannot be read or written.
+   */
+  public static final String ERROR_DRM_KEY_STORE = "ERROR_DRM_KEY_STORE";
 
   /**
    * A chunk's SHA-256 differs from the manifest. The chunk's bytes are discarded and never reach

@@ -62,6 +62,8 @@ public final class TestOrigin implements AutoCloseable {
     public final int channels;
     public final long totalFrames;
     public final List<long[]> seekIndex;
+    /** Manifest {@code encryption} as {scheme, keyId, iv}, or null for plain bytes. */
+    public final String[] encryption;
 
     public Rendition(
         String id,
@@ -73,6 +75,30 @@ public final class TestOrigin implements AutoCloseable {
         int channels,
         long totalFrames,
         List<long[]> seekIndex) {
+      this(
+          id,
+          codec,
+          bitrateKbps,
+          bytes,
+          chunkSizeBytes,
+          sampleRateHz,
+          channels,
+          totalFrames,
+          seekIndex,
+          null);
+    }
+
+    private Rendition(
+        String id,
+        String codec,
+        int bitrateKbps,
+        byte[] bytes,
+        int chunkSizeBytes,
+        long sampleRateHz,
+        int channels,
+        long totalFrames,
+        List<long[]> seekIndex,
+        String[] encryption) {
       this.id = id;
       this.codec = codec;
       this.bitrateKbps = bitrateKbps;
@@ -82,6 +108,25 @@ public final class TestOrigin implements AutoCloseable {
       this.channels = channels;
       this.totalFrames = totalFrames;
       this.seekIndex = seekIndex;
+      this.encryption = encryption;
+    }
+
+    /**
+     * Returns this rendition served as {@code ciphertext}, with a manifest {@code encryption}
+     * field of {@code scheme}, {@code keyId} and {@code iv}. The digests cover the ciphertext.
+     */
+    public Rendition encrypted(String scheme, String keyId, String iv, byte[] ciphertext) {
+      return new Rendition(
+          id,
+          codec,
+          bitrateKbps,
+          ciphertext,
+          chunkSizeBytes,
+          sampleRateHz,
+          channels,
+          totalFrames,
+          seekIndex,
+          new String[] {scheme, keyId, iv});
     }
 
     /** Returns a rendition of a generated WAV track with a seek point every 10 s. */
@@ -243,7 +288,14 @@ public final class TestOrigin implements AutoCloseable {
         digests.add(ChunkDigest.sha256Hex(rendition.bytes, start, length));
       }
 
-      node.putNull("encryption");
+      if (rendition.encryption == null) {
+        node.putNull("encryption");
+      } else {
+        node.putObject("encryption")
+            .put("scheme", rendition.encryption[0])
+            .put("keyId", rendition.encryption[1])
+            .put("iv", rendition.encryption[2]);
+      }
       node.put("objectPath", "/objects/" + trackId + "/" + rendition.id);
       ArrayNode seekIndex = node.putArray("seekIndex");
       for (long[] point : rendition.seekIndex) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tonearm.core.api.AuthTokens;
+import dev.tonearm.core.api.TonearmClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -87,6 +89,25 @@ public final class OkHttpLicenceClient implements LicenceClient {
 
     public Builder accessTokenProvider(AccessTokenProvider tokens) {
       this.tokens = tokens;
+      return this;
+    }
+
+    /**
+     * Uses the session of {@code client}: its base URL and its HTTP client, which sends the
+     * current access token and refreshes the session once on HTTP 401. Replaces {@link
+     * #baseUrl}, {@link #httpClient} and {@link #accessTokenProvider}.
+     */
+    public Builder session(TonearmClient client) {
+      baseUrl(client.baseUrl());
+      httpClient(client.httpClient());
+      accessTokenProvider(
+          () -> {
+            AuthTokens tokens = client.tokenStore().tokens();
+            if (tokens == null) {
+              throw new IOException("no session; log in with the TonearmClient first");
+            }
+            return tokens.accessToken();
+          });
       return this;
     }
 

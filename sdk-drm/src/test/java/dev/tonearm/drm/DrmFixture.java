@@ -21,9 +21,10 @@ import java.util.List;
 
 /**
  * Reference server DRM services plus a WireMock stub of their HTTP routes on loopback, and an SDK
- * device (key store, client, manager) per hardware id. WireMock replaces the server's HTTP layer,
- * which is built separately; the stubbed bodies are what the real services return, serialized with
- * Jackson as the routes will.
+ * device (key store, client, manager) per hardware id. WireMock stands in for the server's HTTP
+ * layer so that tests can replay and alter responses; the stubbed bodies are what the real
+ * services return, serialized with Jackson as {@code DrmRoutes} does. {@code EncryptedPlaybackTest}
+ * runs the same flow against the real routes.
  */
 final class DrmFixture implements AutoCloseable {
   static final long START_MS = 1_800_000_000_000L;

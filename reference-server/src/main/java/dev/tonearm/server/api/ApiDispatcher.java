@@ -55,6 +55,9 @@ public final class ApiDispatcher {
       }
       ApiResponse response =
           match.route().handler().handle(new ApiRequest(request, match.pathParameters(), principal));
+      if (response.body() == null) {
+        return HttpResponses.empty(response.status());
+      }
       return HttpResponses.json(response.status(), response.body());
     } catch (Router.MethodNotAllowedException e) {
       FullHttpResponse response = HttpResponses.error(e);

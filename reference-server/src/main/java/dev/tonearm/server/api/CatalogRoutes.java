@@ -8,6 +8,7 @@ import dev.tonearm.server.catalog.Playlist;
 import dev.tonearm.server.catalog.Rendition;
 import dev.tonearm.server.catalog.SeekPoint;
 import dev.tonearm.server.catalog.Track;
+import dev.tonearm.server.drm.EncryptionInfo;
 import dev.tonearm.server.http.ApiException;
 import dev.tonearm.server.http.ErrorCode;
 import io.netty.handler.codec.http.HttpMethod;
@@ -43,7 +44,7 @@ public final class CatalogRoutes {
       long sizeBytes,
       int chunkSizeBytes,
       List<String> chunkSha256,
-      Object encryption,
+      EncryptionInfo encryption,
       String objectPath,
       List<SeekPoint> seekIndex) {}
 
@@ -139,7 +140,7 @@ public final class CatalogRoutes {
         rendition.sizeBytes(),
         rendition.chunkSizeBytes(),
         rendition.chunkSha256(),
-        null,
+        rendition.encryption(),
         rendition.objectPath(track.id()),
         rendition.seekIndex());
   }

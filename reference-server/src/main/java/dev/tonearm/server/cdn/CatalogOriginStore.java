@@ -44,8 +44,19 @@ public final class CatalogOriginStore implements OriginStore {
         rendition.sizeBytes(),
         rendition.chunkSizeBytes(),
         "\"" + rendition.sha256() + "\"",
-        "flac".equals(rendition.container()) ? "audio/flac" : "audio/ogg",
+        contentType(rendition),
         rendition.premiumOnly());
+  }
+
+  /**
+   * Returns {@code application/octet-stream} for an encrypted object, whose bytes are not audio
+   * until decrypted, and the container's audio type for a plain one.
+   */
+  private static String contentType(Rendition rendition) {
+    if (rendition.encryption() != null) {
+      return "application/octet-stream";
+    }
+    return "flac".equals(rendition.container()) ? "audio/flac" : "audio/ogg";
   }
 
   @Override

@@ -19,6 +19,18 @@ public enum ErrorCode {
   FORBIDDEN(HttpResponseStatus.FORBIDDEN),
   /** The resource needs a premium account. */
   PREMIUM_REQUIRED(HttpResponseStatus.FORBIDDEN),
+  /** The device public key is not a base64 SubjectPublicKeyInfo of an RSA key of 2048-4096 bits. */
+  INVALID_PUBLIC_KEY(HttpResponseStatus.BAD_REQUEST),
+  /** No device with this id is registered: never registered, or deauthorised. */
+  DEVICE_NOT_FOUND(HttpResponseStatus.NOT_FOUND),
+  /** The device is registered to another account than the caller's. */
+  DEVICE_NOT_OWNED(HttpResponseStatus.FORBIDDEN),
+  /** The account already has the maximum number of registered devices. */
+  DEVICE_LIMIT_REACHED(HttpResponseStatus.CONFLICT),
+  /** The account's subscription does not allow the requested kind of playback. */
+  SUBSCRIPTION_REQUIRED(HttpResponseStatus.FORBIDDEN),
+  /** A requested content key id does not exist. */
+  UNKNOWN_KEY(HttpResponseStatus.NOT_FOUND),
   /** No route or resource matches the path. */
   NOT_FOUND(HttpResponseStatus.NOT_FOUND),
   /** The path exists but does not accept the request method. */

@@ -31,6 +31,14 @@ public final class HttpResponses {
     return response;
   }
 
+  /** Builds a response without a body, such as 204 No Content. */
+  public static FullHttpResponse empty(HttpResponseStatus status) {
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER);
+    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+    return response;
+  }
+
   /**
    * Builds an error response {@code {"error":{"code":..., "message":...}}} with the status of
    * {@code code}. A 401 also carries {@code WWW-Authenticate: Bearer} as RFC 6750 requires.

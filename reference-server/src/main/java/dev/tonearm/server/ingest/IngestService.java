@@ -4,6 +4,11 @@ import dev.tonearm.server.DataDirectory;
 import dev.tonearm.server.catalog.CatalogRepository;
 import dev.tonearm.server.catalog.Rendition;
 import dev.tonearm.server.catalog.Track;
+import dev.tonearm.server.drm.ContentEncryptor;
+import dev.tonearm.server.drm.ContentKey;
+import dev.tonearm.server.drm.DrmServiceException;
+import dev.tonearm.server.drm.EncryptedObject;
+import dev.tonearm.server.drm.KeyManagementService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,9 +36,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Steps: hash the file (the track id is derived from it, so the same file is ingested once),
  * probe the headers, check the limits in {@link IngestLimits}, decode to PCM, measure length,
- * loudness and clipping, encode the renditions in parallel, index and digest each rendition, then
- * move the files under {@code objects/} and save the track record last, so a crash never leaves
- * a record without its objects.
+ * loudness and clipping, encode the renditions in parallel, index each rendition, encrypt it,
+ * digest the ciphertext, then move the encrypted files under {@code objects/} and save the track
+ * record last, so a crash never leaves a record without its objects.
+ *
+ * <p>Encryption: each new track gets one content key (CEK) from the {@link KeyManagementService},
+ * which stores it wrapped under its master key. Every rendition object of the track is encrypted
+ * with that CEK in AES-256-CTR by {@link ContentEncryptor}, with a random IV per object. Seek
+ * indexes are built from the plaintext, and their byte offsets hold for the ciphertext. The chunk
+ * digests and the whole-object SHA-256 (the edges' ETag) cover the ciphertext. A rejected file
+ * leaves no key behind.
  *
  * <p>Renditions: Vorbis at each bitrate of the ladder when {@code oggenc} exists, plus FLAC when
  * the source is lossless and {@code flac} exists. A bitrate that libvorbis cannot reach for the
@@ -58,6 +70,8 @@ public final class IngestService implements AutoCloseable {
 
   private final DataDirectory dataDirectory;
   private final CatalogRepository catalog;
+  private final KeyManagementService keys;
+  private final ContentEncryptor encryptor;
   private final Clock clock;
   private final AudioProbe probe;
   private final PcmDecoder decoder;
@@ -71,10 +85,12 @@ public final class IngestService implements AutoCloseable {
   private IngestService(Builder builder) {
     this.dataDirectory = Objects.requireNonNull(builder.dataDirectory, "dataDirectory");
     this.catalog = Objects.requireNonNull(builder.catalog, "catalog");
+    this.keys = Objects.requireNonNull(builder.keys, "keyManagementService");
+    this.encryptor = builder.encryptor != null ? builder.encryptor : new ContentEncryptor();
     this.clock = builder.clock;
     ExternalTools tools = builder.tools;
     this.probe = builder.probe != null ? builder.probe : new SniffingAudioProbe();
-    this.decoder = builder.decoder != null ? builder.decoder : new ToolPcmDecoder(tools);
+    this.decoder = builder.decoder != null ? builder.decoder : new SdkPcmDecoder();
     this.encoders = new ToolEncoders(tools);
     this.chunkSizeBytes = builder.chunkSizeBytes;
     this.vorbisLadderKbps = List.copyOf(builder.vorbisLadderKbps);
@@ -157,12 +173,24 @@ public final class IngestService implements AutoCloseable {
     }
     Map<String, String> tags = resolveTags(file, probed, fallbackTags);
     Path renditionDir = Files.createDirectories(workDir.resolve("renditions"));
-    List<Rendition> renditions =
-        encodeRenditions(file, probed, wav, tags, renditionDir, workDir, warnings);
-
-    Path objectDir = dataDirectory.objectsDir().resolve(trackId);
-    deleteRecursively(objectDir);
-    Files.move(renditionDir, objectDir, StandardCopyOption.ATOMIC_MOVE);
+    Path encryptedDir = Files.createDirectories(workDir.resolve("encrypted"));
+    ContentKey contentKey = createContentKey(trackId);
+    List<Rendition> renditions;
+    boolean stored = false;
+    try {
+      renditions =
+          encodeRenditions(
+              file, probed, wav, tags, renditionDir, workDir, warnings, contentKey, encryptedDir);
+      Path objectDir = dataDirectory.objectsDir().resolve(trackId);
+      deleteRecursively(objectDir);
+      Files.move(encryptedDir, objectDir, StandardCopyOption.ATOMIC_MOVE);
+      stored = true;
+    } finally {
+      contentKey.close();
+      if (!stored) {
+        deleteContentKey(contentKey.keyId());
+      }
+    }
     Path sourceDir = Files.createDirectories(dataDirectory.sourcesDir().resolve(trackId));
     Files.copy(
         file, sourceDir.resolve(file.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
@@ -219,7 +247,9 @@ public final class IngestService implements AutoCloseable {
       Map<String, String> tags,
       Path renditionDir,
       Path workDir,
-      List<String> warnings)
+      List<String> warnings,
+      ContentKey contentKey,
+      Path encryptedDir)
       throws IngestException, IOException {
     Map<String, Future<Path>> jobs = new LinkedHashMap<>();
     if (encoders.canEncodeVorbis()) {
@@ -248,11 +278,13 @@ public final class IngestService implements AutoCloseable {
     for (Map.Entry<String, Future<Path>> job : jobs.entrySet()) {
       Optional<Path> encoded = await(job.getKey(), job.getValue(), warnings);
       if (encoded.isPresent()) {
-        renditions.add(describe(job.getKey(), encoded.get(), jobs.size() > 1));
+        renditions.add(
+            describe(job.getKey(), encoded.get(), jobs.size() > 1, contentKey, encryptedDir));
       }
     }
     if (renditions.isEmpty()) {
-      renditions.add(copyOriginal(source, probed, renditionDir));
+      Path original = copyOriginal(source, probed, renditionDir);
+      renditions.add(describe(renditionId(original), original, false, contentKey, encryptedDir));
     }
     renditions.sort(
         Comparator.comparing((Rendition r) -> r.codec().equals("flac"))
@@ -284,7 +316,8 @@ public final class IngestService implements AutoCloseable {
     }
   }
 
-  private Rendition copyOriginal(Path source, ProbeResult probed, Path renditionDir)
+  /** Copies a Vorbis or FLAC source as its own rendition and returns the file, named by its id. */
+  private Path copyOriginal(Path source, ProbeResult probed, Path renditionDir)
       throws IngestException, IOException {
     if (probed.format() == SourceFormat.WAV) {
       throw new IngestException(
@@ -304,7 +337,28 @@ public final class IngestService implements AutoCloseable {
     }
     Path named = renditionDir.resolve(id + "." + extension);
     Files.move(copy, named);
-    return describe(id, named, false);
+    return named;
+  }
+
+  private static String renditionId(Path file) {
+    String name = file.getFileName().toString();
+    return name.substring(0, name.lastIndexOf('.'));
+  }
+
+  private ContentKey createContentKey(String trackId) throws IOException {
+    try {
+      return keys.createContentKey();
+    } catch (DrmServiceException e) {
+      throw new IOException("cannot create the content key of " + trackId + ": " + e, e);
+    }
+  }
+
+  private void deleteContentKey(String keyId) {
+    try {
+      keys.deleteContentKey(keyId);
+    } catch (DrmServiceException e) {
+      log.warn("cannot delete the unused content key {}: {}", keyId, e.getMessage());
+    }
   }
 
   private static long averageKbps(Path file, ProbeResult probed) throws IOException {
@@ -312,16 +366,23 @@ public final class IngestService implements AutoCloseable {
     return Math.round(Files.size(file) * 8 / seconds / 1000);
   }
 
-  private Rendition describe(String id, Path file, boolean hasAlternatives)
+  /**
+   * Indexes the plain rendition {@code file}, encrypts it into {@code encryptedDir} under its
+   * object file name and returns the rendition that describes the encrypted object.
+   */
+  private Rendition describe(
+      String id, Path file, boolean hasAlternatives, ContentKey contentKey, Path encryptedDir)
       throws IngestException, IOException {
     boolean flac = id.equals("flac");
     SeekIndexBuilder indexer = flac ? new FlacSeekIndexBuilder() : new OggSeekIndexBuilder();
     EncodedLayout layout = indexer.build(file, seekIntervalMs);
-    ChunkDigests digests = ChunkDigests.of(file, chunkSizeBytes);
+    String container = flac ? "flac" : "ogg";
+    Path target = encryptedDir.resolve(id + "." + container + Rendition.ENCRYPTED_SUFFIX);
+    EncryptedObject encrypted = encryptor.encrypt(file, target, contentKey, chunkSizeBytes);
     int bitrateKbps;
     if (flac) {
       double seconds = (double) layout.totalFrames() / layout.sampleRateHz();
-      bitrateKbps = (int) Math.round(digests.sizeBytes() * 8 / seconds / 1000);
+      bitrateKbps = (int) Math.round(encrypted.sizeBytes() * 8 / seconds / 1000);
     } else {
       bitrateKbps = Integer.parseInt(id.substring("vorbis-".length()));
     }
@@ -330,14 +391,15 @@ public final class IngestService implements AutoCloseable {
         id,
         flac ? "flac" : "vorbis",
         bitrateKbps,
-        flac ? "flac" : "ogg",
+        container,
         layout.sampleRateHz(),
         layout.channels(),
         layout.totalFrames(),
-        digests.sizeBytes(),
+        encrypted.sizeBytes(),
         chunkSizeBytes,
-        digests.chunkSha256(),
-        digests.sha256(),
+        encrypted.chunkSha256(),
+        encrypted.sha256(),
+        encrypted.encryption(),
         premiumOnly,
         layout.seekIndex());
   }
@@ -397,6 +459,8 @@ public final class IngestService implements AutoCloseable {
   public static final class Builder {
     private DataDirectory dataDirectory;
     private CatalogRepository catalog;
+    private KeyManagementService keys;
+    private ContentEncryptor encryptor;
     private Clock clock = Clock.systemUTC();
     private ExternalTools tools = ExternalTools.fromEnvironment();
     private AudioProbe probe;
@@ -420,6 +484,18 @@ public final class IngestService implements AutoCloseable {
       return this;
     }
 
+    /** Key management service that creates and stores each track's content key; required. */
+    public Builder keyManagementService(KeyManagementService keys) {
+      this.keys = keys;
+      return this;
+    }
+
+    /** Encryptor of rendition objects; default a new {@link ContentEncryptor}. */
+    public Builder contentEncryptor(ContentEncryptor encryptor) {
+      this.encryptor = encryptor;
+      return this;
+    }
+
     /** Clock for {@link Track#addedAtEpochMs()}; default the system UTC clock. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -438,7 +514,7 @@ public final class IngestService implements AutoCloseable {
       return this;
     }
 
-    /** PCM decoder; default {@link ToolPcmDecoder} over {@link #tools}. */
+    /** PCM decoder; default {@link SdkPcmDecoder}. */
     public Builder decoder(PcmDecoder decoder) {
       this.decoder = decoder;
       return this;

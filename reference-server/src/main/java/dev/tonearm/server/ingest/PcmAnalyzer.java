@@ -1,5 +1,7 @@
 package dev.tonearm.server.ingest;
 
+import dev.tonearm.core.audio.LoudnessMeter;
+import dev.tonearm.server.catalog.Loudness;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,7 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Reads a PCM WAV file block by block and measures its length, loudness ({@link Bs1770Meter}) and
+ * Reads a PCM WAV file block by block and measures its length, loudness (the SDK's ITU-R BS.1770-4
+ * {@link LoudnessMeter}, the same meter the player's tests verify against EBU Tech 3341) and
  * clipping. Memory use is one block, whatever the file length. Stateless and thread-safe.
  */
 public final class PcmAnalyzer {
@@ -15,6 +18,12 @@ public final class PcmAnalyzer {
   public static final int CLIP_RUN_SAMPLES = 3;
 
   private static final int BLOCK_FRAMES = 4096;
+
+  /** Integrated loudness reported for silence, where BS.1770 gating leaves no block: -70 LUFS. */
+  static final double SILENCE_LUFS = -70.0;
+
+  /** True peak reported for digital silence: -120 dBTP. */
+  static final double SILENCE_DBTP = -120.0;
 
   /** Analyzes {@code wav}, which must have at most {@link IngestLimits#MAX_CHANNELS} channels. */
   public PcmAnalysis analyze(Path wav) throws IOException, IngestException {
@@ -25,7 +34,7 @@ public final class PcmAnalyzer {
     int bytesPerSample = bits / 8;
     double fullScale = layout.floatSamples() ? 1.0 : (Math.pow(2, bits - 1) - 1) / Math.pow(2, bits - 1);
 
-    Bs1770Meter meter = new Bs1770Meter(format.sampleRateHz(), channels);
+    LoudnessMeter meter = LoudnessMeter.builder(format.sampleRateHz(), channels).build();
     int[] runLengths = new int[channels];
     long clippedRuns = 0;
     long frames = 0;
@@ -54,7 +63,7 @@ public final class PcmAnalyzer {
           }
         }
 
-        meter.accept(samples, blockFrames);
+        meter.addSamples(samples, blockFrames);
         frames += blockFrames;
         remaining -= (long) blockFrames * layout.blockAlign();
         if (read < want) {
@@ -62,7 +71,21 @@ public final class PcmAnalyzer {
         }
       }
     }
-    return new PcmAnalysis(format.sampleRateHz(), channels, frames, meter.result(), clippedRuns);
+    return new PcmAnalysis(
+        format.sampleRateHz(), channels, frames, loudnessOf(meter), clippedRuns);
+  }
+
+  private static Loudness loudnessOf(LoudnessMeter meter) {
+    double integrated = meter.integratedLufs();
+    double truePeak = meter.truePeakDbtp();
+    return new Loudness(
+        roundToTenth(Double.isFinite(integrated) ? Math.max(integrated, SILENCE_LUFS) : SILENCE_LUFS),
+        roundToTenth(Double.isFinite(truePeak) ? Math.max(truePeak, SILENCE_DBTP) : SILENCE_DBTP));
+  }
+
+  /** Rounds to 0.1 dB, the precision that the manifest documents. */
+  private static double roundToTenth(double value) {
+    return Math.round(value * 10.0) / 10.0;
   }
 
   private static double decodeSample(byte[] raw, int offset, int bits, boolean floatSamples) {

@@ -10,8 +10,9 @@ import java.nio.file.Path;
  * OggS}, {@code fLaC} or an ID3v2 tag, {@code RIFF....WAVE}), never from the file name, and parses
  * the headers itself.
  *
- * <p>TODO: probe through the SDK's decoders in {@code dev.tonearm.core.decode} once they exist,
- * so the server and the player agree on what is decodable.
+ * <p>NOTE: this header parsing duplicates part of the SDK's Ogg and FLAC readers. Every accepted
+ * file is then decoded in full by the SDK's decoders ({@link SdkPcmDecoder}), so a file that the
+ * player cannot decode is still rejected, only later.
  *
  * <p>Stateless and thread-safe.
  */

@@ -35,6 +35,11 @@ class ApiBehaviourTest {
           new String[] {"GET", "api", "/v1/tracks"},
           new String[] {"GET", "api", "/v1/playlists/demo"},
           new String[] {"GET", "api", "/v1/tracks/t-000000000000/manifest"},
+          new String[] {"POST", "api", "/v1/devices"},
+          new String[] {"GET", "api", "/v1/devices"},
+          new String[] {"DELETE", "api", "/v1/devices/d-0000000000"},
+          new String[] {"POST", "api", "/v1/licences"},
+          new String[] {"GET", "api", "/v1/licences/signing-keys"},
           new String[] {"GET", "edge", "/objects/t-000000000000/vorbis-96"},
           new String[] {"HEAD", "edge", "/objects/t-000000000000/vorbis-96"});
 
@@ -219,6 +224,8 @@ class ApiBehaviourTest {
             "{\"username\":", "INVALID_JSON",
             "", "INVALID_JSON",
             "not json", "INVALID_JSON",
+            "{\"username\":\"a\",\"password\":\"b\"} trailing", "INVALID_JSON",
+            "{\"username\":\"a\",\"username\":\"b\",\"password\":\"c\"}", "INVALID_JSON",
             "[1,2]", "BAD_REQUEST",
             "{\"username\":1,\"password\":\"x\"}", "BAD_REQUEST",
             "{\"username\":\"\",\"password\":\"x\"}", "BAD_REQUEST");
@@ -254,7 +261,8 @@ class ApiBehaviourTest {
       StringBuilder request =
           new StringBuilder(
               "POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
-      for (int i = 0; i < 20; i++) {
+      int chunks = ReferenceServer.DEFAULT_MAX_REQUEST_BODY_BYTES / 1024 + 4;
+      for (int i = 0; i < chunks; i++) {
         request.append("400\r\n").append(" ".repeat(1024)).append("\r\n");
       }
       request.append("0\r\n\r\n");

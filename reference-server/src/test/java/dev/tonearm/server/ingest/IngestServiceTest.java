@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tonearm.server.DataDirectory;
+import dev.tonearm.server.StoredObjects;
 import dev.tonearm.server.catalog.FileCatalogRepository;
 import dev.tonearm.server.catalog.Rendition;
 import dev.tonearm.server.catalog.SeekPoint;
 import dev.tonearm.server.catalog.Track;
+import dev.tonearm.server.drm.FileKeyManagementService;
 import dev.tonearm.testing.Corpus;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -16,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -28,13 +31,15 @@ class IngestServiceTest {
   @TempDir Path tempDir;
   private DataDirectory dataDirectory;
   private FileCatalogRepository catalog;
+  private FileKeyManagementService keys;
   private IngestService ingest;
   private final ExternalTools tools = ExternalTools.fromEnvironment();
 
   @BeforeEach
-  void createService() throws IOException {
+  void createService() throws Exception {
     dataDirectory = new DataDirectory(tempDir.resolve("data")).create();
     catalog = new FileCatalogRepository(dataDirectory.tracksDir(), dataDirectory.playlistsDir());
+    keys = FileKeyManagementService.open(dataDirectory.keysDir());
     ingest = service(tools, List.of(96));
   }
 
@@ -47,6 +52,7 @@ class IngestServiceTest {
     return IngestService.builder()
         .dataDirectory(dataDirectory)
         .catalog(catalog)
+        .keyManagementService(keys)
         .tools(with)
         .vorbisLadderKbps(ladder)
         .encodeThreads(2)
@@ -205,7 +211,7 @@ class IngestServiceTest {
     assertThat(flac.premiumOnly()).isTrue();
     assertThat(flac.totalFrames()).isEqualTo(44_100L * 25);
     assertThat(flac.seekIndex()).extracting(SeekPoint::frame).containsExactly(0L, 441_000L, 882_000L);
-    byte[] flacBytes = Files.readAllBytes(dataDirectory.objectsDir().resolve(track.id()).resolve("flac.flac"));
+    byte[] flacBytes = StoredObjects.plaintext(dataDirectory.objectsDir(), keys, track, flac);
     assertThat(flacBytes.length).isEqualTo((int) flac.sizeBytes());
     for (SeekPoint point : flac.seekIndex().subList(1, flac.seekIndex().size())) {
       int offset = (int) point.byteOffset();
@@ -252,20 +258,24 @@ class IngestServiceTest {
       assertThat(original.premiumOnly()).isFalse();
       assertThat(original.sizeBytes()).isEqualTo(Files.size(file));
       assertThat(original.totalFrames()).isEqualTo(5_014_240);
+      assertThat(StoredObjects.plaintext(dataDirectory.objectsDir(), keys, track, original))
+          .isEqualTo(Files.readAllBytes(file));
     }
   }
 
   @Test
-  void vorbisWithoutDecoder_isRejectedAsToolUnavailable(@TempDir Path emptyToolDir)
-      throws Exception {
+  void vorbisWithoutTools_isDecodedInProcess(@TempDir Path emptyToolDir) throws Exception {
+    // No oggdec and no encoder: the SDK's decoder measures the file, which is served as delivered.
     Path file = Corpus.require("music/singularity-apex-aleph.ogg");
 
     try (IngestService noTools =
         service(new ExternalTools(List.of(emptyToolDir), Duration.ofMinutes(1)), List.of(96))) {
-      assertThatThrownBy(() -> noTools.ingest(file, Map.of()))
-          .isInstanceOfSatisfying(
-              IngestException.class,
-              e -> assertThat(e.reason()).isEqualTo(IngestException.Reason.TOOL_UNAVAILABLE));
+      Track track = noTools.ingest(file, Map.of()).track();
+
+      assertThat(track.renditions()).hasSize(1);
+      assertThat(track.renditions().get(0).sizeBytes()).isEqualTo(Files.size(file));
+      assertThat(track.renditions().get(0).totalFrames()).isEqualTo(5_014_240);
+      assertThat(track.loudness().integratedLufs()).isBetween(-30.0, -5.0);
     }
   }
 
@@ -342,9 +352,48 @@ class IngestServiceTest {
     rejection(file);
 
     try (var objects = Files.list(dataDirectory.objectsDir());
-        var work = Files.list(dataDirectory.tmpDir())) {
+        var work = Files.list(dataDirectory.tmpDir());
+        var contentKeys = Files.list(dataDirectory.keysDir().resolve("keys"))) {
       assertThat(objects).isEmpty();
       assertThat(work).isEmpty();
+      assertThat(contentKeys).isEmpty();
     }
+  }
+
+  @Test
+  void renditions_encryptedWithOneKeyPerTrackAndOwnIv() throws Exception {
+    requireTools("oggenc", "flac");
+    Path file =
+        TestAudio.writeWav(
+            tempDir.resolve("Tone.wav"), 44_100, 2, 44_100 * 12, TestAudio.sine(44_100, 440, 0.3));
+
+    Track track = ingest.ingest(file, Map.of()).track();
+
+    assertThat(track.renditions()).hasSize(2);
+    Rendition vorbis = track.rendition("vorbis-96").orElseThrow();
+    Rendition flac = track.rendition("flac").orElseThrow();
+    assertThat(vorbis.encryption().scheme()).isEqualTo("aes-256-ctr");
+    assertThat(vorbis.encryption().keyId()).matches("k-[0-9a-f]{32}");
+    assertThat(flac.encryption().keyId()).isEqualTo(vorbis.encryption().keyId());
+    assertThat(vorbis.encryption().iv()).matches("[0-9a-f]{32}");
+    assertThat(flac.encryption().iv()).isNotEqualTo(vorbis.encryption().iv());
+    for (Rendition rendition : track.renditions()) {
+      byte[] stored = StoredObjects.stored(dataDirectory.objectsDir(), track, rendition);
+      byte[] plain = StoredObjects.plaintext(dataDirectory.objectsDir(), keys, track, rendition);
+      assertThat(rendition.fileName())
+          .isEqualTo(rendition.id() + "." + rendition.container() + ".enc");
+      ChunkDigests ciphertextDigests =
+          ChunkDigests.of(
+              dataDirectory.objectsDir().resolve(track.id()).resolve(rendition.fileName()),
+              rendition.chunkSizeBytes());
+      assertThat(stored).hasSize((int) rendition.sizeBytes());
+      assertThat(rendition.sha256()).isEqualTo(ciphertextDigests.sha256());
+      assertThat(rendition.chunkSha256()).isEqualTo(ciphertextDigests.chunkSha256());
+      assertThat(Arrays.copyOf(stored, 4)).isNotEqualTo(Arrays.copyOf(plain, 4));
+      assertThat(new String(plain, 0, 4, StandardCharsets.US_ASCII)).isIn("OggS", "fLaC");
+    }
+    assertThat(Files.exists(dataDirectory.objectsDir().resolve(track.id()).resolve("flac.flac")))
+        .as("no plain object next to the encrypted one")
+        .isFalse();
   }
 }

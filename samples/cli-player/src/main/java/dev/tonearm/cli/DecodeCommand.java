@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -52,9 +53,13 @@ final class DecodeCommand implements Callable<Integer> {
   boolean json;
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
+    if (out != null && Files.exists(out) && Files.isSameFile(out, file)) {
+      throw new ParameterException(
+          spec.commandLine(), "--out must not be the input file: " + out);
+    }
     try {
       Result result = decode();
       if (json) {
@@ -79,8 +84,12 @@ final class DecodeCommand implements Callable<Integer> {
   }
 
   private Result decode() throws IOException {
-    if (!Files.isRegularFile(file)) {
+    if (!Files.exists(file)) {
       throw new NoSuchFileException(file.toString());
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new DecoderException(
+          DecoderException.Reason.IO_ERROR, "not a regular file: " + file);
     }
     Result result = new Result();
     PcmMd5 md5 = new PcmMd5();

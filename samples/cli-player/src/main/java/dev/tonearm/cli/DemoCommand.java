@@ -5,6 +5,7 @@ import dev.tonearm.core.api.Playlist;
 import dev.tonearm.core.api.TonearmClient;
 import dev.tonearm.server.ReferenceServer;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.Callable;
@@ -32,6 +33,9 @@ final class DemoCommand implements Callable<Integer> {
   /** Password of the demo Premium account. It protects nothing but demo data on loopback. */
   static final String PREMIUM_PASSWORD = "demo-premium";
 
+  /** File that the server writes into its data folder once the demo catalog is ingested. */
+  private static final String DEMO_SEEDED_MARKER = "demo-seeded";
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -47,13 +51,16 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    PlaybackSession.validate(playback, spec);
     PrintWriter out = spec.commandLine().getOut();
     Path data =
         dataDir != null
             ? dataDir
             : Paths.get(System.getProperty("java.io.tmpdir"), "tonearm-demo-server");
     out.println("starting the reference server (data in " + data.toAbsolutePath() + ")");
-    out.println("the first start ingests the demo catalog, which takes a few seconds");
+    if (!Files.exists(data.resolve(DEMO_SEEDED_MARKER))) {
+      out.println("the first start ingests the demo catalog, which takes a few seconds");
+    }
     out.flush();
     try (ReferenceServer server =
         ReferenceServer.builder().dataDir(data).apiPort(0).edgeCount(2).build().start()) {

@@ -26,9 +26,10 @@ final class PlayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    PlaybackSession.validate(playback, spec);
     try {
       return new PlaybackSession(
-              server.login(), playback, spec.commandLine().getOut(), spec.commandLine().getErr())
+              server.login(spec), playback, spec.commandLine().getOut(), spec.commandLine().getErr())
           .play(trackIds);
     } catch (PlaybackException e) {
       spec.commandLine().getErr().println("error: " + e.reason() + ": " + e.getMessage());

@@ -45,4 +45,12 @@ final class PlaybackOptions {
       description = "Streaming cache size limit in MB. Default: ${DEFAULT-VALUE}.",
       defaultValue = "256")
   long cacheSizeMb;
+
+  @Option(
+      names = "--key-store",
+      paramLabel = "FILE",
+      description =
+          "Device key store with this machine's identity and the keys of licensed tracks."
+              + " Default: .tonearm/cli-key-store.tks in the home folder.")
+  Path keyStore;
 }

@@ -10,18 +10,24 @@ import dev.tonearm.core.player.Player;
 import dev.tonearm.core.sink.AudioSink;
 import dev.tonearm.core.sink.WavFileSink;
 import dev.tonearm.core.sink.desktop.JavaSoundSink;
+import dev.tonearm.drm.DrmContentDecryption;
+import dev.tonearm.drm.DrmException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 
 /**
  * Plays a list of tracks through the SDK's {@link Player} and reports progress: a live status line
- * on a terminal, plain log lines otherwise.
+ * on a terminal, plain log lines otherwise. Encrypted renditions are decrypted with licences for
+ * this machine, kept in the key store of {@code --key-store}.
  */
 final class PlaybackSession {
   /** Default WAV file when there is no sound device and no {@code --out}. */
@@ -45,8 +51,35 @@ final class PlaybackSession {
     this.err = err;
   }
 
+  /**
+   * Checks the options that can be wrong before anything streams.
+   *
+   * @throws ParameterException for a cache size below 1 MB or an output folder that is missing
+   */
+  static void validate(PlaybackOptions options, CommandSpec spec) {
+    if (options.cacheSizeMb < 1) {
+      throw new ParameterException(
+          spec.commandLine(), "--cache-size-mb must be at least 1: " + options.cacheSizeMb);
+    }
+    if (options.out != null) {
+      Path parent = options.out.toAbsolutePath().getParent();
+      if (parent != null && !Files.isDirectory(parent)) {
+        throw new ParameterException(
+            spec.commandLine(), "--out folder does not exist: " + parent);
+      }
+    }
+  }
+
   /** Plays {@code trackIds} to the end and returns the process exit code. */
   int play(List<String> trackIds) throws IOException, InterruptedException {
+    Path keyStore = options.keyStore != null ? options.keyStore : CliDecryption.DEFAULT_KEY_STORE;
+    DrmContentDecryption decryption;
+    try {
+      decryption = CliDecryption.open(client, keyStore);
+    } catch (DrmException e) {
+      err.println("error: " + e.reasonName() + ": " + e.getMessage());
+      return TonearmCli.EXIT_FAILURE;
+    }
     Path wavPath = options.out;
     AudioSink sink;
     if (wavPath == null && JavaSoundSink.isAvailable()) {
@@ -76,6 +109,7 @@ final class PlaybackSession {
               .setQuality(options.quality)
               .setPcmProcessor(new LoudnessProcessor(options.normalization))
               .setCache(cache)
+              .setContentDecryption(decryption)
               .build();
       player.addListener(status);
       try {

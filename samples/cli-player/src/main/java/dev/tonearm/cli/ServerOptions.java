@@ -1,7 +1,9 @@
 package dev.tonearm.cli;
 
 import dev.tonearm.core.api.TonearmClient;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** Options that name a running Tonearm server and the account to log in with. */
 final class ServerOptions {
@@ -27,8 +29,14 @@ final class ServerOptions {
   String password;
 
   /** Creates a client for the server and logs in. */
-  TonearmClient login() throws java.io.IOException {
-    TonearmClient client = TonearmClient.builder().setBaseUrl(serverUrl).build();
+  TonearmClient login(CommandSpec spec) throws java.io.IOException {
+    TonearmClient client;
+    try {
+      client = TonearmClient.builder().setBaseUrl(serverUrl).build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(
+          spec.commandLine(), "--server must be an http or https URL: " + serverUrl);
+    }
     client.login(user, password);
     return client;
   }

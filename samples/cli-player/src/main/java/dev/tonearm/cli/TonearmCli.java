@@ -42,6 +42,10 @@ public final class TonearmCli implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("decode")) {
+      // decode reports recovered problems in its own output; library warnings would repeat them.
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
+    }
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     System.exit(run(out, err, args));

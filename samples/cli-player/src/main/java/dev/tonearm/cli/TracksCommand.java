@@ -23,7 +23,7 @@ final class TracksCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     try {
-      for (Track track : server.login().tracks()) {
+      for (Track track : server.login(spec).tracks()) {
         long seconds = track.durationMs() / 1000;
         out.printf(
             "%s  %d:%02d  %s - %s (%s)%n",

@@ -113,6 +113,26 @@ class DecodeCommandTest {
   }
 
   @Test
+  void outputSameAsInput_exitsTwoAndKeepsInput(@TempDir Path dir) throws IOException {
+    Path input = dir.resolve("input.flac");
+    Files.copy(Corpus.require("flac-test-files/subset/60 - mono audio.flac"), input);
+    long sizeBefore = Files.size(input);
+
+    int exit = run("decode", input.toString(), "--out", input.toString());
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(Files.size(input)).isEqualTo(sizeBefore);
+  }
+
+  @Test
+  void directory_exitsOneAsNotRegularFile(@TempDir Path dir) {
+    int exit = run("decode", dir.toString(), "--json");
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString()).startsWith("error: IO_ERROR: not a regular file: ");
+  }
+
+  @Test
   void missingArgument_exitsTwo() {
     int exit = run("decode");
 

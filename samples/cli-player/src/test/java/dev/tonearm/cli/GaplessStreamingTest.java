@@ -3,6 +3,7 @@ package dev.tonearm.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tonearm.core.PlaybackException;
+import dev.tonearm.core.api.Encryption;
 import dev.tonearm.core.api.Manifest;
 import dev.tonearm.core.api.Rendition;
 import dev.tonearm.core.api.TonearmClient;
@@ -12,21 +13,28 @@ import dev.tonearm.core.decode.FileByteSource;
 import dev.tonearm.core.decode.PcmBuffer;
 import dev.tonearm.core.decode.PcmFormat;
 import dev.tonearm.core.decode.WavReader;
+import dev.tonearm.core.player.ContentDecryption;
 import dev.tonearm.core.player.PcmProcessor;
 import dev.tonearm.core.player.Player;
 import dev.tonearm.core.sink.WavFileSink;
 import dev.tonearm.server.ReferenceServer;
+import dev.tonearm.server.drm.ContentKey;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.junit.jupiter.api.Test;
@@ -34,8 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Plays two demo tracks back to back from a real embedded reference server over loopback into a
- * WAV file, and checks that the file is exactly the two tracks' own decodes joined: no sample
- * inserted, dropped or changed at the boundary.
+ * WAV file, with the CLI's decryption stage, and checks that the file is exactly the two tracks'
+ * own decodes joined: no sample inserted, dropped or changed at the boundary.
  */
 class GaplessStreamingTest {
   /** Hang guard for the whole playback; the two tracks decode in seconds. */
@@ -56,14 +64,22 @@ class GaplessStreamingTest {
       List<String> trackIds = client.demoPlaylist().trackIds().subList(0, 2);
       Path wav = dir.resolve("played.wav");
 
-      Map<String, Rendition> chosen = playToWav(client, trackIds, wav);
+      Map<String, Rendition> chosen =
+          playToWav(
+              client,
+              CliDecryption.open(
+                  client,
+                  dir.resolve("device").resolve("keys.tks"),
+                  () -> "gapless-test-device".getBytes(StandardCharsets.UTF_8)),
+              trackIds,
+              wav);
 
       List<int[]> expected = new ArrayList<>();
       PcmFormat expectedFormat = null;
       for (String trackId : trackIds) {
         Rendition rendition = chosen.get(trackId);
         assertThat(rendition).as("rendition announced for " + trackId).isNotNull();
-        Path object = download(client, client.manifest(trackId), rendition, dir);
+        Path object = download(server, client, client.manifest(trackId), rendition, dir);
         DecodedPcm own = decodeAll(Decoders.open(new FileByteSource(object)));
         assertThat(own.samples.length).isPositive();
         expected.add(own.samples);
@@ -80,7 +96,8 @@ class GaplessStreamingTest {
   }
 
   private static Map<String, Rendition> playToWav(
-      TonearmClient client, List<String> trackIds, Path wav) throws Exception {
+      TonearmClient client, ContentDecryption decryption, List<String> trackIds, Path wav)
+      throws Exception {
     Map<String, Rendition> chosen = new ConcurrentHashMap<>();
     CountDownLatch ended = new CountDownLatch(1);
     AtomicReference<PlaybackException> failure = new AtomicReference<>();
@@ -90,6 +107,7 @@ class GaplessStreamingTest {
               .setClient(client)
               .setSink(sink)
               .setPcmProcessor(PcmProcessor.NONE)
+              .setContentDecryption(decryption)
               .build();
       player.addListener(
           new Player.Listener() {
@@ -123,9 +141,17 @@ class GaplessStreamingTest {
     return chosen;
   }
 
-  /** Fetches a rendition's object from the first edge, as any HTTP client would. */
-  private static Path download(TonearmClient client, Manifest manifest, Rendition rendition, Path dir)
-      throws IOException {
+  /**
+   * Fetches a rendition's object from the first edge, as any HTTP client would, and decrypts it
+   * with the track's content key from the server, independently of the SDK.
+   */
+  private static Path download(
+      ReferenceServer server,
+      TonearmClient client,
+      Manifest manifest,
+      Rendition rendition,
+      Path dir)
+      throws Exception {
     String url = manifest.edges().get(0) + rendition.objectPath();
     String token = client.tokenStore().tokens().accessToken();
     Request request = new Request.Builder().url(url).header("Authorization", "Bearer " + token)
@@ -133,7 +159,16 @@ class GaplessStreamingTest {
     Path file = Files.createTempFile(dir, "object-", ".bin");
     try (Response response = client.httpClient().newCall(request).execute()) {
       assertThat(response.code()).isEqualTo(200);
-      Files.write(file, response.body().bytes());
+      byte[] ciphertext = response.body().bytes();
+      Encryption encryption = rendition.encryption();
+      try (ContentKey key = server.keyManagement().contentKey(encryption.keyId())) {
+        Cipher cipher = Cipher.getInstance("AES/CTR/NoPadding");
+        cipher.init(
+            Cipher.DECRYPT_MODE,
+            new SecretKeySpec(key.keyBytes(), "AES"),
+            new IvParameterSpec(HexFormat.of().parseHex(encryption.iv())));
+        Files.write(file, cipher.doFinal(ciphertext));
+      }
     }
     return file;
   }

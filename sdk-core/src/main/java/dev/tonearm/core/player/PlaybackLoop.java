@@ -2,10 +2,12 @@ package dev.tonearm.core.player;
 
 import dev.tonearm.core.PlaybackException;
 import dev.tonearm.core.api.Manifest;
+import dev.tonearm.core.api.Rendition;
 import dev.tonearm.core.api.TonearmClient;
 import dev.tonearm.core.buffer.BufferPolicy;
 import dev.tonearm.core.buffer.BufferState;
 import dev.tonearm.core.buffer.BufferStateMachine;
+import dev.tonearm.core.decode.ByteSource;
 import dev.tonearm.core.decode.Decoder;
 import dev.tonearm.core.decode.DecoderException;
 import dev.tonearm.core.decode.PcmBuffer;
@@ -40,6 +42,7 @@ final class PlaybackLoop implements Runnable {
   private final TonearmClient client;
   private final AudioSink sink;
   private final DecoderFactory decoderFactory;
+  private final ContentDecryption contentDecryption;
   private final Quality quality;
   private final double normalizationTargetLufs;
   private final PcmProcessor processor;
@@ -108,6 +111,7 @@ final class PlaybackLoop implements Runnable {
     this.client = builder.client;
     this.sink = builder.sink;
     this.decoderFactory = builder.decoderFactory;
+    this.contentDecryption = builder.contentDecryption;
     this.quality = builder.quality;
     this.normalizationTargetLufs = builder.normalizationTargetLufs;
     this.processor = builder.pcmProcessor;
@@ -220,10 +224,17 @@ final class PlaybackLoop implements Runnable {
       current = null;
       next = null;
       loader.close();
+      // release() interrupts this thread; an interrupted thread cannot write to a FileChannel, so
+      // a file sink could not finish its header. Clear the flag for the close, then restore it.
+      boolean interrupted = Thread.interrupted();
       try {
         sink.close();
       } catch (IOException e) {
         LOG.warn("Closing the audio sink failed", e);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
       setState(Player.State.IDLE);
     }
@@ -480,17 +491,42 @@ final class PlaybackLoop implements Runnable {
     }
   }
 
-  /** Fetches the manifest, chooses the rendition and opens its stream. Any thread. */
+  /**
+   * Fetches the manifest, chooses the rendition, opens its stream and, for an encrypted rendition,
+   * the decrypting source over it. Any thread.
+   */
   private void prepare(PreparedTrack track) throws PlaybackException {
     Manifest manifest = client.manifest(track.trackId);
     track.manifest = manifest;
-    track.rendition =
-        qualitySelector.select(manifest, quality, bandwidthMeter.estimateBps());
-    track.stream = loader.openStream(manifest, track.rendition);
+    Rendition rendition = qualitySelector.select(manifest, quality, bandwidthMeter.estimateBps());
+    track.rendition = rendition;
+    if (rendition.encryption() != null && contentDecryption == null) {
+      throw new PlaybackException(
+          PlaybackException.ERROR_ENCRYPTION_UNSUPPORTED,
+          "track "
+              + track.trackId
+              + " rendition "
+              + rendition.id()
+              + " is encrypted ("
+              + rendition.encryption().scheme()
+              + ") and the player has no decryption stage");
+    }
+    TrackStream stream = loader.openStream(manifest, rendition);
+    ByteSource source = stream.source();
+    if (rendition.encryption() != null) {
+      try {
+        source = contentDecryption.open(manifest, rendition, source);
+      } catch (PlaybackException | RuntimeException e) {
+        stream.close();
+        throw e;
+      }
+    }
+    track.source = source;
+    track.stream = stream;
   }
 
   private void openDecoder(PreparedTrack track) throws IOException {
-    Decoder decoder = decoderFactory.open(track.rendition.codec(), track.stream.source());
+    Decoder decoder = decoderFactory.open(track.rendition.codec(), track.source);
     try {
       track.format = decoder.format();
     } catch (IOException | RuntimeException e) {

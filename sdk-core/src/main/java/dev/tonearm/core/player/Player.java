@@ -144,6 +144,7 @@ public final class Player {
     QualitySelector qualitySelector = new QualitySelector();
     EdgeSelector edgeSelector;
     long maxRetainedBytes = ChunkLoader.DEFAULT_MAX_RETAINED_BYTES;
+    ContentDecryption contentDecryption;
 
     /** Sets the API client, whose session also authorizes edge requests. Required. */
     public Builder setClient(TonearmClient client) {
@@ -259,6 +260,16 @@ public final class Player {
         throw new IllegalArgumentException("maxRetainedBytes must be > 0: " + maxRetainedBytes);
       }
       this.maxRetainedBytes = maxRetainedBytes;
+      return this;
+    }
+
+    /**
+     * Sets the decryption stage for encrypted renditions, or null for none. Default none: a track
+     * whose chosen rendition is encrypted then fails with {@link
+     * PlaybackException#ERROR_ENCRYPTION_UNSUPPORTED}.
+     */
+    public Builder setContentDecryption(ContentDecryption contentDecryption) {
+      this.contentDecryption = contentDecryption;
       return this;
     }
 

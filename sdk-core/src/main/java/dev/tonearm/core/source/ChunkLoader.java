@@ -183,10 +183,10 @@ public final class ChunkLoader implements Closeable {
 
   /**
    * Creates a stream for {@code rendition} after checking it. The stream loads nothing until it
-   * is made current or next.
+   * is made current or next. For an encrypted rendition the stream holds the verified ciphertext.
    *
-   * @throws PlaybackException {@link PlaybackException#ERROR_MANIFEST_INVALID} or {@link
-   *     PlaybackException#ERROR_ENCRYPTION_UNSUPPORTED}, from {@link RenditionValidator}
+   * @throws PlaybackException {@link PlaybackException#ERROR_MANIFEST_INVALID} from {@link
+   *     RenditionValidator}
    */
   public TrackStream openStream(Manifest manifest, Rendition rendition) throws PlaybackException {
     return new TrackStream(

@@ -26,19 +26,15 @@ public final class RenditionValidator {
   /**
    * Returns the object URL on each edge, in manifest order, after checking {@code rendition}.
    *
-   * @throws PlaybackException {@link PlaybackException#ERROR_ENCRYPTION_UNSUPPORTED} for an
-   *     encrypted rendition, {@link PlaybackException#ERROR_MANIFEST_INVALID} for any
+   * <p>An encrypted rendition passes when it is otherwise consistent: the chunks are verified as
+   * ciphertext, and decryption is the player's concern.
+   *
+   * @throws PlaybackException {@link PlaybackException#ERROR_MANIFEST_INVALID} for any
    *     inconsistency
    */
   public static HttpUrl[] validate(Manifest manifest, Rendition rendition)
       throws PlaybackException {
     String where = "track " + manifest.trackId() + " rendition " + rendition.id();
-    if (rendition.encryption() != null) {
-      throw new PlaybackException(
-          PlaybackException.ERROR_ENCRYPTION_UNSUPPORTED,
-          where + " is encrypted (" + rendition.encryption().scheme() + ") and no decryption"
-              + " stage is installed");
-    }
     if (manifest.durationMs() <= 0) {
       throw invalid(where, "durationMs must be > 0: " + manifest.durationMs());
     }

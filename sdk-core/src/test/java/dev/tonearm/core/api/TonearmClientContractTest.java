@@ -184,13 +184,15 @@ class TonearmClientContractTest {
     loginAs("a-1", "r-1");
     String encrypted =
         MANIFEST_EXAMPLE.replace(
-            "\"encryption\": null", "\"encryption\": {\"scheme\":\"aes-256-ctr\",\"keyId\":\"k-1\"}");
+            "\"encryption\": null", "\"encryption\": {\"scheme\":\"aes-256-ctr\",\"keyId\":\"k-1\","
+                + "\"iv\":\"000102030405060708090a0b0c0d0e0f\"}");
     server.stubFor(get("/v1/tracks/t-1a2b/manifest").willReturn(json(200, encrypted)));
 
     Encryption encryption = client.manifest("t-1a2b").renditions().get(0).encryption();
 
     assertThat(encryption.scheme()).isEqualTo("aes-256-ctr");
     assertThat(encryption.keyId()).isEqualTo("k-1");
+    assertThat(encryption.iv()).isEqualTo("000102030405060708090a0b0c0d0e0f");
   }
 
   static Stream<Arguments> errorStatuses() {

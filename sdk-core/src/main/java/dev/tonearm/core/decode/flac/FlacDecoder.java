@@ -18,8 +18,8 @@ import java.util.Objects;
  *
  * <p>Each {@link #read} returns one FLAC frame (block) as interleaved signed samples at the
  * stream's bit depth. Memory is bounded by the format: a 128 KiB input window, one block of up to
- * 65535 samples per channel, and the metadata that the caller can read back (Vorbis comments of at
- * most 16 MiB, the largest metadata block, and at most 65536 seek points).
+ * 65535 samples per channel, and the metadata that the caller can read back. Vorbis comments are at
+ * most 16 MiB (the largest metadata block), and at most 65536 seek points are kept.
  *
  * <p>Damage: a frame that fails its CRC-8 header check is not treated as a frame. A frame with
  * invalid subframes or a failed CRC-16 is dropped, recorded in {@link #warnings()}, and replaced by

@@ -67,7 +67,7 @@ public final class FlacStreamInfo {
     return maxFrameSizeBytes;
   }
 
-  /** Sample rate in Hz; 0 means the stream holds no audio. */
+  /** Sample rate in Hz; 0 means the stream contains no audio. */
   public int sampleRateHz() {
     return sampleRateHz;
   }

@@ -7,7 +7,7 @@ package dev.tonearm.core.decode.flac;
  * CRC-8 matches, so that a byte pattern that merely looks like a sync code is rejected.
  */
 final class FrameHeader {
-  /** Longest possible header: sync, 2 code bytes, 7-byte number, 2 + 2 extra bytes, CRC-8. */
+  /** Maximum header length: sync, 2 code bytes, 7-byte number, 2 + 2 extra bytes, CRC-8. */
   static final int MAX_BYTES = 16;
 
   /** Header is valid. */
@@ -162,11 +162,17 @@ final class FrameHeader {
   }
 
   private static int sizeFieldBytes(int blockSizeCode) {
-    return blockSizeCode == 6 ? 1 : blockSizeCode == 7 ? 2 : 0;
+    if (blockSizeCode == 6) {
+      return 1;
+    }
+    return blockSizeCode == 7 ? 2 : 0;
   }
 
   private static int rateFieldBytes(int sampleRateCode) {
-    return sampleRateCode == 12 ? 1 : sampleRateCode >= 13 ? 2 : 0;
+    if (sampleRateCode == 12) {
+      return 1;
+    }
+    return sampleRateCode >= 13 ? 2 : 0;
   }
 
   /** Copies every field of {@code other}. */

@@ -29,6 +29,12 @@ final class FrameReader {
   static final long MAX_SILENCE_FILL_SAMPLES = 1 << 20;
   private static final long INITIAL_REREAD_BUDGET_BYTES = 1 << 20;
 
+  /**
+   * Maximum distance searched for the second frame header: larger than any frame that a real
+   * encoder writes (65535 samples, 8 channels, 32-bit verbatim would be about 2 MiB).
+   */
+  private static final long MAX_FRAME_SEARCH_BYTES = 4L << 20;
+
   private final BitReader in;
   private final FrameDecoder decoder;
   private final Warnings warnings;
@@ -80,9 +86,32 @@ final class FrameReader {
       checkConsistent(found, true);
       if (!scan.variableBlockSize) {
         nominalBlockSize = scan.blockSize;
+        if (sampleNumbered && in.isSeekable()) {
+          settleNumberingFromSecondFrame(found);
+        }
       }
     }
     in.seek(start);
+  }
+
+  /**
+   * Decides how a stream with the blocking strategy bit clear but unequal STREAMINFO block sizes
+   * numbers its frames, from the second frame header: number 1 means frame numbers, the first block
+   * size means sample numbers. Seeking needs this before any frame is decoded.
+   */
+  private void settleNumberingFromSecondFrame(long firstOffset) throws IOException {
+    int firstBlockSize = scan.blockSize;
+    long limit = firstOffset + 1 + MAX_FRAME_SEARCH_BYTES;
+    if (findHeader(firstOffset + 1, limit, true) < 0 || scan.variableBlockSize) {
+      return;
+    }
+    if (scan.codedNumber == 1 && firstBlockSize != 1) {
+      sampleNumbered = false;
+      numberingConfirmed = true;
+    } else if (scan.codedNumber == firstBlockSize) {
+      sampleNumbered = true;
+      numberingConfirmed = true;
+    }
   }
 
   /**
@@ -210,6 +239,9 @@ final class FrameReader {
     return scan.blockSize;
   }
 
+  // NOTE: positions count from 0 at the first frame, while seeks and gap filling use header
+  // numbers. The two agree because FLAC streams start at frame or sample number 0; a stream cut
+  // from the middle of another would seek and fill gaps relative to its original start.
   private long headerSample(FrameHeader header) {
     if (header.variableBlockSize || sampleNumbered) {
       return header.codedNumber;

@@ -18,6 +18,7 @@ final class Residuals {
     }
     int parameterBits = method == 0 ? 4 : 5;
     int escapeCode = (1 << parameterBits) - 1;
+
     int partitionOrder = in.readBits(4);
     int partitionSize = blockSize >>> partitionOrder;
     if (partitionSize << partitionOrder != blockSize) {
@@ -32,6 +33,7 @@ final class Residuals {
               + "order "
               + order);
     }
+
     int partitions = 1 << partitionOrder;
     int start = order;
     int end = partitionSize;

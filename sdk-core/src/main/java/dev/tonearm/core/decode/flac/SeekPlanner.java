@@ -46,10 +46,13 @@ final class SeekPlanner {
   long findStartOffset(long target) throws IOException {
     long low = audioStartBytes;
     long lowSample = 0;
+    long high = in.sourceLength();
     int point = seekTable.floor(target);
     if (point >= 0 && seekTable.sampleNumber(point) > 0) {
+      // A damaged table can point past the end (or overflow to a negative offset).
       long offset = audioStartBytes + seekTable.offsetBytes(point);
       if (offset > audioStartBytes
+          && (high < 0 || offset < high)
           && reader.findHeader(offset, offset + 1, true) == offset
           && reader.scannedHeaderSample() == seekTable.sampleNumber(point)) {
         low = offset;
@@ -64,7 +67,6 @@ final class SeekPlanner {
                 + " frame; seeking without the seek table");
       }
     }
-    long high = in.sourceLength();
     if (high < 0) {
       return low;
     }

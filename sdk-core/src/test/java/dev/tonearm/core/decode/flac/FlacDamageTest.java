@@ -326,7 +326,36 @@ class FlacDamageTest {
       assertThat(outcome.samples.length).as(where).isEqualTo(reference.samples.length);
       assertThat(outcome.outOfRange).as(where + ": samples outside the bit depth").isZero();
       assertThat(outcome.warnings).as(where).contains(Reason.CORRUPT_DATA);
+      if (seekable) {
+        seekAround(damaged, reference.samples.length, random);
+      }
     }
+  }
+
+  /** Seeks a damaged file at random; only a result or a {@link DecoderException} may come out. */
+  private void seekAround(byte[] damaged, int totalSamples, Random random) {
+    assertTimeoutPreemptively(
+        HANG_GUARD,
+        () -> {
+          try (FlacDecoder decoder = open(damaged, true)) {
+            int channels = decoder.format().channels();
+            PcmBuffer buffer = new PcmBuffer();
+            for (int s = 0; s < 4; s++) {
+              long target = (long) (random.nextDouble() * totalSamples / channels);
+              try {
+                decoder.seekToFrame(target);
+                assertThat(decoder.positionFrames()).isEqualTo(target);
+                decoder.read(buffer);
+              } catch (DecoderException e) {
+                assertThat(e.reason()).isNotNull();
+              }
+            }
+          } catch (DecoderException e) {
+            assertThat(e.reason()).isNotNull();
+          } catch (Throwable t) {
+            fail("seeking threw " + t + " instead of a DecoderException", t);
+          }
+        });
   }
 
   private void checkCorruptedAnywhere(String relative) throws Exception {

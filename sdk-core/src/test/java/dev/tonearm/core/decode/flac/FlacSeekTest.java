@@ -106,6 +106,72 @@ class FlacSeekTest {
   }
 
   @Test
+  void damagedSeekTable_seek_fallsBackToBisection() throws Exception {
+    Path original = Corpus.require(FILES[3]);
+    byte[] bytes = Files.readAllBytes(original);
+    // SEEKTABLE body at offset 46: points of 18 bytes (sample, offset, samples in frame).
+    writeLong(bytes, 46 + 18 + 8, 933_861 + 100); // inside a frame, not at a header
+    writeLong(bytes, 46 + 36 + 8, Long.MAX_VALUE / 2); // past the end of the file
+    Path damaged = tempDir.resolve("damaged-seektable.flac");
+    Files.write(damaged, bytes);
+    int[] reference;
+    try (FlacDecoder decoder = FlacTestSupport.open(original)) {
+      reference = FlacTestSupport.decodeAll(decoder, true).samples;
+    }
+
+    try (FlacDecoder decoder = FlacTestSupport.open(damaged)) {
+      for (long target : new long[] {500_000, 900_000}) {
+        decoder.seekToFrame(target);
+        PcmBuffer buffer = new PcmBuffer();
+        int count = decoder.read(buffer);
+
+        int from = (int) (target * 2);
+        assertThat(Arrays.copyOf(buffer.samples, count * 2))
+            .isEqualTo(Arrays.copyOfRange(reference, from, from + count * 2));
+      }
+      assertThat(decoder.warnings())
+          .extracting(DecoderException::reason)
+          .containsOnly(Reason.BAD_HEADER);
+    }
+  }
+
+  private static void writeLong(byte[] bytes, int offset, long value) {
+    for (int i = 0; i < 8; i++) {
+      bytes[offset + i] = (byte) (value >>> (56 - 8 * i));
+    }
+  }
+
+  /**
+   * A fixed-blocksize stream whose STREAMINFO minimum block size differs from the maximum looks
+   * like a variable-blocksize stream from before FLAC 1.2.0, which codes sample numbers instead of
+   * frame numbers. The decoder must tell the two apart before the first seek.
+   */
+  @Test
+  void fixedBlocksWithUnequalStreamInfoSizes_seek_matchesStraightDecode() throws Exception {
+    byte[] bytes = Files.readAllBytes(Corpus.require(FILES[0]));
+    // STREAMINFO minimum block size (body bytes 0 and 1, file offset 8): 1500, the last block.
+    bytes[8] = (byte) (1500 >> 8);
+    bytes[9] = (byte) 1500;
+    Path file = tempDir.resolve("unequal-block-sizes.flac");
+    Files.write(file, bytes);
+    int[] reference;
+    try (FlacDecoder decoder = FlacTestSupport.open(file)) {
+      reference = FlacTestSupport.decodeAll(decoder, true).samples;
+    }
+
+    try (FlacDecoder decoder = FlacTestSupport.open(file)) {
+      long target = 200_000;
+      decoder.seekToFrame(target);
+      PcmBuffer buffer = new PcmBuffer();
+      int count = decoder.read(buffer);
+
+      int from = (int) (target * 2);
+      assertThat(Arrays.copyOf(buffer.samples, count * 2))
+          .isEqualTo(Arrays.copyOfRange(reference, from, from + count * 2));
+    }
+  }
+
+  @Test
   void seekToTotal_thenRead_returnsEndOfStream() throws Exception {
     try (FlacDecoder decoder = FlacTestSupport.open(Corpus.require(FILES[0]))) {
       long total = decoder.totalFrames();

@@ -1,0 +1,16 @@
+package dev.tonearm.server.sync;
+
+import java.util.Optional;
+
+/**
+ * Maps an access token to the id of the user it was issued to.
+ *
+ * <p>The sync endpoint calls it once per WebSocket upgrade with the token from the {@code
+ * Authorization: Bearer} header. Implementations must be thread-safe; they run on Netty event loop
+ * threads and must not block for long.
+ */
+@FunctionalInterface
+public interface TokenVerifier {
+  /** Returns the user id for a valid, unexpired token, or empty otherwise. */
+  Optional<String> userIdFor(String accessToken);
+}

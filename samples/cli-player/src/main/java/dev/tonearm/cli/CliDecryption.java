@@ -1,0 +1,77 @@
+package dev.tonearm.cli;
+
+import dev.tonearm.core.api.TonearmClient;
+import dev.tonearm.drm.DesktopHardwareIdentity;
+import dev.tonearm.drm.DeviceKeyStore;
+import dev.tonearm.drm.DrmContentDecryption;
+import dev.tonearm.drm.DrmException;
+import dev.tonearm.drm.FileKeyStorage;
+import dev.tonearm.drm.HardwareIdentity;
+import dev.tonearm.drm.LicenceManager;
+import dev.tonearm.drm.LicenceVerifier;
+import dev.tonearm.drm.OkHttpLicenceClient;
+import dev.tonearm.drm.SigningKey;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+
+/**
+ * Builds the decryption stage that lets the CLI play encrypted renditions: a device key store in a
+ * file, bound to this machine's id, and licences from the server the client is logged in to.
+ * Stateless.
+ */
+final class CliDecryption {
+  /** Default key store file, under the user's home folder. */
+  static final Path DEFAULT_KEY_STORE =
+      Paths.get(System.getProperty("user.home"), ".tonearm", "cli-key-store.tks");
+
+  /** Display name of this device in the account's device list. */
+  static final String DEVICE_NAME = "Tonearm CLI";
+
+  private CliDecryption() {}
+
+  /**
+   * Opens the key store in {@code keyStoreFile} (created on first use) and returns a decryption
+   * stage that obtains licences through {@code client}'s session.
+   *
+   * <p>NOTE: the CLI trusts the licence signing keys that the server lists at start, so it is only
+   * as safe as the connection to that server. An app ships the key it trusts instead.
+   */
+  static DrmContentDecryption open(
+      TonearmClient client, Path keyStoreFile, HardwareIdentity hardwareIdentity)
+      throws DrmException {
+    DeviceKeyStore keyStore =
+        DeviceKeyStore.builder(new FileKeyStorage(keyStoreFile), hardwareIdentity, appSignature())
+            .open();
+    OkHttpLicenceClient licences = OkHttpLicenceClient.builder().session(client).build();
+    List<SigningKey> signingKeys = licences.fetchSigningKeys();
+    if (signingKeys.isEmpty()) {
+      throw new DrmException(
+          DrmException.ERROR_MALFORMED_RESPONSE, "the server lists no Ed25519 signing key");
+    }
+    LicenceManager manager =
+        LicenceManager.builder(licences, keyStore, new LicenceVerifier(signingKeys)).build();
+    return DrmContentDecryption.builder(manager, keyStore).deviceName(DEVICE_NAME).build();
+  }
+
+  /** Like {@link #open(TonearmClient, Path, HardwareIdentity)} with this machine's id. */
+  static DrmContentDecryption open(TonearmClient client, Path keyStoreFile) throws DrmException {
+    return open(client, keyStoreFile, DesktopHardwareIdentity.createDefault());
+  }
+
+  /**
+   * Returns the CLI's app signature, the SHA-256 of its package name. The CLI is not code-signed,
+   * so this binds the key store to this program only as far as other programs use another value.
+   */
+  private static byte[] appSignature() {
+    try {
+      return MessageDigest.getInstance("SHA-256")
+          .digest("dev.tonearm.cli".getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is unavailable in this JDK", e);
+    }
+  }
+}
