@@ -6,7 +6,7 @@
 #   benchmarks/run-all.sh [OUTPUT_DIR] [HARNESS...]
 # OUTPUT_DIR defaults to benchmarks/target/results/<UTC time>. HARNESS names pick a subset, for
 # example `benchmarks/run-all.sh out playback flac`. Needs flac, oggdec and oggenc on the PATH
-# and the test corpus (TONEARM_CORPUS, default /work/shared/corpus).
+# and the test corpus folder in TONEARM_CORPUS (this script's default: /work/shared/corpus).
 set -u
 
 jar=benchmarks/target/benchmarks.jar
@@ -52,7 +52,7 @@ run() {
   echo "$name: $(tail -3 "$file" | head -1 | sed 's/^ *//'), $(tail -1 "$file")"
 }
 
-wanted() {
+is_selected() {
   [[ ${#selected[@]} -eq 0 ]] && return 0
   local name
   for name in "${selected[@]}"; do
@@ -63,15 +63,15 @@ wanted() {
 
 selected=("$@")
 java_cp=(java -cp "$jar")
-wanted flac && run flac "${java_cp[@]}" dev.tonearm.bench.FlacDecodeBenchmark
-wanted vorbis && run vorbis "${java_cp[@]}" dev.tonearm.bench.VorbisDecodeBenchmark
-wanted decrypt && run decrypt "${java_cp[@]}" dev.tonearm.bench.DecryptBenchmark
-wanted decrypt-playback && run decrypt-playback "${java_cp[@]}" dev.tonearm.bench.DecryptBenchmark playback
-wanted playback && run playback "${java_cp[@]}" dev.tonearm.bench.PlaybackBenchmark
-wanted crdt-merge && run crdt-merge java -jar "$jar" CrdtMergeBenchmark
-wanted crdt-trace && run crdt-trace java -jar "$jar" CrdtTraceBenchmark
-wanted crdt-trace-memory && run crdt-trace-memory "${java_cp[@]}" dev.tonearm.bench.CrdtTraceBenchmark
-wanted sync-fanout && run sync-fanout "${java_cp[@]}" dev.tonearm.bench.SyncFanoutBenchmark 100 2000 1 NEVER 3
-wanted offline-batch && run offline-batch "${java_cp[@]}" dev.tonearm.bench.OfflineRefreshBatchBenchmark
-wanted offline-storm && run offline-storm "${java_cp[@]}" dev.tonearm.bench.OfflineRefreshStormBenchmark
+is_selected flac && run flac "${java_cp[@]}" dev.tonearm.bench.FlacDecodeBenchmark
+is_selected vorbis && run vorbis "${java_cp[@]}" dev.tonearm.bench.VorbisDecodeBenchmark
+is_selected decrypt && run decrypt "${java_cp[@]}" dev.tonearm.bench.DecryptBenchmark
+is_selected decrypt-playback && run decrypt-playback "${java_cp[@]}" dev.tonearm.bench.DecryptBenchmark playback
+is_selected playback && run playback "${java_cp[@]}" dev.tonearm.bench.PlaybackBenchmark
+is_selected crdt-merge && run crdt-merge java -jar "$jar" CrdtMergeBenchmark
+is_selected crdt-trace && run crdt-trace java -jar "$jar" CrdtTraceBenchmark
+is_selected crdt-trace-memory && run crdt-trace-memory "${java_cp[@]}" dev.tonearm.bench.CrdtTraceBenchmark
+is_selected sync-fanout && run sync-fanout "${java_cp[@]}" dev.tonearm.bench.SyncFanoutBenchmark 100 2000 1 NEVER 3
+is_selected offline-batch && run offline-batch "${java_cp[@]}" dev.tonearm.bench.OfflineRefreshBatchBenchmark
+is_selected offline-storm && run offline-storm "${java_cp[@]}" dev.tonearm.bench.OfflineRefreshStormBenchmark
 echo "output in $out"

@@ -94,22 +94,22 @@ final class InstrumentedPlayer implements AutoCloseable {
     return endedOrFailed.await(timeoutMs, TimeUnit.MILLISECONDS);
   }
 
-  /** {@link System#nanoTime()} of each decoder creation, in order. */
+  /** Returns the {@link System#nanoTime()} of each decoder creation, in order. */
   List<Long> decoderOpenNanos() {
     return decoderOpenNanos;
   }
 
-  /** The rendition announced for {@code trackId}, or null. */
+  /** Returns the rendition announced for {@code trackId}, or null. */
   Rendition rendition(String trackId) {
     return renditions.get(trackId);
   }
 
-  /** The first player error, or null. */
+  /** Returns the first player error, or null. */
   PlaybackException error() {
     return error.get();
   }
 
-  /** The loader thread, or null before the first chunk request. */
+  /** Returns the loader thread, or null before the first chunk request. */
   Thread loaderThread() {
     return loaderThread.get();
   }

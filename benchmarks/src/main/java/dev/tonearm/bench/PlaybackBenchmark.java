@@ -38,9 +38,9 @@ import okhttp3.OkHttpClient;
  *   <li>Transition: a new player plays the first two demo tracks into a {@link TransitionProbe},
  *       which finds the gap in frames at the join and the time from the first track's last frame
  *       to the second's first. The paced series runs as fast as possible until the last {@code
- *       --pace-lead-seconds} of the first track and then at {@code --pace-speed} times real time,
- *       so the prefetch has a tenth of the time that a sound device gives it; the unpaced series
- *       never waits. A transition counts as prefetched when the second track's decoder was created
+ *       --pace-lead-seconds} of the first track and then like a device at {@code --pace-speed}
+ *       times real time, so the prefetch gets a tenth of the wall-clock time that a real-time
+ *       device gives it. The unpaced series never waits. A transition counts as prefetched when the second track's decoder was created
  *       before the first track's last frame was written.
  *   <li>Steady state: child JVMs running {@link SteadyStatePlayback} against this server, so that
  *       CPU time and heap belong to the client alone.
@@ -243,7 +243,7 @@ public final class PlaybackBenchmark {
       boolean both320,
       List<RecordingSink.Underrun> underruns) {
 
-    /** Underruns at the write that holds the second track's first frame. */
+    /** Counts the underruns at the write that contains the second track's first frame. */
     long joinUnderruns() {
       return underruns.stream()
           .filter(u -> u.frame() == result.secondTrackFirstWriteFrame())
@@ -264,32 +264,60 @@ public final class PlaybackBenchmark {
         Locale.ROOT, "%s: %d two-track plays%s%n", title, plays.size(),
         plays.size() < count ? " (time budget reached)" : "");
     if (paced) {
-      System.out.printf(
-          Locale.ROOT,
-          "  sink paced at %.0fx real time with a %d ms device buffer over the last %d s of"
-              + " the first track%n",
-          options.paceSpeed,
-          options.deviceBufferMs,
-          options.paceLeadSeconds);
-      long underruns = plays.stream().mapToLong(p -> p.underruns.size()).sum();
-      long playsWithUnderrun = plays.stream().filter(p -> !p.underruns.isEmpty()).count();
-      long atJoin = plays.stream().mapToLong(Transition::joinUnderruns).sum();
-      long maxDry =
-          plays.stream()
-              .flatMap(p -> p.underruns.stream())
-              .mapToLong(RecordingSink.Underrun::dryNanos)
-              .max()
-              .orElse(0);
-      System.out.printf(
-          Locale.ROOT,
-          "  device underruns while paced: %d in %d of %d plays, %d of them at the join;"
-              + " longest time empty %.2f ms of wall-clock time%n",
-          underruns,
-          playsWithUnderrun,
-          plays.size(),
-          atJoin,
-          maxDry / 1e6);
+      printUnderruns(plays);
     }
+    printJoins(plays);
+
+    long[] transition =
+        plays.stream()
+            .filter(p -> p.result.transitionNanos() >= 0)
+            .mapToLong(p -> p.result.transitionNanos())
+            .sorted()
+            .toArray();
+    printDistribution("  last frame of track 1 to first frame of track 2", transition);
+    long[] medianWork =
+        plays.stream().mapToLong(p -> percentile(p.result.blockWorkNanos(), 50)).sorted().toArray();
+    long[] p99Work =
+        plays.stream().mapToLong(p -> percentile(p.result.blockWorkNanos(), 99)).sorted().toArray();
+    printDistribution("  per-play median of per-block work inside track 1", medianWork);
+    printDistribution("  per-play p99 of per-block work inside track 1", p99Work);
+    if (!plays.isEmpty()) {
+      int frames = plays.get(0).result.medianBlockFrames();
+      System.out.printf(
+          Locale.ROOT, "  median block: %d frames (%.1f ms of audio)%n", frames,
+          frames * 1000.0 / reference.format().sampleRateHz());
+    }
+  }
+
+  private void printUnderruns(List<Transition> plays) {
+    System.out.printf(
+        Locale.ROOT,
+        "  sink paced at %.0fx real time with a %d ms device buffer over the last %d s of"
+            + " the first track%n",
+        options.paceSpeed,
+        options.deviceBufferMs,
+        options.paceLeadSeconds);
+    long underruns = plays.stream().mapToLong(p -> p.underruns.size()).sum();
+    long playsWithUnderrun = plays.stream().filter(p -> !p.underruns.isEmpty()).count();
+    long atJoin = plays.stream().mapToLong(Transition::joinUnderruns).sum();
+    long maxDry =
+        plays.stream()
+            .flatMap(p -> p.underruns.stream())
+            .mapToLong(RecordingSink.Underrun::dryNanos)
+            .max()
+            .orElse(0);
+    System.out.printf(
+        Locale.ROOT,
+        "  device underruns while paced: %d in %d of %d plays, %d of them at the join;"
+            + " longest time empty %.2f ms of wall-clock time%n",
+        underruns,
+        playsWithUnderrun,
+        plays.size(),
+        atJoin,
+        maxDry / 1e6);
+  }
+
+  private static void printJoins(List<Transition> plays) {
     long exact = plays.stream().filter(p -> Long.valueOf(0).equals(p.result.gapFrames())).count();
     long missing = plays.stream().filter(p -> p.result.gapFrames() == null).count();
     long[] gaps =
@@ -314,25 +342,6 @@ public final class PlaybackBenchmark {
         "  second decoder created before the first track's last frame: %d of %d;"
             + " both tracks at 320 kbps: %d of %d%n",
         prefetched, plays.size(), both320, plays.size());
-    long[] transition =
-        plays.stream()
-            .filter(p -> p.result.transitionNanos() >= 0)
-            .mapToLong(p -> p.result.transitionNanos())
-            .sorted()
-            .toArray();
-    printDistribution("  last frame of track 1 to first frame of track 2", transition);
-    long[] medianWork =
-        plays.stream().mapToLong(p -> percentile(p.result.blockWorkNanos(), 50)).sorted().toArray();
-    long[] p99Work =
-        plays.stream().mapToLong(p -> percentile(p.result.blockWorkNanos(), 99)).sorted().toArray();
-    printDistribution("  per-play median of per-block work inside track 1", medianWork);
-    printDistribution("  per-play p99 of per-block work inside track 1", p99Work);
-    if (!plays.isEmpty()) {
-      int frames = plays.get(0).result.medianBlockFrames();
-      System.out.printf(
-          Locale.ROOT, "  median block: %d frames (%.1f ms of audio)%n", frames,
-          frames * 1000.0 / reference.format().sampleRateHz());
-    }
   }
 
   private Transition playTransition(boolean paced) throws Exception {

@@ -21,9 +21,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Pacing simulates a sound device from frame {@code pacingStartFrame} on: the device plays at
  * {@code speed} times real time (1 is real time, 10 ten times faster) and holds up to {@code
  * deviceBufferMs} of media. A write returns at once while its frames fit in the buffer. Otherwise
- * it waits until the buffer holds at most half its size, or just the new block when that is
- * larger, and the block then fits; a device that wakes its writer every half buffer behaves like
- * this. When a write arrives after the device has played everything written, the device has run
+ * it waits until the buffer contains at most half its size, or just the new block when that is
+ * larger, so the writer wakes once per half buffer as it does with many sound devices. When a
+ * write arrives after the device has played everything written, the device has run
  * dry: the sink records an underrun at that write's first frame with the time the device spent
  * empty, and playback resumes from that write. Before {@code pacingStartFrame}, and always for an unpaced sink, writes return at once.
  *
@@ -62,7 +62,7 @@ final class RecordingSink implements AudioSink {
   private final List<Underrun> underruns = Collections.synchronizedList(new ArrayList<>());
   private PcmFormat format;
 
-  /** Device clock: {@code originFrames} had played at {@code originNanos}; -1 before pacing. */
+  /** Device clock origin: {@code originFrames} had played at this time. -1 before pacing. */
   private long originNanos = -1;
 
   private long originFrames;
@@ -153,7 +153,7 @@ final class RecordingSink implements AudioSink {
     return firstFrame.await(timeoutMs, TimeUnit.MILLISECONDS);
   }
 
-  /** {@link System#nanoTime()} at the entry of the first write with frames, or 0 before it. */
+  /** Returns {@link System#nanoTime()} at the entry of the first write with frames, or 0. */
   long firstFrameNanos() {
     return firstFrameNanos;
   }
@@ -162,12 +162,12 @@ final class RecordingSink implements AudioSink {
     return framesWritten;
   }
 
-  /** The thread that opened the sink, or null before the first {@code open}. */
+  /** Returns the thread that opened the sink, or null before the first {@code open}. */
   Thread writerThread() {
     return writerThread;
   }
 
-  /** A copy of the device underruns since pacing started, oldest first. */
+  /** Returns a copy of the device underruns since pacing started, oldest first. */
   List<Underrun> underruns() {
     synchronized (underruns) {
       return new ArrayList<>(underruns);

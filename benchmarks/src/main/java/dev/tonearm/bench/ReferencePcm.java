@@ -18,9 +18,9 @@ import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * What the player must write for a two-track queue, taken from decoding each track's rendition
- * object directly with the SDK decoder (no player, no streaming): the first track's frame count
- * and PCM MD5, and the second track's first audible frames. Immutable.
+ * Reference PCM for a two-track queue: the first track's frame count and PCM MD5, and the second
+ * track's first audible frames. It comes from decoding each track's rendition object directly with
+ * the SDK decoder, with no player and no streaming. Immutable.
  *
  * @param format PCM format of both tracks
  * @param firstTrackFrames frames in the first track

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * the second track's frame 0 minus the first track's frame count: 0 for a sample-exact join,
  * positive when frames were inserted and negative when frames were dropped.
  *
- * <p>The transition time runs from the exit of the write that holds the first track's last frame
- * to the entry of the write that holds the second track's first frame. For comparison the probe
+ * <p>The transition time runs from the exit of the write that contains the first track's last
+ * frame to the entry of the write that contains the second track's first frame. For comparison the probe
  * also records, for each pair of consecutive writes inside the first track, the time from the exit
  * of one to the entry of the next: the player's own work per block.
  *
@@ -36,10 +36,10 @@ final class TransitionProbe implements RecordingSink.WriteObserver {
    *     second track's head was not found within one second of its expected place
    * @param transitionNanos time from the first track's last frame to the second's first, or -1
    *     when the head was not found
-   * @param firstTrackLastExitNanos {@link System#nanoTime()} when the write holding the first
+   * @param firstTrackLastExitNanos {@link System#nanoTime()} when the write containing the first
    *     track's last frame returned, or -1 when the head was not found
-   * @param secondTrackFirstWriteFrame stream index of the first frame of the write that holds the
-   *     second track's first frame, or -1 when the head was not found
+   * @param secondTrackFirstWriteFrame stream index of the first frame of the write that contains
+   *     the second track's first frame, or -1 when the head was not found
    * @param blockWorkNanos per-block work inside the first track, sorted ascending
    * @param medianBlockFrames median frames per write inside the first track
    */
@@ -126,7 +126,7 @@ final class TransitionProbe implements RecordingSink.WriteObserver {
     return finished.await(timeoutMs, TimeUnit.MILLISECONDS);
   }
 
-  /** The measured join, or null before the window is full. */
+  /** Returns the measured join, or null before the window is full. */
   Result result() {
     return result;
   }
@@ -207,6 +207,6 @@ final class TransitionProbe implements RecordingSink.WriteObserver {
         return write;
       }
     }
-    throw new IllegalStateException("no recorded write holds frame " + frame);
+    throw new IllegalStateException("no recorded write contains frame " + frame);
   }
 }
