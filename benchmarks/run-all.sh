@@ -31,6 +31,7 @@ mkdir -p "$out"
   flac --version
   oggdec --version 2>&1 | head -1
   oggenc --version
+  openssl version
 } > "$out/machine.txt" 2>&1
 
 # run NAME COMMAND...: runs COMMAND and writes NAME.txt with the command, output, exit status,
@@ -66,6 +67,8 @@ java_cp=(java -cp "$jar")
 is_selected flac && run flac "${java_cp[@]}" dev.tonearm.bench.FlacDecodeBenchmark
 is_selected vorbis && run vorbis "${java_cp[@]}" dev.tonearm.bench.VorbisDecodeBenchmark
 is_selected decrypt && run decrypt "${java_cp[@]}" dev.tonearm.bench.DecryptBenchmark
+# AES-256-CTR in OpenSSL, as a native peer for DecryptBenchmark's throughput.
+is_selected decrypt-openssl && run decrypt-openssl openssl speed -seconds 3 -evp aes-256-ctr
 is_selected decrypt-playback && run decrypt-playback "${java_cp[@]}" dev.tonearm.bench.DecryptBenchmark playback
 is_selected playback && run playback "${java_cp[@]}" dev.tonearm.bench.PlaybackBenchmark
 is_selected crdt-merge && run crdt-merge java -jar "$jar" CrdtMergeBenchmark

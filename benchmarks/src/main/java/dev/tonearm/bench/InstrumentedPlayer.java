@@ -5,6 +5,7 @@ import dev.tonearm.core.api.Rendition;
 import dev.tonearm.core.api.TonearmClient;
 import dev.tonearm.core.cache.StreamCache;
 import dev.tonearm.core.decode.Decoders;
+import dev.tonearm.core.player.ContentDecryption;
 import dev.tonearm.core.player.Player;
 import dev.tonearm.core.quality.Quality;
 import java.util.List;
@@ -40,8 +41,13 @@ final class InstrumentedPlayer implements AutoCloseable {
    * Builds the player and starts its threads.
    *
    * @param cache the streaming cache, or null for none
+   * @param decryption the decryption stage for encrypted renditions
    */
-  InstrumentedPlayer(TonearmClient client, RecordingSink sink, StreamCache cache) {
+  InstrumentedPlayer(
+      TonearmClient client,
+      RecordingSink sink,
+      StreamCache cache,
+      ContentDecryption decryption) {
     loaderExecutor =
         Executors.newSingleThreadExecutor(
             runnable -> {
@@ -56,6 +62,7 @@ final class InstrumentedPlayer implements AutoCloseable {
             .setSink(sink)
             .setQuality(Quality.VERY_HIGH)
             .setCache(cache)
+            .setContentDecryption(decryption)
             .setLoaderExecutor(loaderExecutor)
             .setDecoderFactory(
                 (codec, source) -> {

@@ -5,8 +5,11 @@ import dev.tonearm.core.api.Manifest;
 import dev.tonearm.core.api.Rendition;
 import dev.tonearm.core.api.TonearmClient;
 import dev.tonearm.core.cache.StreamCache;
+import dev.tonearm.core.player.ContentDecryption;
 import dev.tonearm.core.sink.NullSink;
+import dev.tonearm.drm.DrmContentDecryption;
 import dev.tonearm.server.ReferenceServer;
+import dev.tonearm.server.drm.SigningKeyInfo;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -29,12 +32,16 @@ import okhttp3.OkHttpClient;
  * tracks, CPU time per minute of playback and heap, with an embedded {@link ReferenceServer} and
  * the SDK {@code Player} at {@code Quality.VERY_HIGH} (the 320 kbps Vorbis rendition).
  *
+ * <p>The server encrypts every rendition, so each player has a decryption stage with a device key
+ * store ({@link DeviceDrm}), as an app has.
+ *
  * <ul>
  *   <li>Cold start: {@code play()} to the entry of the first sink {@code write} with frames, for a
- *       new {@code Player}, a new {@code OkHttpClient} (no open connection), a new empty {@link
- *       StreamCache} folder and the logged-in session's tokens. The first play in the JVM is
- *       reported apart from the measured plays. A second series keeps one client, so its
- *       connections stay open, and builds only a new player and cache.
+ *       new {@code Player} and a new empty {@link StreamCache} folder, with the logged-in
+ *       session's tokens. Three series differ in what else is new: a new device and a new {@code
+ *       OkHttpClient}, so the play registers the device, requests a licence and opens its
+ *       connections; a new {@code OkHttpClient} with the shared device's stored licence; or
+ *       neither. The first play in the JVM, with a new device, is reported apart.
  *   <li>Transition: a new player plays the first two demo tracks into a {@link TransitionProbe},
  *       which finds the gap in frames at the join and the time from the first track's last frame
  *       to the second's first. The paced series runs as fast as possible until the last {@code
@@ -64,12 +71,20 @@ public final class PlaybackBenchmark {
   private static final int CHILD_FAST_ROUNDS = 3;
   private static final long CHILD_GC_SAMPLE_MS = 1_000;
 
+  /**
+   * Device limit of the demo account on the benchmark's server, because every new-device play
+   * registers a device. Production servers keep their own limit.
+   */
+  private static final int MAX_DEVICES = 1_000;
+
   private final Options options;
   private final long deadlineNanos;
   private final Path work;
   private ReferenceServer server;
   private InMemoryTokenStore tokens;
   private TonearmClient sharedClient;
+  private SigningKeyInfo signingKey;
+  private DrmContentDecryption sharedDrm;
   private List<String> trackIds;
   private ReferencePcm reference;
 
@@ -101,6 +116,7 @@ public final class PlaybackBenchmark {
             .edgeCount(2)
             .passwordHashIterations(1_000)
             .accessTokenTtl(Duration.ofHours(4))
+            .maxDevicesPerAccount(MAX_DEVICES)
             .build()
             .start();
     try {
@@ -116,19 +132,22 @@ public final class PlaybackBenchmark {
       sharedClient.login(
           ReferenceServer.DEMO_PREMIUM_USERNAME, ReferenceServer.DEMO_PREMIUM_PASSWORD);
       trackIds = sharedClient.demoPlaylist().trackIds().subList(0, 2);
+      signingKey = server.keyManagement().signingKey();
+      sharedDrm = openDevice(sharedClient);
 
-      ColdPlay first = playCold(true);
+      ColdPlay first = playCold(ColdMode.NEW_DEVICE);
       System.out.println();
       System.out.printf(
           Locale.ROOT,
-          "first play in this JVM (fresh client, player and cache): first audio %.1f ms,"
-              + " manifest and stream ready %.1f ms%n",
+          "first play in this JVM (new device, connections, player and cache): first audio"
+              + " %.1f ms, decoder created %.1f ms%n",
           first.firstAudioNanos / 1e6,
           first.decoderOpenNanos / 1e6);
 
       prepareReference();
-      runColdSeries("cold start, new connections", true);
-      runColdSeries("cold start, open connections", false);
+      for (ColdMode mode : ColdMode.values()) {
+        runColdSeries(mode);
+      }
       runTransitionSeries("transition, paced", true, options.transitionPlays);
       runTransitionSeries("transition, unpaced", false, options.unpacedTransitionPlays);
       runSteadyState();
@@ -144,7 +163,8 @@ public final class PlaybackBenchmark {
     Rendition secondRendition = vorbis320(second);
     reference =
         ReferencePcm.decode(
-            sharedClient, first, firstRendition, second, secondRendition, work, HEAD_FRAMES);
+            server, sharedClient, first, firstRendition, second, secondRendition, work,
+            HEAD_FRAMES);
     System.out.printf(
         Locale.ROOT,
         "tracks: %s (%.1f s, %d bytes) then %s (%.1f s, %d bytes), %d kbps Vorbis, %s;"
@@ -172,15 +192,35 @@ public final class PlaybackBenchmark {
 
   // Cold start.
 
+  /** What a cold play starts from, besides a new player and a new empty stream cache. */
+  private enum ColdMode {
+    /**
+     * A new device (key store) and a new HTTP client: the play registers the device and requests
+     * a licence over new connections, as on the first play after installing an app.
+     */
+    NEW_DEVICE("cold start, new device and connections"),
+    /** The shared device, which holds the licence, and a new HTTP client: an app restart. */
+    STORED_LICENCE_NEW_CONNECTIONS("cold start, stored licence, new connections"),
+    /** The shared device and the shared HTTP client with its open connections. */
+    STORED_LICENCE_OPEN_CONNECTIONS("cold start, stored licence, open connections");
+
+    final String title;
+
+    ColdMode(String title) {
+      this.title = title;
+    }
+  }
+
   private record ColdPlay(long firstAudioNanos, long decoderOpenNanos, int bitrateKbps) {}
 
-  private void runColdSeries(String title, boolean newConnections) throws Exception {
+  private void runColdSeries(ColdMode mode) throws Exception {
+    String title = mode.title;
     for (int i = 0; i < options.warmup && !outOfTime(); i++) {
-      playCold(newConnections);
+      playCold(mode);
     }
     List<ColdPlay> plays = new ArrayList<>();
     while (plays.size() < options.plays && !outOfTime()) {
-      plays.add(playCold(newConnections));
+      plays.add(playCold(mode));
     }
     long[] firstAudio = plays.stream().mapToLong(ColdPlay::firstAudioNanos).sorted().toArray();
     long[] ready = plays.stream().mapToLong(ColdPlay::decoderOpenNanos).sorted().toArray();
@@ -190,14 +230,16 @@ public final class PlaybackBenchmark {
         Locale.ROOT, "%s: %d plays after %d warm-up plays%s%n", title, plays.size(),
         options.warmup, plays.size() < options.plays ? " (time budget reached)" : "");
     printDistribution("  play() to first frame at the sink", firstAudio);
-    printDistribution("  play() to manifest and stream ready", ready);
+    printDistribution("  play() to decoder creation (manifest and licence ready)", ready);
     System.out.printf(Locale.ROOT, "  plays on a rendition other than 320 kbps: %d%n", other);
   }
 
   /** Plays the first demo track until its first frame reaches the sink. */
-  private ColdPlay playCold(boolean newConnections) throws Exception {
+  private ColdPlay playCold(ColdMode mode) throws Exception {
     Path cacheDir = Files.createTempDirectory(work, "cache-");
+    boolean newConnections = mode != ColdMode.STORED_LICENCE_OPEN_CONNECTIONS;
     OkHttpClient http = newConnections ? new OkHttpClient() : null;
+    Path deviceDir = null;
     try (StreamCache cache = StreamCache.open(cacheDir, CACHE_MAX_BYTES)) {
       TonearmClient client =
           newConnections
@@ -207,8 +249,13 @@ public final class PlaybackBenchmark {
                   .setTokenStore(tokens)
                   .build()
               : sharedClient;
+      ContentDecryption decryption = sharedDrm;
+      if (mode == ColdMode.NEW_DEVICE) {
+        deviceDir = Files.createTempDirectory(work, "device-");
+        decryption = DeviceDrm.open(client, deviceDir, signingKey.keyId(), signingKey.publicKey());
+      }
       RecordingSink sink = RecordingSink.unpaced(new NullSink());
-      InstrumentedPlayer player = new InstrumentedPlayer(client, sink, cache);
+      InstrumentedPlayer player = new InstrumentedPlayer(client, sink, cache, decryption);
       long startNanos;
       try {
         startNanos = System.nanoTime();
@@ -232,7 +279,15 @@ public final class PlaybackBenchmark {
         http.connectionPool().evictAll();
       }
       deleteTree(cacheDir);
+      if (deviceDir != null) {
+        deleteTree(deviceDir);
+      }
     }
+  }
+
+  private DrmContentDecryption openDevice(TonearmClient session) throws Exception {
+    Path folder = Files.createTempDirectory(work, "device-");
+    return DeviceDrm.open(session, folder, signingKey.keyId(), signingKey.publicKey());
   }
 
   // Transition.
@@ -358,7 +413,7 @@ public final class PlaybackBenchmark {
                 options.deviceBufferMs,
                 probe)
             : RecordingSink.unpaced(new NullSink(), probe);
-    InstrumentedPlayer player = new InstrumentedPlayer(sharedClient, sink, null);
+    InstrumentedPlayer player = new InstrumentedPlayer(sharedClient, sink, null, sharedDrm);
     try {
       player.player().play(trackIds);
       if (!probe.await(TRANSITION_TIMEOUT_MS)) {
@@ -426,6 +481,8 @@ public final class PlaybackBenchmark {
     command.add(String.valueOf(rounds));
     command.add(String.valueOf(gcMs));
     command.add(String.valueOf(options.deviceBufferMs));
+    command.add(signingKey.keyId());
+    command.add(signingKey.publicKey());
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     List<String> lines = new ArrayList<>();
     try (BufferedReader reader =

@@ -1,5 +1,6 @@
 package dev.tonearm.bench;
 
+import dev.tonearm.core.api.Encryption;
 import dev.tonearm.core.api.Manifest;
 import dev.tonearm.core.api.Rendition;
 import dev.tonearm.core.api.TonearmClient;
@@ -9,18 +10,25 @@ import dev.tonearm.core.decode.FileByteSource;
 import dev.tonearm.core.decode.PcmBuffer;
 import dev.tonearm.core.decode.PcmFormat;
 import dev.tonearm.core.sink.PcmMd5;
+import dev.tonearm.server.ReferenceServer;
+import dev.tonearm.server.drm.ContentKey;
+import dev.tonearm.server.drm.DrmServiceException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import okhttp3.Request;
 import okhttp3.Response;
 
 /**
  * Reference PCM for a two-track queue: the first track's frame count and PCM MD5, and the second
  * track's first audible frames. It comes from decoding each track's rendition object directly with
- * the SDK decoder, with no player and no streaming. Immutable.
+ * the SDK decoder, with no player and no streaming, after decrypting the object with the track's
+ * content key taken from the server and the JDK's AES-CTR, not the SDK's decryption. Immutable.
  *
  * @param format PCM format of both tracks
  * @param firstTrackFrames frames in the first track
@@ -38,12 +46,14 @@ record ReferencePcm(
     long secondTrackHeadOffsetFrames) {
 
   /**
-   * Downloads both renditions from the manifests' first edge into {@code dir} and decodes them.
+   * Downloads both renditions from the manifests' first edge into {@code dir}, decrypts them with
+   * keys from {@code server} and decodes them.
    *
    * @param headFrames frames of the second track to keep, from its first non-zero sample
    * @throws IOException when a download or a decode fails, or the formats differ
    */
   static ReferencePcm decode(
+      ReferenceServer server,
       TonearmClient client,
       Manifest first,
       Rendition firstRendition,
@@ -52,8 +62,10 @@ record ReferencePcm(
       Path dir,
       int headFrames)
       throws IOException {
-    Path firstFile = download(client, first, firstRendition, dir.resolve("first.object"));
-    Path secondFile = download(client, second, secondRendition, dir.resolve("second.object"));
+    Path firstFile =
+        download(server, client, first, firstRendition, dir.resolve("first.object"));
+    Path secondFile =
+        download(server, client, second, secondRendition, dir.resolve("second.object"));
 
     PcmMd5 md5 = new PcmMd5();
     PcmFormat format = null;
@@ -114,22 +126,43 @@ record ReferencePcm(
     return -1;
   }
 
-  /** Fetches a rendition's whole object, as any HTTP client of the edge would. */
+  /**
+   * Fetches a rendition's whole object, as any HTTP client of the edge would, and writes it to
+   * {@code file} decrypted when the rendition is encrypted.
+   */
   private static Path download(
-      TonearmClient client, Manifest manifest, Rendition rendition, Path file) throws IOException {
-    if (rendition.encryption() != null) {
-      throw new IOException("rendition " + rendition.id() + " is encrypted; pick a clear one");
-    }
+      ReferenceServer server,
+      TonearmClient client,
+      Manifest manifest,
+      Rendition rendition,
+      Path file)
+      throws IOException {
     String url = manifest.edges().get(0) + rendition.objectPath();
     Request request = new Request.Builder().url(url).build();
+    byte[] bytes;
     try (Response response = client.httpClient().newCall(request).execute()) {
       if (response.code() != 200) {
         throw new IOException("GET " + url + " returned HTTP " + response.code());
       }
-      try (InputStream body = response.body().byteStream()) {
-        Files.copy(body, file, StandardCopyOption.REPLACE_EXISTING);
+      bytes = response.body().bytes();
+    }
+    Encryption encryption = rendition.encryption();
+    if (encryption != null) {
+      if (!Encryption.SCHEME_AES_256_CTR.equals(encryption.scheme())) {
+        throw new IOException("unsupported encryption scheme: " + encryption.scheme());
+      }
+      try (ContentKey key = server.keyManagement().contentKey(encryption.keyId())) {
+        Cipher cipher = Cipher.getInstance("AES/CTR/NoPadding");
+        cipher.init(
+            Cipher.DECRYPT_MODE,
+            new SecretKeySpec(key.keyBytes(), "AES"),
+            new IvParameterSpec(HexFormat.of().parseHex(encryption.iv())));
+        bytes = cipher.doFinal(bytes);
+      } catch (DrmServiceException | GeneralSecurityException | RuntimeException e) {
+        throw new IOException("decrypting rendition " + rendition.id() + " failed", e);
       }
     }
+    Files.write(file, bytes);
     return file;
   }
 }

@@ -4,6 +4,7 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 import dev.tonearm.core.api.Rendition;
 import dev.tonearm.core.api.TonearmClient;
 import dev.tonearm.core.sink.NullSink;
+import dev.tonearm.drm.DrmContentDecryption;
 import dev.tonearm.server.ReferenceServer;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -12,23 +13,28 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
 
 /**
  * The client-only half of {@link PlaybackBenchmark}, run in a JVM of its own so that no server
  * thread or server object is counted: plays the first two demo tracks at 320 kbps into a {@link
- * NullSink}, round after round, and prints CPU time and heap figures.
+ * NullSink}, round after round, and prints CPU time and heap figures. The child has a device of
+ * its own ({@link DeviceDrm}), so the first round also registers it and requests the licences.
  *
  * <p>Usage: {@code java [-Xmx32m] -cp benchmarks.jar dev.tonearm.bench.SteadyStatePlayback API_URL
- * SPEED ROUNDS GC_SAMPLE_MS DEVICE_BUFFER_MS}. SPEED 0 writes as fast as the player decodes;
+ * SPEED ROUNDS GC_SAMPLE_MS DEVICE_BUFFER_MS SIGNING_KEY_ID SIGNING_PUBLIC_KEY}. SPEED 0 writes as fast as the player decodes;
  * SPEED 10 paces the sink like a device playing at ten times real time with a buffer of
  * DEVICE_BUFFER_MS of media (see {@link RecordingSink}). GC_SAMPLE_MS above 0 forces a full GC at
  * that interval during
@@ -53,9 +59,10 @@ public final class SteadyStatePlayback {
   private SteadyStatePlayback() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 5) {
+    if (args.length != 7) {
       System.err.println(
-          "usage: SteadyStatePlayback API_URL SPEED ROUNDS GC_SAMPLE_MS DEVICE_BUFFER_MS");
+          "usage: SteadyStatePlayback API_URL SPEED ROUNDS GC_SAMPLE_MS DEVICE_BUFFER_MS"
+              + " SIGNING_KEY_ID SIGNING_PUBLIC_KEY");
       System.exit(2);
     }
     String apiUrl = args[0];
@@ -77,6 +84,8 @@ public final class SteadyStatePlayback {
     TonearmClient client = TonearmClient.builder().setBaseUrl(apiUrl).build();
     client.login(ReferenceServer.DEMO_PREMIUM_USERNAME, ReferenceServer.DEMO_PREMIUM_PASSWORD);
     List<String> trackIds = client.demoPlaylist().trackIds().subList(0, 2);
+    Path deviceDir = Files.createTempDirectory("tonearm-steady-device");
+    DrmContentDecryption decryption = DeviceDrm.open(client, deviceDir, args[5], args[6]);
 
     System.gc();
     System.out.printf(
@@ -89,7 +98,7 @@ public final class SteadyStatePlayback {
     HeapMonitor heap = new HeapMonitor(gcSampleMs);
     boolean allEnded = true;
     for (int round = 1; round <= rounds && allEnded; round++) {
-      allEnded = playRound(client, trackIds, speed, deviceBufferMs, round, heap);
+      allEnded = playRound(client, decryption, trackIds, speed, deviceBufferMs, round, heap);
     }
     heap.stop();
     if (UNCAUGHT_ERROR.get() != null) {
@@ -109,11 +118,15 @@ public final class SteadyStatePlayback {
         heap.forcedGcCount.get(),
         heap.peakUsedBytes.get());
     System.out.flush();
+    try (Stream<Path> files = Files.walk(deviceDir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    }
     System.exit(allEnded ? 0 : 1);
   }
 
   private static boolean playRound(
       TonearmClient client,
+      DrmContentDecryption decryption,
       List<String> trackIds,
       double speed,
       long deviceBufferMs,
@@ -127,7 +140,7 @@ public final class SteadyStatePlayback {
             : RecordingSink.unpaced(new NullSink());
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    InstrumentedPlayer player = new InstrumentedPlayer(client, sink, null);
+    InstrumentedPlayer player = new InstrumentedPlayer(client, sink, null, decryption);
     long playbackCpuNanos;
     long loaderCpuNanos;
     long processCpuNanos;
