@@ -10,6 +10,7 @@ import dev.tonearm.core.sink.NullSink;
 import dev.tonearm.drm.DrmContentDecryption;
 import dev.tonearm.server.ReferenceServer;
 import dev.tonearm.server.drm.SigningKeyInfo;
+import dev.tonearm.testing.Corpus;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,6 +24,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import okhttp3.OkHttpClient;
@@ -50,13 +52,17 @@ import okhttp3.OkHttpClient;
  *       device gives it. The unpaced series never waits. A transition counts as prefetched when the second track's decoder was created
  *       before the first track's last frame was written.
  *   <li>Steady state: child JVMs running {@link SteadyStatePlayback} against this server, so that
- *       CPU time and heap belong to the client alone.
+ *       CPU time and heap belong to the client alone. The player keeps up to {@code
+ *       ChunkLoader.DEFAULT_MAX_RETAINED_BYTES} (16 MiB) of a track's chunks in memory, so the
+ *       heap grows with track length up to that limit. A last series therefore ingests a long
+ *       track, the corpus file {@value #LONG_TRACK_SOURCE} repeated {@code --long-track-repeats}
+ *       times with {@code sox} (about 28 MB at 320 kbps for 2 repeats), and plays it alone.
  * </ul>
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar dev.tonearm.bench.PlaybackBenchmark
  * [--plays 50] [--warmup 3] [--transition-plays 50] [--unpaced-transition-plays 10]
  * [--pace-speed 10] [--pace-lead-seconds 40] [--device-buffer-ms 1000]
- * [--heap-limits-mb 32,24,16] [--max-minutes 30]
+ * [--heap-limits-mb 32,24,16] [--long-track-repeats 2] [--max-minutes 30]
  * [--data-dir DIR]}. Without {@code --data-dir} the server seeds a temporary folder, which needs
  * {@code oggenc}, and deletes it at the end. Each series stops early, saying so, when the time
  * budget runs out. Only loopback addresses are used.
@@ -76,6 +82,9 @@ public final class PlaybackBenchmark {
    * registers a device. Production servers keep their own limit.
    */
   private static final int MAX_DEVICES = 1_000;
+
+  /** Corpus file (348 s, 48 kHz stereo) repeated into the long track. */
+  private static final String LONG_TRACK_SOURCE = "music/singularity-media-threat.ogg";
 
   private final Options options;
   private final long deadlineNanos;
@@ -192,14 +201,14 @@ public final class PlaybackBenchmark {
 
   // Cold start.
 
-  /** What a cold play starts from, besides a new player and a new empty stream cache. */
+  /** Starting state of a cold play, besides a new player and a new empty stream cache. */
   private enum ColdMode {
     /**
      * A new device (key store) and a new HTTP client: the play registers the device and requests
      * a licence over new connections, as on the first play after installing an app.
      */
     NEW_DEVICE("cold start, new device and connections"),
-    /** The shared device, which holds the licence, and a new HTTP client: an app restart. */
+    /** The shared device, which stores the licence, and a new HTTP client: an app restart. */
     STORED_LICENCE_NEW_CONNECTIONS("cold start, stored licence, new connections"),
     /** The shared device and the shared HTTP client with its open connections. */
     STORED_LICENCE_OPEN_CONNECTIONS("cold start, stored licence, open connections");
@@ -449,19 +458,75 @@ public final class PlaybackBenchmark {
         Locale.ROOT,
         "steady state: child JVMs playing both tracks, %.1f s of media per round%n",
         mediaSeconds);
-    runChild("default heap, unpaced", null, 0, CHILD_FAST_ROUNDS, 0);
-    runChild("default heap, paced 10x", null, CHILD_PACE_SPEED, 1, 0);
+    String demo = String.join(",", trackIds);
+    runChild("default heap, unpaced", null, 0, CHILD_FAST_ROUNDS, 0, demo);
+    runChild("default heap, paced 10x", null, CHILD_PACE_SPEED, 1, 0, demo);
     runChild("default heap, paced 10x, forced GC every 1 s", null, CHILD_PACE_SPEED, 1,
-        CHILD_GC_SAMPLE_MS);
+        CHILD_GC_SAMPLE_MS, demo);
     for (int limitMb : options.heapLimitsMb) {
       String heap = "-Xmx" + limitMb + "m";
-      runChild(heap + ", unpaced", heap, 0, CHILD_FAST_ROUNDS, 0);
+      runChild(heap + ", unpaced", heap, 0, CHILD_FAST_ROUNDS, 0, demo);
       runChild(heap + ", paced 10x, forced GC every 1 s", heap, CHILD_PACE_SPEED, 1,
-          CHILD_GC_SAMPLE_MS);
+          CHILD_GC_SAMPLE_MS, demo);
+    }
+    if (options.longTrackRepeats > 0 && !outOfTime()) {
+      runLongTrack();
     }
   }
 
-  private void runChild(String title, String heapOption, double speed, int rounds, long gcMs)
+  /**
+   * Plays one track whose 320 kbps rendition is larger than the player's in-memory chunk limit,
+   * so that the heap reaches the player's steady maximum rather than the size of a short track.
+   */
+  private void runLongTrack() throws Exception {
+    Path source = Corpus.root().resolve(LONG_TRACK_SOURCE);
+    if (!Files.exists(source)) {
+      System.out.println("long track: skipped, " + source + " not found (set TONEARM_CORPUS)");
+      return;
+    }
+    Path wav = work.resolve("long-source.wav");
+    Path longWav = work.resolve("long.wav");
+    runTool(List.of("oggdec", "-Q", "-o", wav.toString(), source.toString()));
+    runTool(
+        List.of(
+            "sox", wav.toString(), longWav.toString(), "repeat",
+            String.valueOf(options.longTrackRepeats - 1)));
+
+    long startNanos = System.nanoTime();
+    String trackId = server.ingest().ingest(longWav, Map.of()).track().id();
+    Manifest manifest = sharedClient.manifest(trackId);
+    Rendition rendition = vorbis320(manifest);
+    System.out.println();
+    System.out.printf(
+        Locale.ROOT,
+        "long track: %s played %d times, %.1f s, 320 kbps rendition %d bytes, ingested in"
+            + " %.0f s%n",
+        source.getFileName(),
+        options.longTrackRepeats,
+        manifest.durationMs() / 1000.0,
+        rendition.sizeBytes(),
+        (System.nanoTime() - startNanos) / 1e9);
+
+    runChild("default heap, paced 10x, forced GC every 1 s", null, CHILD_PACE_SPEED, 1,
+        CHILD_GC_SAMPLE_MS, trackId);
+    for (int limitMb : options.heapLimitsMb) {
+      String heap = "-Xmx" + limitMb + "m";
+      runChild(heap + ", unpaced", heap, 0, 1, 0, trackId);
+      runChild(heap + ", paced 10x, forced GC every 1 s", heap, CHILD_PACE_SPEED, 1,
+          CHILD_GC_SAMPLE_MS, trackId);
+    }
+  }
+
+  private static void runTool(List<String> command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (process.waitFor() != 0) {
+      throw new IOException(command.get(0) + " failed: " + output);
+    }
+  }
+
+  private void runChild(
+      String title, String heapOption, double speed, int rounds, long gcMs, String trackIds)
       throws Exception {
     if (outOfTime()) {
       System.out.println("  " + title + ": skipped (time budget reached)");
@@ -483,6 +548,7 @@ public final class PlaybackBenchmark {
     command.add(String.valueOf(options.deviceBufferMs));
     command.add(signingKey.keyId());
     command.add(signingKey.publicKey());
+    command.add(trackIds);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     List<String> lines = new ArrayList<>();
     try (BufferedReader reader =
@@ -566,6 +632,7 @@ public final class PlaybackBenchmark {
     long paceLeadSeconds = 40;
     long deviceBufferMs = 1000;
     int[] heapLimitsMb = {32, 24, 16};
+    int longTrackRepeats = 2;
     long maxMinutes = 30;
     Path dataDir;
 
@@ -591,6 +658,7 @@ public final class PlaybackBenchmark {
                       ? new int[0]
                       : Arrays.stream(value.split(",")).mapToInt(Integer::parseInt).toArray();
           case "--max-minutes" -> options.maxMinutes = Long.parseLong(value);
+          case "--long-track-repeats" -> options.longTrackRepeats = Integer.parseInt(value);
           case "--data-dir" -> options.dataDir = Paths.get(value);
           default -> throw new IllegalArgumentException("unknown option: " + args[i]);
         }

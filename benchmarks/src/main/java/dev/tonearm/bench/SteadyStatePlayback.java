@@ -29,12 +29,13 @@ import javax.management.openmbean.CompositeData;
 
 /**
  * The client-only half of {@link PlaybackBenchmark}, run in a JVM of its own so that no server
- * thread or server object is counted: plays the first two demo tracks at 320 kbps into a {@link
+ * thread or server object is counted: plays a queue of tracks at 320 kbps into a {@link
  * NullSink}, round after round, and prints CPU time and heap figures. The child has a device of
  * its own ({@link DeviceDrm}), so the first round also registers it and requests the licences.
  *
  * <p>Usage: {@code java [-Xmx32m] -cp benchmarks.jar dev.tonearm.bench.SteadyStatePlayback API_URL
- * SPEED ROUNDS GC_SAMPLE_MS DEVICE_BUFFER_MS SIGNING_KEY_ID SIGNING_PUBLIC_KEY}. SPEED 0 writes as fast as the player decodes;
+ * SPEED ROUNDS GC_SAMPLE_MS DEVICE_BUFFER_MS SIGNING_KEY_ID SIGNING_PUBLIC_KEY TRACK_IDS}, where
+ * TRACK_IDS is the comma-separated queue to play. SPEED 0 writes as fast as the player decodes;
  * SPEED 10 paces the sink like a device playing at ten times real time with a buffer of
  * DEVICE_BUFFER_MS of media (see {@link RecordingSink}). GC_SAMPLE_MS above 0 forces a full GC at
  * that interval during
@@ -59,10 +60,10 @@ public final class SteadyStatePlayback {
   private SteadyStatePlayback() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 7) {
+    if (args.length != 8) {
       System.err.println(
           "usage: SteadyStatePlayback API_URL SPEED ROUNDS GC_SAMPLE_MS DEVICE_BUFFER_MS"
-              + " SIGNING_KEY_ID SIGNING_PUBLIC_KEY");
+              + " SIGNING_KEY_ID SIGNING_PUBLIC_KEY TRACK_IDS");
       System.exit(2);
     }
     String apiUrl = args[0];
@@ -83,7 +84,7 @@ public final class SteadyStatePlayback {
 
     TonearmClient client = TonearmClient.builder().setBaseUrl(apiUrl).build();
     client.login(ReferenceServer.DEMO_PREMIUM_USERNAME, ReferenceServer.DEMO_PREMIUM_PASSWORD);
-    List<String> trackIds = client.demoPlaylist().trackIds().subList(0, 2);
+    List<String> trackIds = List.of(args[7].split(","));
     Path deviceDir = Files.createTempDirectory("tonearm-steady-device");
     DrmContentDecryption decryption = DeviceDrm.open(client, deviceDir, args[5], args[6]);
 
