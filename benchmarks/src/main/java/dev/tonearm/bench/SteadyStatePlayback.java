@@ -54,6 +54,7 @@ public final class SteadyStatePlayback {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
   private static final long UNCAUGHT_POLL_MS = 200;
+  private static final int MAX_REPORTED_UNDERRUNS = 10;
   private static final AtomicReference<Throwable> UNCAUGHT_ERROR = new AtomicReference<>();
   private static final AtomicReference<String> UNCAUGHT_THREAD = new AtomicReference<>();
 
@@ -168,7 +169,7 @@ public final class SteadyStatePlayback {
         Locale.ROOT,
         "ROUND round=%d ended=%b error=%s mediaSeconds=%.3f wallSeconds=%.3f"
             + " processCpuSeconds=%.4f playbackCpuSeconds=%.4f loaderCpuSeconds=%.4f"
-            + " underruns=%d bitrates=%s%n",
+            + " underruns=%d underrunsAtMediaSeconds=%s maxDryMs=%.1f bitrates=%s%n",
         round,
         ended,
         player.error() == null ? "none" : player.error().reason(),
@@ -178,6 +179,9 @@ public final class SteadyStatePlayback {
         playbackCpuNanos / 1e9,
         loaderCpuNanos / 1e9,
         sink.underruns().size(),
+        underrunPositions(sink, rateHz(player.rendition(trackIds.get(0)))),
+        sink.underruns().stream().mapToLong(RecordingSink.Underrun::dryNanos).max().orElse(0)
+            / 1e6,
         bitrates(player, trackIds));
     return ended;
   }
@@ -199,6 +203,19 @@ public final class SteadyStatePlayback {
       }
     }
     return false;
+  }
+
+  /** Returns the media positions of the first underruns, in seconds, as {@code [a,b,...]}. */
+  private static String underrunPositions(RecordingSink sink, long rateHz) {
+    List<String> positions = new ArrayList<>();
+    for (RecordingSink.Underrun underrun : sink.underruns()) {
+      if (positions.size() == MAX_REPORTED_UNDERRUNS) {
+        positions.add("...");
+        break;
+      }
+      positions.add(String.format(Locale.ROOT, "%.1f", underrun.frame() / (double) rateHz));
+    }
+    return "[" + String.join(",", positions) + "]";
   }
 
   private static long rateHz(Rendition rendition) {
