@@ -111,10 +111,11 @@ public final class ReferenceServer implements AutoCloseable {
   public static final String DEMO_FREE_PASSWORD = "demo-free";
 
   /**
-   * Default request body limit of the API listener: 64 KiB, enough for a licence request with the
-   * maximum of 1,000 key ids of 34 characters (about 37 KiB).
+   * Default request body limit of the API listener: 2 MiB, enough for an offline licence refresh
+   * that lists the maximum of 10,000 held tracks (about 250 KiB) and for the offline routes' own
+   * 2 MiB limit.
    */
-  public static final int DEFAULT_MAX_REQUEST_BODY_BYTES = 64 * 1024;
+  public static final int DEFAULT_MAX_REQUEST_BODY_BYTES = 2 * 1024 * 1024;
 
   /** Default chunk cache of each edge: 64 MiB. */
   public static final long DEFAULT_EDGE_CACHE_BYTES = 64L * 1024 * 1024;

@@ -17,10 +17,9 @@ import java.io.UncheckedIOException;
  * offline reason codes ({@code PREMIUM_REQUIRED}, {@code TRACK_LIMIT} and the others) reach the
  * client unchanged. Stateless.
  *
- * <p>NOTE: the API listener rejects bodies over {@code maxRequestBodyBytes} (64 KiB by default)
- * before these routes run, so {@link OfflineHttpApi#MAX_BODY_BYTES} (2 MiB) applies only with a
- * larger listener limit. A refresh that lists more than about 2,800 held tracks of 20-character
- * ids exceeds 64 KiB and gets 413 {@code PAYLOAD_TOO_LARGE}.
+ * <p>The API listener rejects bodies over {@code maxRequestBodyBytes} (2 MiB by default) before
+ * these routes run, so a server configured with a lower limit rejects refreshes that list many
+ * held tracks before {@link OfflineHttpApi#MAX_BODY_BYTES} (2 MiB) is checked.
  */
 public final class OfflineRoutes {
   private OfflineRoutes() {}
