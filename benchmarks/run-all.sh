@@ -6,13 +6,13 @@
 #   benchmarks/run-all.sh [OUTPUT_DIR] [HARNESS...]
 # OUTPUT_DIR defaults to benchmarks/target/results/<UTC time>. HARNESS names pick a subset, for
 # example `benchmarks/run-all.sh out playback flac`. Needs flac, oggdec and oggenc on the PATH
-# and the test corpus folder in TONEARM_CORPUS (this script's default: /work/shared/corpus).
+# and the test corpus folder in TONEARM_CORPUS (default: ../shared/corpus beside the repository).
 set -u
 
 jar=benchmarks/target/benchmarks.jar
 out=${1:-benchmarks/target/results/$(date -u +%Y%m%dT%H%M%SZ)}
 shift || true
-export TONEARM_CORPUS=${TONEARM_CORPUS:-/work/shared/corpus}
+export TONEARM_CORPUS=${TONEARM_CORPUS:-$(cd "$(dirname "$0")/../.." && pwd)/shared/corpus}
 
 if [[ ! -f $jar ]]; then
   echo "missing $jar: run mvn -q -B -pl benchmarks -am package -DskipTests first" >&2

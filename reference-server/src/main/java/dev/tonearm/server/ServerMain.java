@@ -143,7 +143,14 @@ public final class ServerMain implements Runnable {
         ports = port == 0 ? List.of(0, 0) : List.of(port + 1, port + 2);
       }
       PrintWriter out = spec.commandLine().getOut();
-      int sync = syncPort != null ? syncPort : port == 0 ? 0 : port + 3;
+      int sync;
+      if (syncPort != null) {
+        sync = syncPort;
+      } else if (port == 0) {
+        sync = 0;
+      } else {
+        sync = port + 3;
+      }
       ReferenceServer.Builder builder =
           ReferenceServer.builder().dataDir(dataDir).apiPort(port).edgePorts(ports).syncPort(sync);
       if (enableFaultInjection) {
