@@ -72,6 +72,7 @@ public final class PlaybackBenchmark {
   private static final long FIRST_FRAME_TIMEOUT_MS = 30_000;
   private static final long TRANSITION_TIMEOUT_MS = 5 * 60_000;
   private static final long CHILD_TIMEOUT_MS = 15 * 60_000;
+  private static final long RENDITION_EVENT_TIMEOUT_MS = 1_000;
   private static final int HEAD_FRAMES = 2048;
   private static final double CHILD_PACE_SPEED = 10;
   private static final int CHILD_FAST_ROUNDS = 3;
@@ -429,6 +430,9 @@ public final class PlaybackBenchmark {
         throw new IllegalStateException(
             "the join was not reached within " + TRANSITION_TIMEOUT_MS + " ms; player error: "
                 + player.error());
+      }
+      for (String trackId : trackIds) {
+        player.awaitRendition(trackId, RENDITION_EVENT_TIMEOUT_MS);
       }
     } finally {
       player.close();
