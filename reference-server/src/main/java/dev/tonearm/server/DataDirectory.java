@@ -79,6 +79,11 @@ public final class DataDirectory {
     return root.resolve("drm").resolve("devices.json");
   }
 
+  /** Folder of the offline service: one JSON file per account and the licence expiry secret. */
+  public Path offlineDir() {
+    return root.resolve("offline");
+  }
+
   /** Ingest work space. */
   public Path tmpDir() {
     return root.resolve("tmp");

@@ -8,9 +8,20 @@ import java.net.InetSocketAddress;
 import java.util.Optional;
 import dev.tonearm.server.api.ApiDispatcher;
 import dev.tonearm.server.api.ApiHandler;
+import dev.tonearm.server.api.AdminIngestRoutes;
 import dev.tonearm.server.api.AuthRoutes;
 import dev.tonearm.server.api.CatalogRoutes;
 import dev.tonearm.server.api.DrmRoutes;
+import dev.tonearm.server.api.OfflineRoutes;
+import dev.tonearm.server.auth.TierAccountDirectory;
+import dev.tonearm.server.catalog.CatalogObjectLocator;
+import dev.tonearm.server.drm.DeviceKeyIssuer;
+import dev.tonearm.server.drm.RegistryDeviceDirectory;
+import dev.tonearm.server.offline.FileOfflineStore;
+import dev.tonearm.server.offline.LicenceExpiryPolicy;
+import dev.tonearm.server.offline.OfflineHttpApi;
+import dev.tonearm.server.offline.OfflineService;
+import java.util.function.Supplier;
 import dev.tonearm.server.api.Router;
 import dev.tonearm.server.auth.AuthService;
 import dev.tonearm.server.auth.JsonFileAccountRepository;
@@ -24,6 +35,8 @@ import dev.tonearm.server.cdn.CdnEdge;
 import dev.tonearm.server.cdn.EdgeHandler;
 import dev.tonearm.server.cdn.EdgeRequestHook;
 import dev.tonearm.server.cdn.OriginShield;
+import dev.tonearm.server.fault.FaultAdminRoutes;
+import dev.tonearm.server.fault.FaultInjector;
 import dev.tonearm.server.drm.ContentEncryptor;
 import dev.tonearm.server.drm.DeviceRegistry;
 import dev.tonearm.server.drm.DrmServiceException;
@@ -72,7 +85,8 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>{@link #start()} opens the key management service and the device registry, encrypts the plain
+ * <p>{@link #start()} opens the key management service, the device registry and the offline
+ * service's store ({@link DataDirectory#offlineDir()}), encrypts the plain
  * objects of a data directory written before objects were encrypted ({@link
  * PlainObjectMigration}), seeds the demo accounts (idempotent) and, on the first start of a data
  * directory, the demo catalog; then it binds the edges and the API. {@link #close()} stops
@@ -97,10 +111,11 @@ public final class ReferenceServer implements AutoCloseable {
   public static final String DEMO_FREE_PASSWORD = "demo-free";
 
   /**
-   * Default request body limit of the API listener: 64 KiB, enough for a licence request with the
-   * maximum of 1,000 key ids of 34 characters (about 37 KiB).
+   * Default request body limit of the API listener: 2 MiB, enough for an offline licence refresh
+   * that lists the maximum of 10,000 held tracks (about 250 KiB) and for the offline routes' own
+   * 2 MiB limit.
    */
-  public static final int DEFAULT_MAX_REQUEST_BODY_BYTES = 64 * 1024;
+  public static final int DEFAULT_MAX_REQUEST_BODY_BYTES = 2 * 1024 * 1024;
 
   /** Default chunk cache of each edge: 64 MiB. */
   public static final long DEFAULT_EDGE_CACHE_BYTES = 64L * 1024 * 1024;
@@ -121,6 +136,7 @@ public final class ReferenceServer implements AutoCloseable {
 
   private final List<Consumer<Router.Builder>> routeExtensions;
   private final List<EdgeRequestHook> edgeHooks;
+  private final FaultInjector faultInjector;
   private final InFlightTracker tracker = new InFlightTracker();
   private final CompletableFuture<Void> drainStarted = new CompletableFuture<>();
 
@@ -146,7 +162,16 @@ public final class ReferenceServer implements AutoCloseable {
   private ReferenceServer(Builder config) {
     this.config = config;
     this.routeExtensions = List.copyOf(config.routeExtensions);
-    this.edgeHooks = List.copyOf(config.edgeHooks);
+    List<String> edgeNames = new ArrayList<>();
+    for (int i = 0; i < config.edgePorts.size(); i++) {
+      edgeNames.add(edgeName(i));
+    }
+    this.faultInjector = config.adminToken != null ? new FaultInjector(edgeNames) : null;
+    List<EdgeRequestHook> hooks = new ArrayList<>(config.edgeHooks);
+    if (faultInjector != null) {
+      hooks.add(faultInjector);
+    }
+    this.edgeHooks = List.copyOf(hooks);
   }
 
   /** Creates a builder. */
@@ -229,7 +254,7 @@ public final class ReferenceServer implements AutoCloseable {
             originExecutor);
 
     for (int i = 0; i < config.edgePorts.size(); i++) {
-      CdnEdge edge = new CdnEdge("edge-" + i, config.edgeCacheBytes, shield);
+      CdnEdge edge = new CdnEdge(edgeName(i), config.edgeCacheBytes, shield);
       edges.add(edge);
       edgeListeners.add(
           HttpListener.bind(
@@ -246,7 +271,14 @@ public final class ReferenceServer implements AutoCloseable {
     Router.Builder routes = Router.builder();
     AuthRoutes.register(routes, authService);
     CatalogRoutes.register(routes, catalog, () -> edgeUrls);
+    if (faultInjector != null) {
+      FaultAdminRoutes.register(routes, faultInjector, config.adminToken);
+      AdminIngestRoutes.register(routes, ingestService, config.adminToken);
+      log.warn("fault injection is enabled: the admin API can make the edges fail");
+    }
     DrmRoutes.register(routes, deviceRegistry, licenceService);
+    OfflineRoutes.register(
+        routes, new OfflineHttpApi(openOffline(dataDirectory, accounts, () -> edgeUrls)));
     for (Consumer<Router.Builder> extension : routeExtensions) {
       extension.accept(routes);
     }
@@ -270,6 +302,25 @@ public final class ReferenceServer implements AutoCloseable {
     for (HttpListener listener : edgeListeners) {
       log.info("{} listening on {}", listener.name(), listener.baseUrl());
     }
+  }
+
+  private OfflineService openOffline(
+      DataDirectory dataDirectory,
+      JsonFileAccountRepository accounts,
+      Supplier<List<String>> edgeUrls)
+      throws IOException {
+    Path offlineDir = dataDirectory.offlineDir();
+    Files.createDirectories(offlineDir);
+    CatalogObjectLocator locator = new CatalogObjectLocator(catalog, edgeUrls);
+    return OfflineService.builder()
+        .accountDirectory(new TierAccountDirectory(accounts))
+        .deviceDirectory(new RegistryDeviceDirectory(deviceRegistry))
+        .objectLocator(locator)
+        .keyIssuer(new DeviceKeyIssuer(keyManagement, deviceRegistry, locator))
+        .store(new FileOfflineStore(offlineDir.resolve("accounts")))
+        .expirySecret(LicenceExpiryPolicy.loadOrCreateSecret(offlineDir.resolve("expiry-secret")))
+        .clock(config.clock)
+        .build();
   }
 
   private void openDrm(DataDirectory dataDirectory) throws IOException {
@@ -328,6 +379,19 @@ public final class ReferenceServer implements AutoCloseable {
   /** Returns the catalog. */
   public CatalogRepository catalog() {
     return catalog;
+  }
+
+  /**
+   * Returns the fault injector of the edges.
+   *
+   * @throws IllegalStateException when the server was built without {@link
+   *     Builder#faultInjection(String)}
+   */
+  public FaultInjector faultInjector() {
+    if (faultInjector == null) {
+      throw new IllegalStateException("fault injection is not enabled on this server");
+    }
+    return faultInjector;
   }
 
   /**
@@ -439,6 +503,10 @@ public final class ReferenceServer implements AutoCloseable {
     }
   }
 
+  private static String edgeName(int index) {
+    return "edge-" + index;
+  }
+
   private static ThreadFactory threads(String prefix) {
     AtomicInteger counter = new AtomicInteger();
     return runnable -> {
@@ -468,6 +536,7 @@ public final class ReferenceServer implements AutoCloseable {
     private Duration offlineLicenceDuration = LicenceService.DEFAULT_OFFLINE_LICENCE_DURATION;
     private int maxDevicesPerAccount = DeviceRegistry.DEFAULT_MAX_DEVICES_PER_ACCOUNT;
     private boolean seedDemo = true;
+    private String adminToken;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private ExternalTools tools = ExternalTools.fromEnvironment();
     private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -617,6 +686,25 @@ public final class ReferenceServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Enables fault injection on the edges and its admin API ({@code /v1/admin/faults}, see
+     * {@code docs/api.md}), guarded by {@code adminToken}, which must have at least {@value
+     * FaultAdminRoutes#MIN_ADMIN_TOKEN_LENGTH} characters. Default: disabled, and the admin routes
+     * do not exist. Never enable it on a server that real listeners use.
+     */
+    public Builder faultInjection(String adminToken) {
+      Objects.requireNonNull(adminToken, "adminToken");
+      if (adminToken.length() < FaultAdminRoutes.MIN_ADMIN_TOKEN_LENGTH) {
+        throw new IllegalArgumentException(
+            "adminToken must have at least "
+                + FaultAdminRoutes.MIN_ADMIN_TOKEN_LENGTH
+                + " characters: "
+                + adminToken.length());
+      }
+      this.adminToken = adminToken;
+      return this;
+    }
+
     /** Sets how long {@link #close()} waits for requests in flight; default 10 s. */
     public Builder shutdownTimeout(Duration shutdownTimeout) {
       this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
@@ -678,6 +766,7 @@ public final class ReferenceServer implements AutoCloseable {
       copy.offlineLicenceDuration = offlineLicenceDuration;
       copy.maxDevicesPerAccount = maxDevicesPerAccount;
       copy.seedDemo = seedDemo;
+      copy.adminToken = adminToken;
       copy.shutdownTimeout = shutdownTimeout;
       copy.tools = tools;
       copy.workerThreads = workerThreads;

@@ -9,10 +9,16 @@ import dev.tonearm.server.ingest.IngestResult;
 import dev.tonearm.server.ingest.IngestService;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -27,6 +33,7 @@ import picocli.CommandLine.Spec;
  *
  * <pre>
  * java -jar reference-server.jar serve --data-dir DIR --port 8080 [--edge-ports 8081,8082]
+ *     [--enable-fault-injection]
  * java -jar reference-server.jar ingest --data-dir DIR FILE...
  * </pre>
  *
@@ -40,6 +47,12 @@ import picocli.CommandLine.Spec;
 public final class ServerMain implements Runnable {
   /** Exit code when an input file was rejected. */
   public static final int EXIT_REJECTED = 1;
+
+  /** Environment variable that sets the admin token of {@code serve --enable-fault-injection}. */
+  public static final String ADMIN_TOKEN_ENV = "TONEARM_ADMIN_TOKEN";
+
+  /** File in the data directory that receives a generated admin token. */
+  public static final String ADMIN_TOKEN_FILE = "admin-token";
 
   /** Exit code for command-line usage errors. */
   public static final int EXIT_USAGE = 2;
@@ -108,6 +121,17 @@ public final class ServerMain implements Runnable {
     private List<Integer> edgePorts;
 
     @Option(
+        names = "--enable-fault-injection",
+        description =
+            "Enable the fault injection admin API (/v1/admin/faults). Its token is read from the"
+                + " environment variable "
+                + ADMIN_TOKEN_ENV
+                + ", or generated and written to DATA/"
+                + ADMIN_TOKEN_FILE
+                + ".")
+    private boolean enableFaultInjection;
+
+    @Option(
         names = "--sync-port",
         description = "Playlist sync WebSocket port (default: three after --port; 0 picks a free port).")
     private Integer syncPort;
@@ -118,15 +142,14 @@ public final class ServerMain implements Runnable {
       if (ports == null || ports.isEmpty()) {
         ports = port == 0 ? List.of(0, 0) : List.of(port + 1, port + 2);
       }
+      PrintWriter out = spec.commandLine().getOut();
       int sync = syncPort != null ? syncPort : port == 0 ? 0 : port + 3;
-      ReferenceServer server =
-          ReferenceServer.builder()
-              .dataDir(dataDir)
-              .apiPort(port)
-              .edgePorts(ports)
-              .syncPort(sync)
-              .build()
-              .start();
+      ReferenceServer.Builder builder =
+          ReferenceServer.builder().dataDir(dataDir).apiPort(port).edgePorts(ports).syncPort(sync);
+      if (enableFaultInjection) {
+        builder.faultInjection(adminToken(dataDir, out));
+      }
+      ReferenceServer server = builder.build().start();
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()
           .addShutdownHook(
@@ -136,7 +159,6 @@ public final class ServerMain implements Runnable {
                     stopped.countDown();
                   },
                   "shutdown"));
-      PrintWriter out = spec.commandLine().getOut();
       out.println("api " + server.apiUrl());
       for (int i = 0; i < server.edgeUrls().size(); i++) {
         out.println("edge-" + i + " " + server.edgeUrls().get(i));
@@ -146,6 +168,33 @@ public final class ServerMain implements Runnable {
       stopped.await();
       return 0;
     }
+  }
+
+  /**
+   * Returns the admin token from {@link #ADMIN_TOKEN_ENV}, or generates one and writes it to
+   * {@code dataDir/admin-token}, readable by the owner only. Never prints the token itself.
+   */
+  static String adminToken(Path dataDir, PrintWriter out) throws IOException {
+    String fromEnvironment = System.getenv(ADMIN_TOKEN_ENV);
+    if (fromEnvironment != null && !fromEnvironment.isEmpty()) {
+      out.println("fault injection enabled; admin token from " + ADMIN_TOKEN_ENV);
+      return fromEnvironment;
+    }
+    byte[] random = new byte[32];
+    new SecureRandom().nextBytes(random);
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    Files.createDirectories(dataDir);
+    Path file = dataDir.resolve(ADMIN_TOKEN_FILE);
+    Files.deleteIfExists(file);
+    Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
+    try {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(ownerOnly));
+    } catch (UnsupportedOperationException notPosix) {
+      Files.createFile(file);
+    }
+    Files.writeString(file, token + "\n");
+    out.println("fault injection enabled; admin token in " + file);
+    return token;
   }
 
   /** {@code ingest}: adds files to the catalog and prints their track ids. */

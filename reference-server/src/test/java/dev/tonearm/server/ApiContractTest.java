@@ -34,6 +34,9 @@ class ApiContractTest {
   private static final Pattern PLACEHOLDER = Pattern.compile("<[^>]+>");
   private static final Pattern VARIES = Pattern.compile("<!--\\s*varies:(.*?)-->");
 
+  /** Admin token of the server under test; examples write it as {@code <adminToken>}. */
+  static final String ADMIN_TOKEN = "contract-admin-token-0123456789";
+
   @TempDir static Path tempDir;
   private static ReferenceServer server;
 
@@ -42,7 +45,11 @@ class ApiContractTest {
 
   @BeforeAll
   static void startServer() throws Exception {
-    server = TestServers.startSeeded(tempDir);
+    server =
+        TestServers.builder(TestServers.seededDataDir(tempDir.resolve("data")))
+            .faultInjection(ADMIN_TOKEN)
+            .build()
+            .start();
   }
 
   @AfterAll
@@ -70,7 +77,9 @@ class ApiContractTest {
         .anyMatch(line -> line.startsWith("POST /v1/licences "))
         .anyMatch(line -> line.startsWith("GET /v1/licences/signing-keys "))
         .anyMatch(line -> line.startsWith("GET /objects/"))
-        .anyMatch(line -> line.startsWith("HEAD /objects/"));
+        .anyMatch(line -> line.startsWith("HEAD /objects/"))
+        .anyMatch(line -> line.startsWith("POST /v1/admin/faults "))
+        .anyMatch(line -> line.startsWith("PUT /v1/admin/faults/schedule "));
   }
 
   @Test
@@ -110,6 +119,7 @@ class ApiContractTest {
             "<accessToken>", premium.accessToken(),
             "<refreshToken>", premium.refreshToken(),
             "<freeAccessToken>", free.accessToken(),
+            "<adminToken>", ADMIN_TOKEN,
             "<demoKeyId>", demoKeyId());
 
     List<String> requestLines = example.request().lines().toList();

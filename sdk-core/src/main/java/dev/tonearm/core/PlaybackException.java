@@ -18,6 +18,9 @@ public class PlaybackException extends IOException {
   /** Connecting, sending or receiving failed, or a response ended early. */
   public static final String ERROR_NETWORK = "ERROR_NETWORK";
 
+  /** A chunk did not arrive in full within the chunk timeout. */
+  public static final String ERROR_TIMEOUT = "ERROR_TIMEOUT";
+
   /**
    * Authentication failed: the credentials were rejected, the refresh token was rejected, no
    * session exists, or a request was still rejected with 401 after one token refresh.
@@ -111,6 +114,12 @@ public class PlaybackException extends IOException {
    * cache did not create and it carries no cache marker.
    */
   public static final String ERROR_CACHE_DIRECTORY = "ERROR_CACHE_DIRECTORY";
+
+  /**
+   * A track stored for offline playback cannot be opened: its file, manifest or key is missing or
+   * unreadable, or it is no longer playable offline.
+   */
+  public static final String ERROR_OFFLINE_STORAGE = "ERROR_OFFLINE_STORAGE";
 
   /** The operation stopped because the source or player was closed or the thread interrupted. */
   public static final String ERROR_CANCELLED = "ERROR_CANCELLED";

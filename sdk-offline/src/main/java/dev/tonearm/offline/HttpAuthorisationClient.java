@@ -46,6 +46,7 @@ public final class HttpAuthorisationClient implements AuthorisationClient {
 
   private final OkHttpClient client;
   private final HttpUrl devicesUrl;
+  private final HttpUrl tracksUrl;
   private final String deviceId;
   private final OkHttpDownloadTransport.AccessTokenProvider tokens;
   private final ObjectMapper mapper = new ObjectMapper();
@@ -62,6 +63,21 @@ public final class HttpAuthorisationClient implements AuthorisationClient {
       String apiBaseUrl,
       String deviceId,
       OkHttpDownloadTransport.AccessTokenProvider tokens) {
+    this(client, apiBaseUrl, deviceId, tokens, false);
+  }
+
+  /**
+   * Creates a client for one device that, when {@code fetchManifests} is true, also fetches each
+   * authorised track's manifest ({@code GET /v1/tracks/{id}/manifest}) during {@link #authorise},
+   * so the download keeps it for playback without network ({@link OfflineCatalog#getManifest}).
+   * That costs one request per authorised track.
+   */
+  public HttpAuthorisationClient(
+      OkHttpClient client,
+      String apiBaseUrl,
+      String deviceId,
+      OkHttpDownloadTransport.AccessTokenProvider tokens,
+      boolean fetchManifests) {
     if (client == null || tokens == null) {
       throw new NullPointerException("client and tokens are required");
     }
@@ -74,6 +90,7 @@ public final class HttpAuthorisationClient implements AuthorisationClient {
     }
     this.client = client;
     this.devicesUrl = base.newBuilder().addPathSegments("v1/offline/devices").build();
+    this.tracksUrl = fetchManifests ? base.newBuilder().addPathSegments("v1/tracks").build() : null;
     this.deviceId = deviceId;
     this.tokens = tokens;
   }
@@ -109,14 +126,16 @@ public final class HttpAuthorisationClient implements AuthorisationClient {
     JsonNode response = call("POST", deviceUrl("downloads"), trackIdsBody("trackIds", trackIds));
     List<GrantedObject> objects = new ArrayList<>();
     for (JsonNode object : requireArray(response, "objects")) {
+      String trackId = requireText(object, "trackId");
       objects.add(
-          GrantedObject.builder(requireText(object, "trackId"))
+          GrantedObject.builder(trackId)
               .renditionId(requireText(object, "renditionId"))
               .keyId(requireText(object, "keyId"))
               .urls(textList(object, "urls"))
               .sizeBytes(requireNumber(object, "sizeBytes").asLong())
               .chunkSizeBytes(requireNumber(object, "chunkSizeBytes").asInt())
               .chunkSha256(textList(object, "chunkSha256"))
+              .manifest(tracksUrl == null ? null : fetchManifest(trackId))
               .build());
     }
     return new DownloadGrant(
@@ -139,6 +158,11 @@ public final class HttpAuthorisationClient implements AuthorisationClient {
   @Override
   public void release(List<String> trackIds) throws IOException {
     call("POST", deviceUrl("releases"), trackIdsBody("trackIds", trackIds));
+  }
+
+  private byte[] fetchManifest(String trackId) throws IOException {
+    HttpUrl url = tracksUrl.newBuilder().addPathSegment(trackId).addPathSegment("manifest").build();
+    return mapper.writeValueAsBytes(call("GET", url, null));
   }
 
   private HttpUrl deviceUrl(String action) {

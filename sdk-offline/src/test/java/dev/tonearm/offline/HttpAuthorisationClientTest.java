@@ -117,6 +117,54 @@ class HttpAuthorisationClientTest {
   }
 
   @Test
+  void authorise_fetchingManifests_attachesEachTracksManifest() throws IOException {
+    respond(
+        "POST /v1/offline/devices/d-phone/downloads",
+        200,
+        "{\"objects\":[{\"trackId\":\"t-1\",\"renditionId\":\"vorbis-160\",\"keyId\":\"k-1\","
+            + "\"urls\":[\"http://127.0.0.1:41001/objects/t-1/vorbis-160\"],\"sizeBytes\":5000,"
+            + "\"chunkSizeBytes\":4096,\"chunkSha256\":[\"aa\",\"bb\"]}],"
+            + "\"heldTracks\":1,\"maxTracks\":10000}");
+    respond("GET /v1/tracks/t-1/manifest", 200, "{\"trackId\":\"t-1\",\"durationMs\":1000}");
+    HttpAuthorisationClient fetching =
+        new HttpAuthorisationClient(
+            http, "http://127.0.0.1:" + stub.getAddress().getPort(), "d-phone", () -> "tok-1",
+            true);
+
+    DownloadGrant grant = fetching.authorise(Arrays.asList("t-1"));
+
+    assertThat(requests.get(1)[0]).isEqualTo("GET /v1/tracks/t-1/manifest");
+    assertThat(requests.get(1)[1]).isEqualTo("Bearer tok-1");
+    JsonNode manifest = mapper.readTree(grant.objects().get(0).manifest());
+    assertThat(manifest.path("trackId").asText()).isEqualTo("t-1");
+    assertThat(manifest.path("durationMs").asLong()).isEqualTo(1000);
+  }
+
+  @Test
+  void authorise_manifestMissing_failsWithServerCode() {
+    respond(
+        "POST /v1/offline/devices/d-phone/downloads",
+        200,
+        "{\"objects\":[{\"trackId\":\"t-1\",\"renditionId\":\"vorbis-160\",\"keyId\":\"k-1\","
+            + "\"urls\":[\"http://127.0.0.1:41001/objects/t-1/vorbis-160\"],\"sizeBytes\":5000,"
+            + "\"chunkSizeBytes\":4096,\"chunkSha256\":[\"aa\",\"bb\"]}],"
+            + "\"heldTracks\":1,\"maxTracks\":10000}");
+    respond(
+        "GET /v1/tracks/t-1/manifest",
+        404,
+        "{\"error\":{\"code\":\"TRACK_NOT_FOUND\",\"message\":\"no track t-1\"}}");
+    HttpAuthorisationClient fetching =
+        new HttpAuthorisationClient(
+            http, "http://127.0.0.1:" + stub.getAddress().getPort(), "d-phone", () -> "tok-1",
+            true);
+
+    assertThatThrownBy(() -> fetching.authorise(Arrays.asList("t-1")))
+        .isInstanceOf(OfflineException.class)
+        .extracting(e -> ((OfflineException) e).reason())
+        .isEqualTo(OfflineException.Reason.TRACK_NOT_FOUND);
+  }
+
+  @Test
   void requestKeysAndRefresh_parseKeysLicenceAndDropped() throws IOException {
     String wrapped = Base64.getEncoder().encodeToString(new byte[] {1, 2, 3});
     String keyResponse =

@@ -97,7 +97,8 @@ public final class EdgeHandler extends SerialHttpHandler {
       throw new ApiException(
           ErrorCode.PREMIUM_REQUIRED, "rendition " + object.renditionId() + " needs premium");
     }
-    EdgeRequest edgeRequest = new EdgeRequest(edge.name(), request, principal, object);
+    EdgeRequest edgeRequest =
+        new EdgeRequest(edge.name(), request, principal, object, exchange.channel());
     for (EdgeRequestHook hook : hooks) {
       hook.beforeServe(edgeRequest);
     }

@@ -2,6 +2,7 @@ package dev.tonearm.server.cdn;
 
 import dev.tonearm.server.auth.Principal;
 import dev.tonearm.server.http.HttpRequestData;
+import io.netty.channel.Channel;
 
 /**
  * An authenticated edge request for a known object, as {@link EdgeRequestHook}s see it.
@@ -11,6 +12,12 @@ import dev.tonearm.server.http.HttpRequestData;
  * @param http the HTTP request
  * @param principal the caller
  * @param object the requested object
+ * @param channel the connection; a hook may add a handler to its pipeline that shapes this one
+ *     response, and that handler must remove itself when the response ends
  */
 public record EdgeRequest(
-    String edgeName, HttpRequestData http, Principal principal, ObjectInfo object) {}
+    String edgeName,
+    HttpRequestData http,
+    Principal principal,
+    ObjectInfo object,
+    Channel channel) {}

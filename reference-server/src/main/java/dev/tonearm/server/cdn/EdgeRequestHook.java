@@ -6,6 +6,10 @@ package dev.tonearm.server.cdn;
  * rejects a request by throwing {@link dev.tonearm.server.http.ApiException}, which becomes the
  * error response.
  *
+ * <p>A hook that shapes the response itself (delays, throttling, cut connections) adds a handler
+ * to {@link EdgeRequest#channel()}'s pipeline that removes itself when the response ends, as
+ * {@link dev.tonearm.server.fault.FaultInjector} does.
+ *
  * <p>Hooks run on an event loop: they must not block. Implementations are thread-safe.
  */
 @FunctionalInterface

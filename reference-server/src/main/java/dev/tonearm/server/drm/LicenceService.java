@@ -264,7 +264,7 @@ public final class LicenceService {
     return unique;
   }
 
-  private static PublicKey decodePublicKey(Device device) throws DrmServiceException {
+  static PublicKey decodePublicKey(Device device) throws DrmServiceException {
     try {
       byte[] der = Base64.getDecoder().decode(device.publicKey());
       return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
@@ -276,7 +276,8 @@ public final class LicenceService {
     }
   }
 
-  private static String wrapForDevice(ContentKey key, PublicKey devicePublicKey) {
+  /** Encrypts {@code key} for the device with RSA-OAEP (SHA-256, MGF1-SHA-256) and base64s it. */
+  static String wrapForDevice(ContentKey key, PublicKey devicePublicKey) {
     byte[] keyBytes = key.keyBytes();
     try {
       Cipher cipher = Cipher.getInstance("RSA/ECB/OAEPPadding");

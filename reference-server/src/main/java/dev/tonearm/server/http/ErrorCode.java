@@ -40,7 +40,13 @@ public enum ErrorCode {
   /** The Range header names no byte inside the object. */
   RANGE_NOT_SATISFIABLE(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE),
   /** The server failed; the log has the cause. */
-  INTERNAL(HttpResponseStatus.INTERNAL_SERVER_ERROR);
+  INTERNAL(HttpResponseStatus.INTERNAL_SERVER_ERROR),
+  /** An upstream of the server failed. The edges send it only as an injected fault. */
+  BAD_GATEWAY(HttpResponseStatus.BAD_GATEWAY),
+  /** The server cannot serve now. The edges send it only as an injected fault. */
+  SERVICE_UNAVAILABLE(HttpResponseStatus.SERVICE_UNAVAILABLE),
+  /** An upstream of the server timed out. The edges send it only as an injected fault. */
+  GATEWAY_TIMEOUT(HttpResponseStatus.GATEWAY_TIMEOUT);
 
   private final HttpResponseStatus status;
 

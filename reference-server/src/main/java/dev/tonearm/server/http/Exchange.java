@@ -1,6 +1,7 @@
 package dev.tonearm.server.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -52,6 +53,11 @@ public final class Exchange {
   /** Returns the request being served. */
   public HttpRequestData request() {
     return request;
+  }
+
+  /** Returns the connection that the request arrived on. */
+  public Channel channel() {
+    return ctx.channel();
   }
 
   /** Returns the channel's event loop. */

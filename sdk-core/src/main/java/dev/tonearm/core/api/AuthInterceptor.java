@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Adds {@code Authorization: Bearer} to every request and, on a 401 response, refreshes the
- * session once and repeats the request with the new token. A second 401 is returned to the caller,
- * which maps it to {@link PlaybackException#ERROR_AUTH_FAILED}.
+ * session once and repeats the request with the new token. A second 401 fails the call with
+ * {@link PlaybackException#ERROR_AUTH_FAILED}, carrying the first 401 as a suppressed exception.
  *
  * <p>Threading: called concurrently on OkHttp's calling threads. Refreshes are serialized by
  * {@link #refreshLock}. A thread whose request failed with a token that another thread has
@@ -42,6 +42,7 @@ final class AuthInterceptor implements Interceptor {
     if (response.code() != 401) {
       return response;
     }
+    PlaybackException firstRejection = HttpErrors.fromResponse(response);
     response.close();
 
     AuthTokens fresh;
@@ -63,7 +64,18 @@ final class AuthInterceptor implements Interceptor {
         fresh = refresher.refresh();
       }
     }
-    return chain.proceed(withToken(original, fresh));
+    Response retried = chain.proceed(withToken(original, fresh));
+    if (retried.code() != 401) {
+      return retried;
+    }
+    PlaybackException secondRejection;
+    try {
+      secondRejection = HttpErrors.fromResponse(retried);
+    } finally {
+      retried.close();
+    }
+    secondRejection.addSuppressed(firstRejection);
+    throw secondRejection;
   }
 
   private static Request withToken(Request request, AuthTokens tokens) {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -35,6 +36,18 @@ import okhttp3.ResponseBody;
 public final class TonearmClient {
   /** Maximum size of a JSON response body: 8 MiB. */
   public static final long MAX_JSON_BYTES = 8L * 1024 * 1024;
+
+  /**
+   * Session events. Callbacks run on the thread that refreshed the session, which may be an
+   * OkHttp calling thread, so they must return quickly.
+   */
+  public interface SessionListener {
+    /**
+     * Called after every successful refresh of the session, including the silent one after a
+     * 401, before the rejected request is repeated.
+     */
+    void onSessionRefreshed();
+  }
 
   /** Builder of {@link TonearmClient}. Not thread-safe. */
   public static final class Builder {
@@ -85,6 +98,8 @@ public final class TonearmClient {
   private final OkHttpClient plainClient;
   private final OkHttpClient authenticatedClient;
   private final ObjectMapper mapper;
+  private final CopyOnWriteArrayList<SessionListener> sessionListeners =
+      new CopyOnWriteArrayList<>();
 
   private TonearmClient(Builder builder) {
     this.baseUrl = builder.baseUrl;
@@ -144,7 +159,20 @@ public final class TonearmClient {
       throw e;
     }
     tokenStore.store(tokens);
+    for (SessionListener listener : sessionListeners) {
+      listener.onSessionRefreshed();
+    }
     return tokens;
+  }
+
+  /** Adds a session listener. Adding the same one twice has no effect. */
+  public void addSessionListener(SessionListener listener) {
+    sessionListeners.addIfAbsent(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Removes a session listener. */
+  public void removeSessionListener(SessionListener listener) {
+    sessionListeners.remove(listener);
   }
 
   /** Returns the catalog from {@code GET /v1/tracks}. */
@@ -204,6 +232,32 @@ public final class TonearmClient {
       url.addPathSegment(segment);
     }
     return url.build();
+  }
+
+  /**
+   * Parses a manifest in the JSON form of {@code GET /v1/tracks/{id}/manifest}, for example one
+   * stored with an offline download. Unknown fields are ignored, as in {@link #manifest}.
+   *
+   * @throws PlaybackException {@link PlaybackException#ERROR_MANIFEST_INVALID} when {@code json}
+   *     is not such a manifest
+   */
+  public static Manifest parseManifest(byte[] json) throws PlaybackException {
+    ObjectMapper parser =
+        new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION.mappedFeature(), false);
+    Manifest manifest;
+    try {
+      manifest = parser.readValue(json, Manifest.class);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new PlaybackException(
+          PlaybackException.ERROR_MANIFEST_INVALID, "stored manifest is not valid: " + e, e);
+    }
+    if (manifest == null) {
+      throw new PlaybackException(
+          PlaybackException.ERROR_MANIFEST_INVALID, "stored manifest is JSON null");
+    }
+    return manifest;
   }
 
   private <T> T get(HttpUrl url, Class<T> type) throws PlaybackException {

@@ -43,6 +43,7 @@ final class PlaybackLoop implements Runnable {
   private final AudioSink sink;
   private final DecoderFactory decoderFactory;
   private final ContentDecryption contentDecryption;
+  private final OfflineSource offlineSource;
   private final Quality quality;
   private final double normalizationTargetLufs;
   private final PcmProcessor processor;
@@ -53,6 +54,7 @@ final class PlaybackLoop implements Runnable {
   private final QualitySelector qualitySelector;
   private final ChunkLoader loader;
   private final EventDispatcher events;
+  private final boolean bitrateStepDown;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wakeUp = lock.newCondition();
@@ -103,6 +105,9 @@ final class PlaybackLoop implements Runnable {
   private long reportedBufferMs = Long.MIN_VALUE;
   private BufferState reportedBufferState;
 
+  private final Object stateLock = new Object();
+  private Player.State baseState = Player.State.IDLE; // Guarded by stateLock.
+  private boolean networkWaiting; // Guarded by stateLock.
   private volatile Player.State state = Player.State.IDLE;
   private volatile String currentTrackId;
   private volatile long positionMs;
@@ -112,6 +117,7 @@ final class PlaybackLoop implements Runnable {
     this.sink = builder.sink;
     this.decoderFactory = builder.decoderFactory;
     this.contentDecryption = builder.contentDecryption;
+    this.offlineSource = builder.offlineSource;
     this.quality = builder.quality;
     this.normalizationTargetLufs = builder.normalizationTargetLufs;
     this.processor = builder.pcmProcessor;
@@ -122,6 +128,7 @@ final class PlaybackLoop implements Runnable {
         builder.bandwidthMeter != null ? builder.bandwidthMeter : new BandwidthMeter();
     this.qualitySelector = builder.qualitySelector;
     this.events = events;
+    this.bitrateStepDown = builder.bitrateStepDown;
     ChunkLoader.Builder loaderBuilder =
         ChunkLoader.builder()
             .setHttpClient(client.httpClient())
@@ -131,6 +138,8 @@ final class PlaybackLoop implements Runnable {
             .setCache(builder.cache)
             .setClock(builder.clock)
             .setMaxRetainedBytes(builder.maxRetainedBytes)
+            .setChunkTimeoutMs(builder.chunkTimeoutMs)
+            .setMaxRetries(builder.maxRetries)
             .setListener(
                 new ChunkLoader.Listener() {
                   @Override
@@ -142,9 +151,46 @@ final class PlaybackLoop implements Runnable {
                   public void onEdgeSelected(String trackId, String edgeBaseUrl) {
                     events.post(listener -> listener.onEdgeChanged(trackId, edgeBaseUrl));
                   }
+
+                  @Override
+                  public void onFailover(
+                      String trackId,
+                      int chunkIndex,
+                      String failedEdge,
+                      String nextEdge,
+                      PlaybackException error) {
+                    events.post(
+                        listener ->
+                            listener.onChunkFailover(
+                                trackId, chunkIndex, failedEdge, nextEdge, error));
+                  }
+
+                  @Override
+                  public void onRetryScheduled(
+                      String trackId,
+                      int chunkIndex,
+                      int attempt,
+                      long delayMs,
+                      PlaybackException error) {
+                    events.post(
+                        listener ->
+                            listener.onRetryScheduled(
+                                trackId, chunkIndex, attempt, delayMs, error));
+                  }
+
+                  @Override
+                  public void onWaitingForNetworkChanged(boolean waiting) {
+                    setNetworkWaiting(waiting);
+                  }
                 });
     if (builder.edgeSelector != null) {
       loaderBuilder.setEdgeSelector(builder.edgeSelector);
+    }
+    if (builder.scheduler != null) {
+      loaderBuilder.setScheduler(builder.scheduler);
+    }
+    if (builder.backoff != null) {
+      loaderBuilder.setBackoff(builder.backoff);
     }
     this.loader = loaderBuilder.build();
   }
@@ -387,6 +433,95 @@ final class PlaybackLoop implements Runnable {
     }
     maybePrefetchNext(track);
     maybeOpenNextDecoder();
+    maybeStepDown(track);
+  }
+
+  /**
+   * Switches the rest of {@code track} to the next lower bitrate when its buffer fell below the
+   * playback level while playing to a real-time sink. The new rendition starts loading at the
+   * chunk that its seek index names for the current position, and its decoder seeks
+   * sample-accurately to the frame after the last one played, decoding and discarding from that
+   * entry.
+   */
+  private void maybeStepDown(PreparedTrack track) {
+    if (!bitrateStepDown || current != track || !sink.isRealTime() || !machine.canPlay()) {
+      return;
+    }
+    TrackStream stream = track.stream;
+    if (stream.isLoadedToEnd()
+        || stream.failure() != null
+        || stream.bufferedAheadMs() >= policy.bufferForPlaybackMs()) {
+      return;
+    }
+    Rendition lower = qualitySelector.stepDown(track.manifest, track.rendition);
+    if (lower == null || (lower.encryption() != null && contentDecryption == null)) {
+      return;
+    }
+    try {
+      stepDown(track, lower);
+    } catch (IOException | RuntimeException e) {
+      fail(e);
+    }
+  }
+
+  // NOTE: the seek is the decoder's own. The Vorbis decoder bisects over pages, so it may read a
+  // few chunks of the new rendition besides the seek-index chunk before output resumes.
+  private void stepDown(PreparedTrack track, Rendition lower) throws IOException {
+    Rendition from = track.rendition;
+    PcmFormat fromFormat = track.format;
+    long fromFrame = track.decoder.positionFrames();
+    TrackStream newStream = loader.openStream(track.manifest, lower);
+    ByteSource newSource = newStream.source();
+    if (lower.encryption() != null) {
+      try {
+        newSource = contentDecryption.open(track.manifest, lower, newSource);
+      } catch (PlaybackException | RuntimeException e) {
+        newStream.close();
+        throw e;
+      }
+    }
+    long estimatedFrame = fromFrame * lower.sampleRateHz() / fromFormat.sampleRateHz();
+    long hint = newStream.seekIndexOffsetFor(estimatedFrame);
+    if (hint >= 0) {
+      newStream.prepareSeek(hint);
+    }
+    LOG.debug(
+        "Buffer of {} at {} ms is below {} ms; stepping down from {} to {}",
+        track.trackId,
+        track.stream.bufferedAheadMs(),
+        policy.bufferForPlaybackMs(),
+        from.id(),
+        lower.id());
+    closeQuietly(track.decoder);
+    track.decoder = null;
+    track.stream.close();
+    track.rendition = lower;
+    track.source = newSource;
+    track.stream = newStream;
+    newStream.setListener(currentStreamListener);
+    loader.setCurrent(newStream);
+    machine.startBuffering();
+    reportedBufferMs = Long.MIN_VALUE;
+    publishBufferAndState(newStream);
+
+    openDecoder(track);
+    if (hint >= 0) {
+      // Reading the headers demanded chunk 0, so the seek-index chunk is requested again.
+      newStream.prepareSeek(hint);
+    }
+    long toFrame = fromFrame * track.format.sampleRateHz() / fromFormat.sampleRateHz();
+    long total = track.decoder.totalFrames();
+    if (total >= 0) {
+      toFrame = Math.min(toFrame, total);
+    }
+    track.decoder.seekToFrame(toFrame);
+    if (!track.format.equals(fromFormat)) {
+      processor.startTrack(track.format, track.manifest.loudness(), normalizationTargetLufs);
+    }
+    long switchedAtFrame = toFrame;
+    events.post(
+        listener ->
+            listener.onBitrateStepDown(track.trackId, from, lower, fromFrame, switchedAtFrame));
   }
 
   private void writePendingBlock() throws IOException {
@@ -493,9 +628,13 @@ final class PlaybackLoop implements Runnable {
 
   /**
    * Fetches the manifest, chooses the rendition, opens its stream and, for an encrypted rendition,
-   * the decrypting source over it. Any thread.
+   * the decrypting source over it. A track that the offline source stores is prepared from it
+   * instead, with no request. Any thread.
    */
   private void prepare(PreparedTrack track) throws PlaybackException {
+    if (offlineSource != null && prepareStored(track)) {
+      return;
+    }
     Manifest manifest = client.manifest(track.trackId);
     track.manifest = manifest;
     Rendition rendition = qualitySelector.select(manifest, quality, bandwidthMeter.estimateBps());
@@ -523,6 +662,24 @@ final class PlaybackLoop implements Runnable {
     }
     track.source = source;
     track.stream = stream;
+  }
+
+  /**
+   * Prepares {@code track} from the offline source, or returns false when the source does not
+   * store it. Any thread.
+   */
+  private boolean prepareStored(PreparedTrack track) throws PlaybackException {
+    OfflineSource.StoredTrack stored = offlineSource.open(track.trackId);
+    if (stored == null) {
+      return false;
+    }
+    track.manifest = stored.manifest();
+    track.rendition = stored.rendition();
+    TrackStream stream =
+        TrackStream.local(stored.manifest(), stored.rendition(), stored.plaintext());
+    track.source = stream.source();
+    track.stream = stream;
+    return true;
   }
 
   private void openDecoder(PreparedTrack track) throws IOException {
@@ -644,10 +801,30 @@ final class PlaybackLoop implements Runnable {
     setState(derived);
   }
 
+  /** Sets the state that the playback thread derived; the loader may turn BUFFERING to WAITING. */
   private void setState(Player.State newState) {
-    if (state != newState) {
-      state = newState;
-      events.post(listener -> listener.onStateChanged(newState));
+    synchronized (stateLock) {
+      baseState = newState;
+      publishStateLocked();
+    }
+  }
+
+  /** Runs on a loader thread when every edge failed, and when a chunk arrived again. */
+  private void setNetworkWaiting(boolean waiting) {
+    synchronized (stateLock) {
+      networkWaiting = waiting;
+      publishStateLocked();
+    }
+  }
+
+  private void publishStateLocked() {
+    Player.State effective =
+        baseState == Player.State.BUFFERING && networkWaiting
+            ? Player.State.WAITING_FOR_NETWORK
+            : baseState;
+    if (state != effective) {
+      state = effective;
+      events.post(listener -> listener.onStateChanged(effective));
     }
   }
 

@@ -2,6 +2,7 @@ package dev.tonearm.core.player;
 
 import dev.tonearm.core.Clock;
 import dev.tonearm.core.PlaybackException;
+import dev.tonearm.core.Scheduler;
 import dev.tonearm.core.api.Rendition;
 import dev.tonearm.core.api.TonearmClient;
 import dev.tonearm.core.buffer.BufferPolicy;
@@ -15,7 +16,8 @@ import dev.tonearm.core.quality.QualitySelector;
 import dev.tonearm.core.sink.AudioSink;
 import dev.tonearm.core.source.ChunkLoader;
 import dev.tonearm.core.source.EdgeSelector;
-import dev.tonearm.core.source.StickyEdgeSelector;
+import dev.tonearm.core.source.ExponentialBackoff;
+import dev.tonearm.core.source.FailoverEdgeSelector;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -73,6 +75,11 @@ public final class Player {
     IDLE,
     /** A track is loaded but playback waits for data. */
     BUFFERING,
+    /**
+     * Playback waits for data, and every edge failed for the chunk it needs: the player retries
+     * with backoff and resumes by itself when a chunk arrives.
+     */
+    WAITING_FOR_NETWORK,
     /** Samples are going to the sink. */
     PLAYING,
     /** Paused by {@link #pause()}. */
@@ -118,6 +125,42 @@ public final class Player {
     default void onEdgeChanged(String trackId, String edgeBaseUrl) {}
 
     /**
+     * Chunk {@code chunkIndex} of {@code trackId} failed on {@code failedEdge} (timeout,
+     * connection error, 5xx, digest mismatch or bad response) and is requested from {@code
+     * nextEdge}. {@code error} carries the earlier failures since the last success as suppressed
+     * exceptions.
+     */
+    default void onChunkFailover(
+        String trackId,
+        int chunkIndex,
+        String failedEdge,
+        String nextEdge,
+        PlaybackException error) {}
+
+    /**
+     * Every edge failed for chunk {@code chunkIndex} of {@code trackId}; the loader retries after
+     * {@code delayMs}. {@code attempt} counts retries since the last success, from 1, and {@code
+     * error} carries the earlier failures as suppressed exceptions.
+     */
+    default void onRetryScheduled(
+        String trackId, int chunkIndex, int attempt, long delayMs, PlaybackException error) {}
+
+    /**
+     * The client's session was refreshed, for example silently after an edge returned 401, and
+     * the rejected request is repeated with the new token.
+     */
+    default void onSessionRefreshed() {}
+
+    /**
+     * The buffer fell below {@link BufferPolicy#bufferForPlaybackMs()} while playing, and the
+     * track switched to a lower bitrate for its rest. The new rendition's output starts at {@code
+     * toFrame} (its own sample rate), where the old rendition stopped before {@code fromFrame}.
+     * The next track is chosen at full quality again.
+     */
+    default void onBitrateStepDown(
+        String trackId, Rendition from, Rendition to, long fromFrame, long toFrame) {}
+
+    /**
      * Playback failed or a command could not be carried out. After a failure that stops playback
      * the state is {@link State#IDLE}. An unsupported seek leaves playback running.
      */
@@ -144,7 +187,13 @@ public final class Player {
     QualitySelector qualitySelector = new QualitySelector();
     EdgeSelector edgeSelector;
     long maxRetainedBytes = ChunkLoader.DEFAULT_MAX_RETAINED_BYTES;
+    long chunkTimeoutMs = ChunkLoader.DEFAULT_CHUNK_TIMEOUT_MS;
+    Scheduler scheduler;
+    ExponentialBackoff backoff;
+    boolean bitrateStepDown = true;
+    int maxRetries = Integer.MAX_VALUE;
     ContentDecryption contentDecryption;
+    OfflineSource offlineSource;
 
     /** Sets the API client, whose session also authorizes edge requests. Required. */
     public Builder setClient(TonearmClient client) {
@@ -245,9 +294,65 @@ public final class Player {
       return this;
     }
 
-    /** Sets the edge choice. Default a new {@link StickyEdgeSelector}. */
+    /**
+     * Sets the edge choice. Default a new {@link FailoverEdgeSelector} on the player's clock,
+     * which excludes a failed edge for {@link FailoverEdgeSelector#DEFAULT_EXCLUSION_MS}.
+     */
     public Builder setEdgeSelector(EdgeSelector edgeSelector) {
       this.edgeSelector = Objects.requireNonNull(edgeSelector, "edgeSelector");
+      return this;
+    }
+
+    /**
+     * Sets the time within which a chunk must arrive in full before the next edge is tried.
+     * Default {@link ChunkLoader#DEFAULT_CHUNK_TIMEOUT_MS}.
+     */
+    public Builder setChunkTimeoutMs(long chunkTimeoutMs) {
+      if (chunkTimeoutMs <= 0) {
+        throw new IllegalArgumentException("chunkTimeoutMs must be > 0: " + chunkTimeoutMs);
+      }
+      this.chunkTimeoutMs = chunkTimeoutMs;
+      return this;
+    }
+
+    /**
+     * Sets the scheduler of retry delays, on the time line of {@link #setClock}. Default {@link
+     * Scheduler#system()}.
+     */
+    public Builder setScheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
+     * Sets the retry delays after every edge failed. Default a new {@link ExponentialBackoff}
+     * with its defaults (full jitter, 500 ms doubling to 30 s).
+     */
+    public Builder setBackoff(ExponentialBackoff backoff) {
+      this.backoff = Objects.requireNonNull(backoff, "backoff");
+      return this;
+    }
+
+    /**
+     * Sets how many retry rounds follow a round in which every edge failed before playback fails
+     * with the last failure. Default {@link Integer#MAX_VALUE}: the player waits in {@link
+     * State#WAITING_FOR_NETWORK} until the network returns or playback is stopped.
+     */
+    public Builder setMaxRetries(int maxRetries) {
+      if (maxRetries < 0) {
+        throw new IllegalArgumentException("maxRetries must be >= 0: " + maxRetries);
+      }
+      this.maxRetries = maxRetries;
+      return this;
+    }
+
+    /**
+     * Sets whether a track steps down to a lower bitrate when its buffer falls below {@link
+     * BufferPolicy#bufferForPlaybackMs()} while playing. Applies to real-time sinks only, because
+     * a sink that is not real-time drains the buffer as fast as the decoder runs. Default true.
+     */
+    public Builder setBitrateStepDown(boolean bitrateStepDown) {
+      this.bitrateStepDown = bitrateStepDown;
       return this;
     }
 
@@ -273,6 +378,15 @@ public final class Player {
       return this;
     }
 
+    /**
+     * Sets the stored tracks that play without network, or null for none. Default none. The
+     * player asks this source first for every track; see {@link OfflineSource}.
+     */
+    public Builder setOfflineSource(OfflineSource offlineSource) {
+      this.offlineSource = offlineSource;
+      return this;
+    }
+
     /** Builds the player and starts its playback thread. */
     public Player build() {
       if (client == null || sink == null) {
@@ -287,6 +401,8 @@ public final class Player {
   private final ExecutorService ownedLoaderExecutor;
   private final ExecutorService ownedListenerExecutor;
   private final EventDispatcher events;
+  private final TonearmClient client;
+  private final TonearmClient.SessionListener sessionListener;
 
   private Player(Builder builder) {
     ExecutorService loaderExecutor = builder.loaderExecutor;
@@ -304,6 +420,9 @@ public final class Player {
     loop =
         new PlaybackLoop(
             builder, loaderExecutor != null ? loaderExecutor : ownedLoaderExecutor, events);
+    client = builder.client;
+    sessionListener = () -> events.post(Listener::onSessionRefreshed);
+    client.addSessionListener(sessionListener);
     playbackThread = new Thread(loop, PLAYBACK_THREAD_NAME);
     playbackThread.setDaemon(true);
     playbackThread.start();
@@ -373,6 +492,7 @@ public final class Player {
    * player cannot be used afterwards.
    */
   public void release() {
+    client.removeSessionListener(sessionListener);
     loop.release();
     playbackThread.interrupt();
     try {

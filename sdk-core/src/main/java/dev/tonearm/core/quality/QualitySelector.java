@@ -78,6 +78,28 @@ public final class QualitySelector {
     return lowest;
   }
 
+  /**
+   * Returns the rendition to step down to from {@code current} when the buffer runs low: the
+   * Vorbis rendition with the highest bitrate below {@code current}'s, or null when there is none.
+   * FLAC is never a step down, because a lossless rendition is larger than any Vorbis one.
+   */
+  public Rendition stepDown(Manifest manifest, Rendition current) {
+    long currentKbps = effectiveBitrateKbps(manifest, current);
+    Rendition best = null;
+    long bestKbps = -1;
+    for (Rendition rendition : manifest.renditions()) {
+      if (!Rendition.CODEC_VORBIS.equals(rendition.codec()) || rendition == current) {
+        continue;
+      }
+      long kbps = effectiveBitrateKbps(manifest, rendition);
+      if (kbps < currentKbps && kbps > bestKbps) {
+        best = rendition;
+        bestKbps = kbps;
+      }
+    }
+    return best;
+  }
+
   /** Returns the bitrate used to rank {@code rendition} in kbit/s. */
   public static long effectiveBitrateKbps(Manifest manifest, Rendition rendition) {
     if (rendition.bitrateKbps() > 0) {

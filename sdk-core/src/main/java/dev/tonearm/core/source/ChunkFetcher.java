@@ -3,6 +3,8 @@ package dev.tonearm.core.source;
 import dev.tonearm.core.PlaybackException;
 import dev.tonearm.core.api.HttpErrors;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -12,7 +14,7 @@ import okhttp3.ResponseBody;
 
 /**
  * Fetches one byte range of an object with an HTTP range request and checks that the response is
- * exactly that range. Thread-safe.
+ * exactly that range, within a time limit for the whole request. Thread-safe.
  */
 final class ChunkFetcher {
   private final OkHttpClient client;
@@ -25,18 +27,28 @@ final class ChunkFetcher {
    * Returns bytes {@code [start, start + length)} of the object at {@code url}, whose total size
    * is {@code objectSizeBytes}.
    *
+   * @param timeoutMs time limit for connecting, sending and receiving the whole body
    * @throws PlaybackException with the HTTP reason for an error status, {@link
    *     PlaybackException#ERROR_BAD_RESPONSE} when the response is not the requested range,
-   *     {@link PlaybackException#ERROR_NETWORK} for a transport failure or short body, and {@link
-   *     PlaybackException#ERROR_CANCELLED} when {@code stream} was closed during the request
+   *     {@link PlaybackException#ERROR_NETWORK} for a transport failure or short body, {@link
+   *     PlaybackException#ERROR_TIMEOUT} when the body is not complete within {@code timeoutMs},
+   *     and {@link PlaybackException#ERROR_CANCELLED} when {@code stream} was closed during the
+   *     request
    */
-  byte[] fetch(HttpUrl url, long start, int length, long objectSizeBytes, TrackStream stream)
+  byte[] fetch(
+      HttpUrl url,
+      long start,
+      int length,
+      long objectSizeBytes,
+      TrackStream stream,
+      long timeoutMs)
       throws PlaybackException {
     long end = start + length - 1;
     Request request =
         new Request.Builder().url(url).header("Range", "bytes=" + start + "-" + end).get().build();
     String description = HttpErrors.describe(request) + " bytes " + start + "-" + end;
     Call call = client.newCall(request);
+    call.timeout().timeout(timeoutMs, TimeUnit.MILLISECONDS);
     if (!stream.setInFlight(call)) {
       throw cancelled(description, null);
     }
@@ -70,8 +82,15 @@ final class ChunkFetcher {
     } catch (PlaybackException e) {
       throw e;
     } catch (IOException e) {
-      if (call.isCanceled()) {
+      // A call timeout also cancels the call, so only a closed stream means cancellation.
+      if (stream.isClosed()) {
         throw cancelled(description, e);
+      }
+      if (call.isCanceled() || e instanceof InterruptedIOException) {
+        throw new PlaybackException(
+            PlaybackException.ERROR_TIMEOUT,
+            description + " timed out: no complete body within " + timeoutMs + " ms",
+            e);
       }
       throw new PlaybackException(
           PlaybackException.ERROR_NETWORK, description + " failed: " + e, e);

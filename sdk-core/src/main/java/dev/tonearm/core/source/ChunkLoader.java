@@ -2,6 +2,7 @@ package dev.tonearm.core.source;
 
 import dev.tonearm.core.Clock;
 import dev.tonearm.core.PlaybackException;
+import dev.tonearm.core.Scheduler;
 import dev.tonearm.core.api.Manifest;
 import dev.tonearm.core.api.Rendition;
 import dev.tonearm.core.buffer.BufferPolicy;
@@ -11,8 +12,11 @@ import dev.tonearm.core.cache.StreamCache;
 import dev.tonearm.core.quality.BandwidthMeter;
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import okhttp3.OkHttpClient;
@@ -38,17 +42,56 @@ import org.slf4j.LoggerFactory;
  *
  * <p>For each chunk the loader first looks in the {@link StreamCache}. On a miss it gets an edge
  * from the {@link EdgeSelector}, sends a range request, feeds the {@link BandwidthMeter}, checks the
- * chunk's SHA-256 and only then hands the bytes to the stream and the cache. A failed request or a
- * digest mismatch marks the stream failed with the reason code, and the failed chunk's bytes go
- * nowhere.
+ * chunk's SHA-256 and only then hands the bytes to the stream and the cache. The bytes of a chunk
+ * that failed verification go nowhere.
  *
- * <p>Threading: thread-safe. Chunk tasks run on the executor. {@link Listener} callbacks run on
- * the thread that changed the state, while the loader's lock is held, so they must return quickly
- * and must not call back into the loader.
+ * <p>Failover and retry. A request that fails is reported to the selector, which excludes that
+ * edge, and the chunk is requested again from the edge the selector names next. Failures that move
+ * on this way: no complete body within the chunk timeout ({@link
+ * PlaybackException#ERROR_TIMEOUT}, default {@value #DEFAULT_CHUNK_TIMEOUT_MS} ms), a connection
+ * error ({@link PlaybackException#ERROR_NETWORK}), a 5xx ({@link PlaybackException#ERROR_SERVER}),
+ * a digest mismatch ({@link PlaybackException#ERROR_CHUNK_CORRUPT}), a response that is not the
+ * requested range and any other unexpected status. A round ends when the selector names an edge
+ * already tried for the chunk in it:
+ *
+ * <ul>
+ *   <li>when any failure of the round was transient (timeout, connection error, 5xx, digest
+ *       mismatch, bad response), the loader waits for the network: it starts no request until a
+ *       delay from its {@link ExponentialBackoff} has passed on the {@link Scheduler}, then tries
+ *       again, with a longer delay after each round that fails, until a chunk arrives or the
+ *       configured number of retries is used up;
+ *   <li>otherwise (every edge returned 404, 416 or another 4xx), the stream fails with the last
+ *       failure.
+ * </ul>
+ *
+ * <p>{@link PlaybackException#ERROR_AUTH_FAILED} (a 401 after the client's one silent token
+ * refresh) and {@link PlaybackException#ERROR_FORBIDDEN} fail the stream at once, because another
+ * edge would answer the same. When every edge of a round timed out, the next round allows twice
+ * the time, up to {@value #MAX_TIMEOUT_FACTOR} times the chunk timeout, because then the whole
+ * network is slow rather than one edge. A success restores the chunk timeout and the first backoff
+ * delay.
+ *
+ * <p>Each failure that the loader reports (to the listener, or as the stream's failure) carries
+ * the earlier failures since the last success as suppressed exceptions, at most {@value
+ * #MAX_KEPT_FAILURES} of them, newest kept.
+ *
+ * <p>Threading: thread-safe. Chunk tasks run on the executor, one at a time. {@link
+ * Listener#onLoadingChanged} runs on the thread that changed the state, while the loader's lock is
+ * held; the other callbacks run on the executor's thread without it. All must return quickly and
+ * must not call back into the loader.
  */
 public final class ChunkLoader implements Closeable {
   /** Per-stream limit of chunk bytes held in memory: 16 MiB. */
   public static final long DEFAULT_MAX_RETAINED_BYTES = 16L * 1024 * 1024;
+
+  /** Time within which a chunk must arrive in full before the next edge is tried: 3000 ms. */
+  public static final long DEFAULT_CHUNK_TIMEOUT_MS = 3_000;
+
+  /** Largest factor by which rounds that time out on every edge stretch the chunk timeout. */
+  public static final int MAX_TIMEOUT_FACTOR = 8;
+
+  /** Most earlier failures attached to a reported failure as suppressed exceptions. */
+  public static final int MAX_KEPT_FAILURES = 16;
 
   /** Loader events. */
   public interface Listener {
@@ -57,6 +100,32 @@ public final class ChunkLoader implements Closeable {
 
     /** Called before the first request of {@code trackId} to an edge it did not use before. */
     default void onEdgeSelected(String trackId, String edgeBaseUrl) {}
+
+    /**
+     * Called when chunk {@code chunkIndex} of {@code trackId} failed on {@code failedEdge} and is
+     * requested from {@code nextEdge} next. {@code error} carries the earlier failures as
+     * suppressed exceptions.
+     */
+    default void onFailover(
+        String trackId,
+        int chunkIndex,
+        String failedEdge,
+        String nextEdge,
+        PlaybackException error) {}
+
+    /**
+     * Called when every edge failed for chunk {@code chunkIndex} of {@code trackId} and the
+     * loader retries after {@code delayMs}. {@code attempt} counts the retries since the last
+     * success, from 1.
+     */
+    default void onRetryScheduled(
+        String trackId, int chunkIndex, int attempt, long delayMs, PlaybackException error) {}
+
+    /**
+     * Called when the loader starts waiting for the network (every edge failed) and when it
+     * stops (a chunk arrived).
+     */
+    default void onWaitingForNetworkChanged(boolean waiting) {}
   }
 
   /** Builder of {@link ChunkLoader}. */
@@ -70,6 +139,10 @@ public final class ChunkLoader implements Closeable {
     private Clock clock = Clock.SYSTEM;
     private Listener listener = new Listener() {};
     private long maxRetainedBytes = DEFAULT_MAX_RETAINED_BYTES;
+    private long chunkTimeoutMs = DEFAULT_CHUNK_TIMEOUT_MS;
+    private Scheduler scheduler;
+    private ExponentialBackoff backoff;
+    private int maxRetries = Integer.MAX_VALUE;
 
     /**
      * Sets the client for edge requests. It must add the bearer token, as {@code
@@ -92,7 +165,9 @@ public final class ChunkLoader implements Closeable {
       return this;
     }
 
-    /** Sets the edge choice. Default a new {@link StickyEdgeSelector}. */
+    /**
+     * Sets the edge choice. Default a new {@link FailoverEdgeSelector} on the loader's clock.
+     */
     public Builder setEdgeSelector(EdgeSelector edgeSelector) {
       this.edgeSelector = Objects.requireNonNull(edgeSelector, "edgeSelector");
       return this;
@@ -134,6 +209,46 @@ public final class ChunkLoader implements Closeable {
       return this;
     }
 
+    /**
+     * Sets the time within which a chunk must arrive in full before the next edge is tried.
+     * Default {@link #DEFAULT_CHUNK_TIMEOUT_MS}.
+     */
+    public Builder setChunkTimeoutMs(long chunkTimeoutMs) {
+      if (chunkTimeoutMs <= 0) {
+        throw new IllegalArgumentException("chunkTimeoutMs must be > 0: " + chunkTimeoutMs);
+      }
+      this.chunkTimeoutMs = chunkTimeoutMs;
+      return this;
+    }
+
+    /**
+     * Sets the scheduler that runs retries after their backoff delay. It must share the time line
+     * of {@link #setClock}. Default {@link Scheduler#system()}.
+     */
+    public Builder setScheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
+     * Sets how many rounds of retries follow a round in which every edge failed before the
+     * stream fails with the last failure. Default {@link Integer#MAX_VALUE}: the loader waits for
+     * the network until the stream is closed.
+     */
+    public Builder setMaxRetries(int maxRetries) {
+      if (maxRetries < 0) {
+        throw new IllegalArgumentException("maxRetries must be >= 0: " + maxRetries);
+      }
+      this.maxRetries = maxRetries;
+      return this;
+    }
+
+    /** Sets the retry delays. Default a new {@link ExponentialBackoff} with its defaults. */
+    public Builder setBackoff(ExponentialBackoff backoff) {
+      this.backoff = Objects.requireNonNull(backoff, "backoff");
+      return this;
+    }
+
     public ChunkLoader build() {
       if (httpClient == null || executor == null) {
         throw new IllegalStateException("httpClient and executor are required");
@@ -153,6 +268,10 @@ public final class ChunkLoader implements Closeable {
   private final Clock clock;
   private final Listener listener;
   private final long maxRetainedBytes;
+  private final long chunkTimeoutMs;
+  private final Scheduler scheduler;
+  private final ExponentialBackoff backoff;
+  private final int maxRetries;
 
   // Guarded by this.
   private TrackStream current;
@@ -161,19 +280,37 @@ public final class ChunkLoader implements Closeable {
   private boolean loading;
   private boolean nextTakesTurn;
   private boolean closed;
+  private boolean retryPending;
+  private boolean waitingForNetwork;
+  private Scheduler.Cancellable retryTimer;
+
+  // Touched only by the running chunk task; tasks run one at a time and hand over through the lock.
+  private final ArrayDeque<PlaybackException> failuresSinceSuccess = new ArrayDeque<>();
+  private int retryAttempt;
+  private long roundTimeoutMs;
 
   private ChunkLoader(Builder builder) {
-    this.fetcher = new ChunkFetcher(builder.httpClient);
+    // The loader retries and fails over itself, so OkHttp must not repeat a failed request on the
+    // same edge first. The derived client shares the connection pool and the auth interceptor.
+    this.fetcher =
+        new ChunkFetcher(builder.httpClient.newBuilder().retryOnConnectionFailure(false).build());
     this.executor = builder.executor;
     this.policy = builder.bufferPolicy;
     this.edgeSelector =
-        builder.edgeSelector != null ? builder.edgeSelector : new StickyEdgeSelector();
+        builder.edgeSelector != null
+            ? builder.edgeSelector
+            : new FailoverEdgeSelector(builder.clock);
     this.bandwidthMeter =
         builder.bandwidthMeter != null ? builder.bandwidthMeter : new BandwidthMeter();
     this.cache = builder.cache;
     this.clock = builder.clock;
     this.listener = builder.listener;
     this.maxRetainedBytes = builder.maxRetainedBytes;
+    this.chunkTimeoutMs = builder.chunkTimeoutMs;
+    this.scheduler = builder.scheduler != null ? builder.scheduler : Scheduler.system();
+    this.backoff = builder.backoff != null ? builder.backoff : new ExponentialBackoff();
+    this.roundTimeoutMs = chunkTimeoutMs;
+    this.maxRetries = builder.maxRetries;
   }
 
   /** Returns a new builder. */
@@ -221,13 +358,24 @@ public final class ChunkLoader implements Closeable {
     return loading;
   }
 
+  /** Returns whether every edge failed and the loader waits to retry. */
+  public synchronized boolean isWaitingForNetwork() {
+    return waitingForNetwork;
+  }
+
   /** Stops scheduling without closing streams. A running task finishes its chunk. */
   @Override
   public void close() {
+    Scheduler.Cancellable timer;
     synchronized (this) {
       closed = true;
       current = null;
       next = null;
+      timer = retryTimer;
+      retryTimer = null;
+    }
+    if (timer != null) {
+      timer.cancel();
     }
   }
 
@@ -238,7 +386,7 @@ public final class ChunkLoader implements Closeable {
   void kick() {
     Task task;
     synchronized (this) {
-      if (closed || taskRunning) {
+      if (closed || taskRunning || retryPending) {
         return;
       }
       task = pickTaskLocked();
@@ -351,58 +499,11 @@ public final class ChunkLoader implements Closeable {
       }
     }
 
-    List<String> edges = stream.manifest().edges();
-    int edgeIndex = edgeSelector.selectEdge(edges, stream.trackId(), index);
-    String edge = edges.get(edgeIndex);
-    if (!edge.equals(stream.lastEdge())) {
-      stream.setLastEdge(edge);
-      listener.onEdgeSelected(stream.trackId(), edge);
-    }
-
-    long startMs = clock.elapsedRealtimeMs();
-    byte[] bytes;
-    try {
-      bytes =
-          fetcher.fetch(
-              stream.objectUrl(edgeIndex),
-              rendition.chunkStartBytes(index),
-              rendition.chunkLengthBytes(index),
-              rendition.sizeBytes(),
-              stream);
-    } catch (PlaybackException e) {
-      if (!PlaybackException.ERROR_CANCELLED.equals(e.reason())) {
-        LOG.warn("Chunk {} of {} from {} failed: {}", index, stream, edge, e.reason());
-        edgeSelector.onTransferFailed(edge, stream.trackId(), index, e);
-      }
-      stream.fail(index, e);
+    byte[] bytes = loadFromEdges(stream, index, expectedSha256);
+    if (bytes == null) {
       return;
     }
-    long elapsedMs = clock.elapsedRealtimeMs() - startMs;
-    bandwidthMeter.addSample(bytes.length, elapsedMs);
-
-    String actualSha256 = ChunkDigest.sha256Hex(bytes);
-    if (!actualSha256.equals(expectedSha256)) {
-      PlaybackException corrupt =
-          new PlaybackException(
-              PlaybackException.ERROR_CHUNK_CORRUPT,
-              "chunk "
-                  + index
-                  + " of "
-                  + stream
-                  + " from "
-                  + edge
-                  + " has SHA-256 "
-                  + actualSha256
-                  + ", manifest says "
-                  + expectedSha256);
-      LOG.warn("Rejected chunk {} of {} from {}: SHA-256 mismatch", index, stream, edge);
-      edgeSelector.onTransferFailed(edge, stream.trackId(), index, corrupt);
-      stream.fail(index, corrupt);
-      return;
-    }
-    edgeSelector.onTransferSucceeded(edge, bytes.length, elapsedMs);
     stream.complete(index, bytes);
-
     if (key != null) {
       try {
         cache.put(key, bytes, expectedSha256);
@@ -410,6 +511,207 @@ public final class ChunkLoader implements Closeable {
         LOG.warn("Writing chunk {} to the stream cache failed; playback goes on", key, e);
       }
     }
+  }
+
+  /**
+   * Runs one failover round for chunk {@code index}: returns its verified bytes, or null after
+   * the stream failed, was closed, or a retry was scheduled.
+   */
+  private byte[] loadFromEdges(TrackStream stream, int index, String expectedSha256) {
+    Rendition rendition = stream.rendition();
+    List<String> edges = stream.manifest().edges();
+    Set<Integer> tried = new HashSet<>();
+    boolean anyTransient = false;
+    boolean allTimedOut = true;
+    String failedEdge = null;
+    PlaybackException lastFailure = null;
+    while (true) {
+      int edgeIndex = edgeSelector.selectEdge(edges, stream.trackId(), index);
+      if (!tried.add(edgeIndex) || stream.isClosed()) {
+        break;
+      }
+      String edge = edges.get(edgeIndex);
+      if (lastFailure != null) {
+        listener.onFailover(stream.trackId(), index, failedEdge, edge, lastFailure);
+      }
+      if (!edge.equals(stream.lastEdge())) {
+        stream.setLastEdge(edge);
+        listener.onEdgeSelected(stream.trackId(), edge);
+      }
+
+      long startMs = clock.elapsedRealtimeMs();
+      PlaybackException failure;
+      try {
+        byte[] bytes =
+            fetcher.fetch(
+                stream.objectUrl(edgeIndex),
+                rendition.chunkStartBytes(index),
+                rendition.chunkLengthBytes(index),
+                rendition.sizeBytes(),
+                stream,
+                roundTimeoutMs);
+        long elapsedMs = clock.elapsedRealtimeMs() - startMs;
+        bandwidthMeter.addSample(bytes.length, elapsedMs);
+        failure = verify(stream, index, edge, bytes, expectedSha256);
+        if (failure == null) {
+          edgeSelector.onTransferSucceeded(edge, bytes.length, elapsedMs);
+          onSuccess();
+          return bytes;
+        }
+      } catch (PlaybackException e) {
+        failure = e;
+      }
+      if (PlaybackException.ERROR_CANCELLED.equals(failure.reason())) {
+        stream.fail(index, failure);
+        return null;
+      }
+      LOG.warn("Chunk {} of {} from {} failed: {}", index, stream, edge, failure.reason());
+      lastFailure = withEarlierFailures(failure);
+      rememberFailure(failure);
+      edgeSelector.onTransferFailed(edge, stream.trackId(), index, failure);
+      if (isFatal(failure)) {
+        stream.fail(index, lastFailure);
+        return null;
+      }
+      anyTransient |= isTransient(failure);
+      allTimedOut &= PlaybackException.ERROR_TIMEOUT.equals(failure.reason());
+      failedEdge = edge;
+    }
+    if (lastFailure == null || stream.isClosed()) {
+      return null; // Closed before any request, or while failing: nothing waits for the chunk.
+    }
+    if (!anyTransient || retryAttempt >= maxRetries) {
+      stream.fail(index, lastFailure);
+      return null;
+    }
+    scheduleRetry(stream, index, lastFailure, allTimedOut);
+    return null;
+  }
+
+  /** Returns the failure for a digest mismatch, or null when {@code bytes} are the chunk. */
+  private static PlaybackException verify(
+      TrackStream stream, int index, String edge, byte[] bytes, String expectedSha256) {
+    String actualSha256 = ChunkDigest.sha256Hex(bytes);
+    if (actualSha256.equals(expectedSha256)) {
+      return null;
+    }
+    LOG.warn("Rejected chunk {} of {} from {}: SHA-256 mismatch", index, stream, edge);
+    return new PlaybackException(
+        PlaybackException.ERROR_CHUNK_CORRUPT,
+        "chunk "
+            + index
+            + " of "
+            + stream
+            + " from "
+            + edge
+            + " has SHA-256 "
+            + actualSha256
+            + ", manifest says "
+            + expectedSha256);
+  }
+
+  private void scheduleRetry(
+      TrackStream stream, int index, PlaybackException failure, boolean allTimedOut) {
+    int attempt = retryAttempt++;
+    long delayMs = backoff.delayMs(attempt);
+    if (allTimedOut) {
+      roundTimeoutMs = Math.min(roundTimeoutMs * 2, chunkTimeoutMs * MAX_TIMEOUT_FACTOR);
+    }
+    LOG.warn(
+        "Every edge failed for chunk {} of {}; retry {} in {} ms: {}",
+        index,
+        stream,
+        attempt + 1,
+        delayMs,
+        failure.reason());
+    boolean startedWaiting;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      startedWaiting = !waitingForNetwork;
+      waitingForNetwork = true;
+      retryPending = true;
+    }
+    if (startedWaiting) {
+      listener.onWaitingForNetworkChanged(true);
+    }
+    listener.onRetryScheduled(stream.trackId(), index, attempt + 1, delayMs, failure);
+    Scheduler.Cancellable timer;
+    try {
+      timer = scheduler.schedule(this::onRetryDue, delayMs);
+    } catch (RejectedExecutionException e) {
+      LOG.debug("Retry scheduler rejected the retry; loading stops", e);
+      return;
+    }
+    synchronized (this) {
+      retryTimer = timer;
+    }
+  }
+
+  private void onRetryDue() {
+    synchronized (this) {
+      retryPending = false;
+      retryTimer = null;
+    }
+    kick();
+  }
+
+  private void onSuccess() {
+    failuresSinceSuccess.clear();
+    retryAttempt = 0;
+    roundTimeoutMs = chunkTimeoutMs;
+    boolean stoppedWaiting;
+    synchronized (this) {
+      stoppedWaiting = waitingForNetwork;
+      waitingForNetwork = false;
+    }
+    if (stoppedWaiting) {
+      listener.onWaitingForNetworkChanged(false);
+    }
+  }
+
+  private void rememberFailure(PlaybackException failure) {
+    if (failuresSinceSuccess.size() == MAX_KEPT_FAILURES) {
+      failuresSinceSuccess.removeFirst();
+    }
+    failuresSinceSuccess.addLast(failure);
+  }
+
+  /** Returns a copy of {@code failure} that carries the earlier failures as suppressed. */
+  private PlaybackException withEarlierFailures(PlaybackException failure) {
+    PlaybackException report =
+        new PlaybackException(
+            failure.reason(),
+            failure.getMessage(),
+            failure.httpStatus(),
+            failure.serverCode(),
+            failure.getCause());
+    report.setStackTrace(failure.getStackTrace());
+    for (Throwable suppressed : failure.getSuppressed()) {
+      report.addSuppressed(suppressed);
+    }
+    for (PlaybackException earlier : failuresSinceSuccess) {
+      report.addSuppressed(earlier);
+    }
+    return report;
+  }
+
+  /** Failures that another edge would return too. */
+  private static boolean isFatal(PlaybackException failure) {
+    String reason = failure.reason();
+    return PlaybackException.ERROR_AUTH_FAILED.equals(reason)
+        || PlaybackException.ERROR_FORBIDDEN.equals(reason);
+  }
+
+  /** Failures that a later retry of the same edges may not meet again. */
+  private static boolean isTransient(PlaybackException failure) {
+    String reason = failure.reason();
+    return PlaybackException.ERROR_NETWORK.equals(reason)
+        || PlaybackException.ERROR_TIMEOUT.equals(reason)
+        || PlaybackException.ERROR_SERVER.equals(reason)
+        || PlaybackException.ERROR_CHUNK_CORRUPT.equals(reason)
+        || PlaybackException.ERROR_BAD_RESPONSE.equals(reason);
   }
 
   private ChunkKey cacheKey(TrackStream stream, int index) {

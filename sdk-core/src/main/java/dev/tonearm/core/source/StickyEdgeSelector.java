@@ -4,9 +4,9 @@ import dev.tonearm.core.PlaybackException;
 import java.util.List;
 
 /**
- * Default {@link EdgeSelector}: uses the manifest's first edge and stays on an edge until a
- * transfer from it fails, then moves to the next edge in manifest order for later requests. The
- * failed chunk itself is not retried.
+ * An {@link EdgeSelector} that uses the manifest's first edge and stays on an edge until a
+ * transfer from it fails, then moves to the next edge in manifest order. It never excludes an edge
+ * for a time; {@link FailoverEdgeSelector} does.
  *
  * <p>Threading: thread-safe.
  */

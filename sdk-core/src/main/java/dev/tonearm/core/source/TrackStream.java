@@ -25,6 +25,10 @@ import okhttp3.HttpUrl;
  * next. Chunks behind the read position stay in memory for backward seeks. When the stream keeps
  * more than its retained-bytes limit, the chunks farthest behind go first.
  *
+ * <p>A local stream ({@link #local}) reads a stored object, such as an offline download, through
+ * its own source instead: it counts as loaded to its end, never asks the loader for a chunk and
+ * never touches the network or the streaming cache.
+ *
  * <p>Threading: one thread reads through {@link #source()} (the playback thread), loader threads
  * add chunks, and any thread may query levels or {@link #close()}. State is guarded by {@link
  * #lock}, and listener callbacks run without the lock held.
@@ -50,7 +54,8 @@ public final class TrackStream {
   private final HttpUrl[] objectUrls;
   private final ChunkLoader loader;
   private final long maxRetainedBytes;
-  private final Reader reader = new Reader();
+  private final ByteSource reader;
+  private final LocalReader localReader;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition chunkArrived = lock.newCondition();
@@ -79,6 +84,36 @@ public final class TrackStream {
     this.loader = loader;
     this.maxRetainedBytes = maxRetainedBytes;
     this.chunks = new byte[rendition.chunkCount()][];
+    this.localReader = null;
+    this.reader = new Reader();
+  }
+
+  private TrackStream(Manifest manifest, Rendition rendition, ByteSource localSource) {
+    this.manifest = manifest;
+    this.rendition = rendition;
+    this.objectUrls = new HttpUrl[0];
+    this.loader = null;
+    this.maxRetainedBytes = 0;
+    this.chunks = new byte[0][];
+    this.localReader = new LocalReader(localSource);
+    this.reader = localReader;
+  }
+
+  /**
+   * Creates a local stream over {@code source}, the decoder's view of a stored object of {@code
+   * rendition}: plaintext, with the positions and length of the rendition's object. Closing the
+   * stream closes {@code source}.
+   */
+  public static TrackStream local(Manifest manifest, Rendition rendition, ByteSource source) {
+    if (manifest == null || rendition == null || source == null) {
+      throw new NullPointerException("manifest, rendition and source are required");
+    }
+    return new TrackStream(manifest, rendition, source);
+  }
+
+  /** Returns whether this stream reads a stored object, see {@link #local}. */
+  public boolean isLocal() {
+    return localReader != null;
   }
 
   /** Sets the listener, whose callbacks run on the threads stated in {@link Listener}. */
@@ -105,6 +140,9 @@ public final class TrackStream {
 
   /** Bytes loaded contiguously from the read position onwards. */
   public long bufferedAheadBytes() {
+    if (localReader != null) {
+      return localReader.remainingBytes();
+    }
     lock.lock();
     try {
       return contiguousAheadBytesLocked();
@@ -120,6 +158,9 @@ public final class TrackStream {
 
   /** Returns whether every byte from the read position to the end of the object is loaded. */
   public boolean isLoadedToEnd() {
+    if (localReader != null) {
+      return true;
+    }
     lock.lock();
     try {
       return readPosition + contiguousAheadBytesLocked() >= rendition.sizeBytes();
@@ -130,6 +171,9 @@ public final class TrackStream {
 
   /** Returns whether chunk {@code index} is loaded and kept in memory. */
   public boolean isChunkLoaded(int index) {
+    if (localReader != null) {
+      return index >= 0 && index < rendition.chunkCount();
+    }
     lock.lock();
     try {
       return chunks[index] != null;
@@ -180,7 +224,7 @@ public final class TrackStream {
    * ahead of a decoder seek that will read there.
    */
   public void prepareSeek(long byteOffset) {
-    if (byteOffset < 0 || byteOffset >= rendition.sizeBytes()) {
+    if (localReader != null || byteOffset < 0 || byteOffset >= rendition.sizeBytes()) {
       return;
     }
     int index = chunkIndexOf(byteOffset);
@@ -220,6 +264,10 @@ public final class TrackStream {
     if (call != null) {
       call.cancel();
     }
+    if (localReader != null) {
+      localReader.closeSource();
+      return;
+    }
     loader.onStreamClosed(this);
   }
 
@@ -258,6 +306,9 @@ public final class TrackStream {
    * limit is reached, the stream is loaded to its end, failed or closed.
    */
   int nextChunkToLoad(long aheadLimitMs) {
+    if (localReader != null) {
+      return -1;
+    }
     lock.lock();
     try {
       if (closed || failure != null) {
@@ -287,6 +338,9 @@ public final class TrackStream {
    * Returns the missing chunk that the reader is waiting for or that a seek asked for, or -1.
    */
   int demandedChunk() {
+    if (localReader != null) {
+      return -1;
+    }
     lock.lock();
     try {
       if (closed || failure != null || demandedChunk < 0 || chunks[demandedChunk] != null) {
@@ -400,13 +454,86 @@ public final class TrackStream {
     }
   }
 
+  /** Returns a copy to throw on the reader's thread, with the original's earlier failures. */
   private static PlaybackException rethrowable(PlaybackException original) {
-    return new PlaybackException(
-        original.reason(),
-        original.getMessage(),
-        original.httpStatus(),
-        original.serverCode(),
-        original);
+    PlaybackException copy =
+        new PlaybackException(
+            original.reason(),
+            original.getMessage(),
+            original.httpStatus(),
+            original.serverCode(),
+            original);
+    for (Throwable earlier : original.getSuppressed()) {
+      copy.addSuppressed(earlier);
+    }
+    return copy;
+  }
+
+  /**
+   * The {@link ByteSource} of a local stream: the stored source, with its position mirrored in a
+   * volatile field so that other threads can read buffer levels.
+   */
+  private final class LocalReader implements ByteSource {
+    private final ByteSource source;
+    private volatile long position;
+
+    LocalReader(ByteSource source) {
+      this.source = source;
+    }
+
+    long remainingBytes() {
+      return isClosed() ? 0 : Math.max(0, rendition.sizeBytes() - position);
+    }
+
+    void closeSource() {
+      try {
+        source.close();
+      } catch (IOException e) {
+        // The stored object was only read; nothing is lost when its close fails.
+      }
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      requireOpen();
+      int count = source.read(buffer, offset, length);
+      position = source.position();
+      return count;
+    }
+
+    @Override
+    public long position() {
+      return position;
+    }
+
+    @Override
+    public long length() {
+      return rendition.sizeBytes();
+    }
+
+    @Override
+    public boolean isSeekable() {
+      return source.isSeekable();
+    }
+
+    @Override
+    public void seek(long target) throws IOException {
+      requireOpen();
+      source.seek(target);
+      position = source.position();
+    }
+
+    @Override
+    public void close() {
+      TrackStream.this.close();
+    }
+
+    private void requireOpen() throws PlaybackException {
+      if (isClosed()) {
+        throw new PlaybackException(
+            PlaybackException.ERROR_CANCELLED, TrackStream.this + " is closed");
+      }
+    }
   }
 
   /** The {@link ByteSource} over this stream's verified chunks. */

@@ -439,6 +439,8 @@ class PlayerEndToEndTest {
             .setLoaderExecutor(loaderExecutor)
             .setListenerExecutor(Runnable::run)
             .setBandwidthMeter(meter)
+            // One failover round, so failures surface at once; retries have their own tests.
+            .setMaxRetries(0)
             .build();
     player.addListener(listener);
     players.add(player);

@@ -298,6 +298,8 @@ class ChunkLoaderTest {
             .setCache(cache)
             .setClock(new FakeClock(0))
             .setMaxRetainedBytes(maxRetainedBytes)
+            // One failover round, so failures surface at once; retries have their own tests.
+            .setMaxRetries(0)
             .setListener(events)
             .build();
     loaders.add(loader);

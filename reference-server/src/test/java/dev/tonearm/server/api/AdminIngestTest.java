@@ -1,0 +1,99 @@
+package dev.tonearm.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tonearm.server.ReferenceServer;
+import dev.tonearm.server.TestServers;
+import dev.tonearm.server.Tokens;
+import dev.tonearm.testing.Corpus;
+import java.nio.file.Path;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The admin ingest route adds a server-side file to the running catalog, for the admin only. */
+class AdminIngestTest {
+  private static final String ADMIN_TOKEN = "admin-token-for-tests-0123456789abcdef";
+  private static final MediaType JSON = MediaType.get("application/json");
+
+  private final OkHttpClient http = new OkHttpClient();
+  private final ObjectMapper mapper = new ObjectMapper();
+
+  @Test
+  void adminToken_ingestsFileIntoRunningCatalog(@TempDir Path dir) throws Exception {
+    Path flac = Corpus.require("flac-test-files/subset/01 - blocksize 4096.flac");
+    try (ReferenceServer server = start(dir)) {
+      JsonNode created = post(server, ADMIN_TOKEN, "{\"path\":" + quote(flac) + "}", 201);
+      String trackId = created.get("trackId").asText();
+
+      String userToken = Tokens.premium(server.apiUrl()).accessToken();
+      Request list =
+          new Request.Builder()
+              .url(server.apiUrl() + "/v1/tracks")
+              .header("Authorization", "Bearer " + userToken)
+              .build();
+      try (Response response = http.newCall(list).execute()) {
+        assertThat(response.code()).isEqualTo(200);
+        assertThat(response.body().string()).contains(trackId);
+      }
+      JsonNode again = post(server, ADMIN_TOKEN, "{\"path\":" + quote(flac) + "}", 200);
+      assertThat(again.get("alreadyPresent").asBoolean()).isTrue();
+    }
+  }
+
+  @Test
+  void userToken_rejectedWith401(@TempDir Path dir) throws Exception {
+    Path flac = Corpus.require("flac-test-files/subset/01 - blocksize 4096.flac");
+    try (ReferenceServer server = start(dir)) {
+      String userToken = Tokens.premium(server.apiUrl()).accessToken();
+
+      JsonNode error = post(server, userToken, "{\"path\":" + quote(flac) + "}", 401);
+
+      assertThat(error.at("/error/code").asText()).isEqualTo("UNAUTHORIZED");
+    }
+  }
+
+  @Test
+  void textFile_rejectedWithIngestReason(@TempDir Path dir) throws Exception {
+    Path text = dir.resolve("notes.ogg");
+    java.nio.file.Files.writeString(text, "not audio at all, only text");
+    try (ReferenceServer server = start(dir)) {
+      JsonNode error = post(server, ADMIN_TOKEN, "{\"path\":" + quote(text) + "}", 400);
+
+      assertThat(error.at("/error/message").asText()).contains("UNSUPPORTED_FORMAT");
+    }
+  }
+
+  private static ReferenceServer start(Path dir) throws Exception {
+    return TestServers.builder(dir.resolve("data"))
+        .seedDemo(false)
+        .faultInjection(ADMIN_TOKEN)
+        .build()
+        .start();
+  }
+
+  private JsonNode post(ReferenceServer server, String token, String body, int expectedStatus)
+      throws Exception {
+    Request request =
+        new Request.Builder()
+            .url(server.apiUrl() + "/v1/admin/ingest")
+            .header("Authorization", "Bearer " + token)
+            .post(RequestBody.create(body, JSON))
+            .build();
+    try (Response response = http.newCall(request).execute()) {
+      String text = response.body().string();
+      assertThat(response.code()).as(text).isEqualTo(expectedStatus);
+      return mapper.readTree(text);
+    }
+  }
+
+  private String quote(Path path) throws Exception {
+    return mapper.writeValueAsString(path.toString());
+  }
+}
