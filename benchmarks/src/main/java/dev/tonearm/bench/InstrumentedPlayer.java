@@ -45,10 +45,7 @@ final class InstrumentedPlayer implements AutoCloseable {
    * @param decryption the decryption stage for encrypted renditions
    */
   InstrumentedPlayer(
-      TonearmClient client,
-      RecordingSink sink,
-      StreamCache cache,
-      ContentDecryption decryption) {
+      TonearmClient client, RecordingSink sink, StreamCache cache, ContentDecryption decryption) {
     loaderExecutor =
         Executors.newSingleThreadExecutor(
             runnable -> {

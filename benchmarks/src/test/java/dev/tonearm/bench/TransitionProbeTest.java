@@ -110,8 +110,7 @@ class TransitionProbeTest {
     PcmMd5 md5 = new PcmMd5();
     md5.update(firstTrack, firstTrack.length, FORMAT.bitsPerSample());
     int[] head = Arrays.copyOf(secondTrack, HEAD_FRAMES * FORMAT.channels());
-    return new ReferencePcm(
-        FORMAT, firstTrack.length / FORMAT.channels(), md5.digest(), head, 0);
+    return new ReferencePcm(FORMAT, firstTrack.length / FORMAT.channels(), md5.digest(), head, 0);
   }
 
   private static int[] noise(int frames, long seed) {
