@@ -71,6 +71,7 @@ is_selected decrypt && run decrypt "${java_cp[@]}" dev.tonearm.bench.DecryptBenc
 is_selected decrypt-openssl && run decrypt-openssl openssl speed -seconds 3 -evp aes-256-ctr
 is_selected decrypt-playback && run decrypt-playback "${java_cp[@]}" dev.tonearm.bench.DecryptBenchmark playback
 is_selected playback && run playback "${java_cp[@]}" dev.tonearm.bench.PlaybackBenchmark
+is_selected failover && run failover "${java_cp[@]}" dev.tonearm.bench.FailoverBenchmark --play-seconds 30
 is_selected crdt-merge && run crdt-merge java -jar "$jar" CrdtMergeBenchmark
 is_selected crdt-trace && run crdt-trace java -jar "$jar" CrdtTraceBenchmark
 is_selected crdt-trace-memory && run crdt-trace-memory "${java_cp[@]}" dev.tonearm.bench.CrdtTraceBenchmark

@@ -14,11 +14,11 @@ import java.nio.file.Path;
 import java.util.Collections;
 
 /**
- * The decryption stage of one simulated device, as an app builds it: a {@link DeviceKeyStore} in
- * a folder of its own (a new folder means a new device identity), a licence manager that talks
- * to the server through the given session, and licences checked against the server's signing
- * key. The first encrypted track registers the device and requests a licence; later tracks with
- * the same key use the stored key without a request.
+ * The decryption stage of one simulated device, as an app builds it: a {@link DeviceKeyStore} in a
+ * folder of its own (a new folder means a new device identity), a licence manager that talks to the
+ * server through the given session, and licences checked against the server's signing key. The
+ * first encrypted track registers the device and requests a licence; later tracks with the same key
+ * use the stored key without a request.
  */
 final class DeviceDrm {
   private static final byte[] APP_ID = "tonearm-benchmark".getBytes(StandardCharsets.UTF_8);
@@ -41,8 +41,7 @@ final class DeviceDrm {
             .open();
     LicenceVerifier verifier =
         new LicenceVerifier(
-            Collections.singletonList(
-                SigningKey.fromBase64(signingKeyId, signingPublicKeyBase64)));
+            Collections.singletonList(SigningKey.fromBase64(signingKeyId, signingPublicKeyBase64)));
     LicenceManager manager =
         LicenceManager.builder(
                 OkHttpLicenceClient.builder().session(session).build(), keyStore, verifier)

@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class InstrumentedPlayer implements AutoCloseable {
   private static final long LOADER_SHUTDOWN_TIMEOUT_MS = 5_000;
+  private static final long RENDITION_POLL_MS = 5;
 
   private final Player player;
   private final ExecutorService loaderExecutor;
@@ -44,10 +45,7 @@ final class InstrumentedPlayer implements AutoCloseable {
    * @param decryption the decryption stage for encrypted renditions
    */
   InstrumentedPlayer(
-      TonearmClient client,
-      RecordingSink sink,
-      StreamCache cache,
-      ContentDecryption decryption) {
+      TonearmClient client, RecordingSink sink, StreamCache cache, ContentDecryption decryption) {
     loaderExecutor =
         Executors.newSingleThreadExecutor(
             runnable -> {
@@ -109,6 +107,21 @@ final class InstrumentedPlayer implements AutoCloseable {
   /** Returns the rendition announced for {@code trackId}, or null. */
   Rendition rendition(String trackId) {
     return renditions.get(trackId);
+  }
+
+  /**
+   * Waits up to {@code timeoutMs} for the rendition event of {@code trackId}, which the listener
+   * thread may deliver after the track's first frames, and returns whether it arrived.
+   */
+  boolean awaitRendition(String trackId, long timeoutMs) throws InterruptedException {
+    long deadlineNanos = System.nanoTime() + timeoutMs * 1_000_000;
+    while (!renditions.containsKey(trackId)) {
+      if (System.nanoTime() >= deadlineNanos) {
+        return false;
+      }
+      Thread.sleep(RENDITION_POLL_MS);
+    }
+    return true;
   }
 
   /** Returns the first player error, or null. */

@@ -39,39 +39,39 @@ import okhttp3.OkHttpClient;
  *
  * <ul>
  *   <li>Cold start: {@code play()} to the entry of the first sink {@code write} with frames, for a
- *       new {@code Player} and a new empty {@link StreamCache} folder, with the logged-in
- *       session's tokens. Three series differ in what else is new: a new device and a new {@code
+ *       new {@code Player} and a new empty {@link StreamCache} folder, with the logged-in session's
+ *       tokens. Three series differ in what else is new: a new device and a new {@code
  *       OkHttpClient}, so the play registers the device, requests a licence and opens its
  *       connections; a new {@code OkHttpClient} with the shared device's stored licence; or
  *       neither. The first play in the JVM, with a new device, is reported apart.
  *   <li>Transition: a new player plays the first two demo tracks into a {@link TransitionProbe},
- *       which finds the gap in frames at the join and the time from the first track's last frame
- *       to the second's first. The paced series runs as fast as possible until the last {@code
+ *       which finds the gap in frames at the join and the time from the first track's last frame to
+ *       the second's first. The paced series runs as fast as possible until the last {@code
  *       --pace-lead-seconds} of the first track and then like a device at {@code --pace-speed}
  *       times real time, so the prefetch gets a tenth of the wall-clock time that a real-time
- *       device gives it. The unpaced series never waits. A transition counts as prefetched when the second track's decoder was created
- *       before the first track's last frame was written.
+ *       device gives it. The unpaced series never waits. A transition counts as prefetched when the
+ *       second track's decoder was created before the first track's last frame was written.
  *   <li>Steady state: child JVMs running {@link SteadyStatePlayback} against this server, so that
  *       CPU time and heap belong to the client alone. The player keeps up to {@code
- *       ChunkLoader.DEFAULT_MAX_RETAINED_BYTES} (16 MiB) of a track's chunks in memory, so the
- *       heap grows with track length up to that limit. A last series therefore ingests a long
- *       track, the corpus file {@value #LONG_TRACK_SOURCE} repeated {@code --long-track-repeats}
- *       times with {@code sox} (about 28 MB at 320 kbps for 2 repeats), and plays it alone.
+ *       ChunkLoader.DEFAULT_MAX_RETAINED_BYTES} (16 MiB) of a track's chunks in memory, so the heap
+ *       grows with track length up to that limit. A last series therefore ingests a long track, the
+ *       corpus file {@value #LONG_TRACK_SOURCE} repeated {@code --long-track-repeats} times with
+ *       {@code sox} (about 28 MB at 320 kbps for 2 repeats), and plays it alone.
  * </ul>
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar dev.tonearm.bench.PlaybackBenchmark
- * [--plays 50] [--warmup 3] [--transition-plays 50] [--unpaced-transition-plays 10]
- * [--pace-speed 10] [--pace-lead-seconds 40] [--device-buffer-ms 1000]
- * [--heap-limits-mb 32,24,16] [--long-track-repeats 2] [--max-minutes 30]
- * [--data-dir DIR]}. Without {@code --data-dir} the server seeds a temporary folder, which needs
- * {@code oggenc}, and deletes it at the end. Each series stops early, saying so, when the time
- * budget runs out. Only loopback addresses are used.
+ * [--plays 50] [--warmup 3] [--transition-plays 50] [--unpaced-transition-plays 10] [--pace-speed
+ * 10] [--pace-lead-seconds 40] [--device-buffer-ms 1000] [--heap-limits-mb 32,24,16]
+ * [--long-track-repeats 2] [--max-minutes 30] [--data-dir DIR]}. Without {@code --data-dir} the
+ * server seeds a temporary folder, which needs {@code oggenc}, and deletes it at the end. Each
+ * series stops early, saying so, when the time budget runs out. Only loopback addresses are used.
  */
 public final class PlaybackBenchmark {
   private static final long CACHE_MAX_BYTES = 64L * 1024 * 1024;
   private static final long FIRST_FRAME_TIMEOUT_MS = 30_000;
   private static final long TRANSITION_TIMEOUT_MS = 5 * 60_000;
   private static final long CHILD_TIMEOUT_MS = 15 * 60_000;
+  private static final long RENDITION_EVENT_TIMEOUT_MS = 1_000;
   private static final int HEAD_FRAMES = 2048;
   private static final double CHILD_PACE_SPEED = 10;
   private static final int CHILD_FAST_ROUNDS = 3;
@@ -136,8 +136,8 @@ public final class PlaybackBenchmark {
           server.apiUrl(),
           server.edgeUrls());
       tokens = new InMemoryTokenStore();
-      sharedClient = TonearmClient.builder().setBaseUrl(server.apiUrl()).setTokenStore(tokens)
-          .build();
+      sharedClient =
+          TonearmClient.builder().setBaseUrl(server.apiUrl()).setTokenStore(tokens).build();
       sharedClient.login(
           ReferenceServer.DEMO_PREMIUM_USERNAME, ReferenceServer.DEMO_PREMIUM_PASSWORD);
       trackIds = sharedClient.demoPlaylist().trackIds().subList(0, 2);
@@ -172,7 +172,13 @@ public final class PlaybackBenchmark {
     Rendition secondRendition = vorbis320(second);
     reference =
         ReferencePcm.decode(
-            server, sharedClient, first, firstRendition, second, secondRendition, work,
+            server,
+            sharedClient,
+            first,
+            firstRendition,
+            second,
+            secondRendition,
+            work,
             HEAD_FRAMES);
     System.out.printf(
         Locale.ROOT,
@@ -204,8 +210,8 @@ public final class PlaybackBenchmark {
   /** Starting state of a cold play, besides a new player and a new empty stream cache. */
   private enum ColdMode {
     /**
-     * A new device (key store) and a new HTTP client: the play registers the device and requests
-     * a licence over new connections, as on the first play after installing an app.
+     * A new device (key store) and a new HTTP client: the play registers the device and requests a
+     * licence over new connections, as on the first play after installing an app.
      */
     NEW_DEVICE("cold start, new device and connections"),
     /** The shared device, which stores the licence, and a new HTTP client: an app restart. */
@@ -236,8 +242,12 @@ public final class PlaybackBenchmark {
     long other = plays.stream().filter(p -> p.bitrateKbps != 320).count();
     System.out.println();
     System.out.printf(
-        Locale.ROOT, "%s: %d plays after %d warm-up plays%s%n", title, plays.size(),
-        options.warmup, plays.size() < options.plays ? " (time budget reached)" : "");
+        Locale.ROOT,
+        "%s: %d plays after %d warm-up plays%s%n",
+        title,
+        plays.size(),
+        options.warmup,
+        plays.size() < options.plays ? " (time budget reached)" : "");
     printDistribution("  play() to first frame at the sink", firstAudio);
     printDistribution("  play() to decoder creation (manifest and licence ready)", ready);
     System.out.printf(Locale.ROOT, "  plays on a rendition other than 320 kbps: %d%n", other);
@@ -271,8 +281,7 @@ public final class PlaybackBenchmark {
         player.player().play(trackIds.get(0));
         if (!sink.awaitFirstFrame(FIRST_FRAME_TIMEOUT_MS)) {
           throw new IllegalStateException(
-              "no frame within " + FIRST_FRAME_TIMEOUT_MS + " ms; player error: "
-                  + player.error());
+              "no frame within " + FIRST_FRAME_TIMEOUT_MS + " ms; player error: " + player.error());
         }
       } finally {
         player.close();
@@ -325,7 +334,10 @@ public final class PlaybackBenchmark {
     }
     System.out.println();
     System.out.printf(
-        Locale.ROOT, "%s: %d two-track plays%s%n", title, plays.size(),
+        Locale.ROOT,
+        "%s: %d two-track plays%s%n",
+        title,
+        plays.size(),
         plays.size() < count ? " (time budget reached)" : "");
     if (paced) {
       printUnderruns(plays);
@@ -348,7 +360,9 @@ public final class PlaybackBenchmark {
     if (!plays.isEmpty()) {
       int frames = plays.get(0).result.medianBlockFrames();
       System.out.printf(
-          Locale.ROOT, "  median block: %d frames (%.1f ms of audio)%n", frames,
+          Locale.ROOT,
+          "  median block: %d frames (%.1f ms of audio)%n",
+          frames,
           frames * 1000.0 / reference.format().sampleRateHz());
     }
   }
@@ -396,23 +410,29 @@ public final class PlaybackBenchmark {
     System.out.printf(
         Locale.ROOT,
         "  gap 0 frames: %d of %d; second track not found: %d; gap range: %s%n",
-        exact, plays.size(), missing,
+        exact,
+        plays.size(),
+        missing,
         gaps.length == 0 ? "none" : gaps[0] + " to " + gaps[gaps.length - 1] + " frames");
     System.out.printf(
-        Locale.ROOT, "  first track PCM equal to its own decode (MD5): %d of %d%n", firstMatches,
+        Locale.ROOT,
+        "  first track PCM equal to its own decode (MD5): %d of %d%n",
+        firstMatches,
         plays.size());
     System.out.printf(
         Locale.ROOT,
         "  second decoder created before the first track's last frame: %d of %d;"
             + " both tracks at 320 kbps: %d of %d%n",
-        prefetched, plays.size(), both320, plays.size());
+        prefetched,
+        plays.size(),
+        both320,
+        plays.size());
   }
 
   private Transition playTransition(boolean paced) throws Exception {
     TransitionProbe probe = new TransitionProbe(reference);
     long paceFrom =
-        reference.firstTrackFrames()
-            - options.paceLeadSeconds * reference.format().sampleRateHz();
+        reference.firstTrackFrames() - options.paceLeadSeconds * reference.format().sampleRateHz();
     RecordingSink sink =
         paced
             ? RecordingSink.paced(
@@ -427,8 +447,13 @@ public final class PlaybackBenchmark {
       player.player().play(trackIds);
       if (!probe.await(TRANSITION_TIMEOUT_MS)) {
         throw new IllegalStateException(
-            "the join was not reached within " + TRANSITION_TIMEOUT_MS + " ms; player error: "
+            "the join was not reached within "
+                + TRANSITION_TIMEOUT_MS
+                + " ms; player error: "
                 + player.error());
+      }
+      for (String trackId : trackIds) {
+        player.awaitRendition(trackId, RENDITION_EVENT_TIMEOUT_MS);
       }
     } finally {
       player.close();
@@ -461,13 +486,23 @@ public final class PlaybackBenchmark {
     String demo = String.join(",", trackIds);
     runChild("default heap, unpaced", null, 0, CHILD_FAST_ROUNDS, 0, demo);
     runChild("default heap, paced 10x", null, CHILD_PACE_SPEED, 1, 0, demo);
-    runChild("default heap, paced 10x, forced GC every 1 s", null, CHILD_PACE_SPEED, 1,
-        CHILD_GC_SAMPLE_MS, demo);
+    runChild(
+        "default heap, paced 10x, forced GC every 1 s",
+        null,
+        CHILD_PACE_SPEED,
+        1,
+        CHILD_GC_SAMPLE_MS,
+        demo);
     for (int limitMb : options.heapLimitsMb) {
       String heap = "-Xmx" + limitMb + "m";
       runChild(heap + ", unpaced", heap, 0, CHILD_FAST_ROUNDS, 0, demo);
-      runChild(heap + ", paced 10x, forced GC every 1 s", heap, CHILD_PACE_SPEED, 1,
-          CHILD_GC_SAMPLE_MS, demo);
+      runChild(
+          heap + ", paced 10x, forced GC every 1 s",
+          heap,
+          CHILD_PACE_SPEED,
+          1,
+          CHILD_GC_SAMPLE_MS,
+          demo);
     }
     if (options.longTrackRepeats > 0 && !outOfTime()) {
       runLongTrack();
@@ -475,8 +510,8 @@ public final class PlaybackBenchmark {
   }
 
   /**
-   * Plays one track whose 320 kbps rendition is larger than the player's in-memory chunk limit,
-   * so that the heap reaches the player's steady maximum rather than the size of a short track.
+   * Plays one track whose 320 kbps rendition is larger than the player's in-memory chunk limit, so
+   * that the heap reaches the player's steady maximum rather than the size of a short track.
    */
   private void runLongTrack() throws Exception {
     Path source = Corpus.root().resolve(LONG_TRACK_SOURCE);
@@ -489,7 +524,10 @@ public final class PlaybackBenchmark {
     runTool(List.of("oggdec", "-Q", "-o", wav.toString(), source.toString()));
     runTool(
         List.of(
-            "sox", wav.toString(), longWav.toString(), "repeat",
+            "sox",
+            wav.toString(),
+            longWav.toString(),
+            "repeat",
             String.valueOf(options.longTrackRepeats - 1)));
 
     long startNanos = System.nanoTime();
@@ -507,13 +545,23 @@ public final class PlaybackBenchmark {
         rendition.sizeBytes(),
         (System.nanoTime() - startNanos) / 1e9);
 
-    runChild("default heap, paced 10x, forced GC every 1 s", null, CHILD_PACE_SPEED, 1,
-        CHILD_GC_SAMPLE_MS, trackId);
+    runChild(
+        "default heap, paced 10x, forced GC every 1 s",
+        null,
+        CHILD_PACE_SPEED,
+        1,
+        CHILD_GC_SAMPLE_MS,
+        trackId);
     for (int limitMb : options.heapLimitsMb) {
       String heap = "-Xmx" + limitMb + "m";
       runChild(heap + ", unpaced", heap, 0, 1, 0, trackId);
-      runChild(heap + ", paced 10x, forced GC every 1 s", heap, CHILD_PACE_SPEED, 1,
-          CHILD_GC_SAMPLE_MS, trackId);
+      runChild(
+          heap + ", paced 10x, forced GC every 1 s",
+          heap,
+          CHILD_PACE_SPEED,
+          1,
+          CHILD_GC_SAMPLE_MS,
+          trackId);
     }
   }
 

@@ -15,17 +15,18 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * An {@link AudioSink} decorator for playback benchmarks. It passes every call to a delegate and
  * records the {@link System#nanoTime()} of the first frame written, the frames written and the
- * thread that writes (the player's playback thread). It can pace writes like a sound device, and
- * it passes each write to a {@link WriteObserver}.
+ * thread that writes (the player's playback thread). It can pace writes like a sound device, and it
+ * passes each write to a {@link WriteObserver}.
  *
  * <p>Pacing simulates a sound device from frame {@code pacingStartFrame} on: the device plays at
  * {@code speed} times real time (1 is real time, 10 ten times faster) and holds up to {@code
- * deviceBufferMs} of media. A write returns at once while its frames fit in the buffer. Otherwise
- * it waits until the buffer contains at most half its size, or just the new block when that is
- * larger, so the writer wakes once per half buffer as it does with many sound devices. When a
- * write arrives after the device has played everything written, the device has run
- * dry: the sink records an underrun at that write's first frame with the time the device spent
- * empty, and playback resumes from that write. Before {@code pacingStartFrame}, and always for an unpaced sink, writes return at once.
+ * deviceBufferMs} of media. It starts playing once its buffer is full, as devices start after a
+ * first fill. A write returns at once while its frames fit in the buffer. Otherwise it waits until
+ * the buffer contains at most half its size, or just the new block when that is larger, so the
+ * writer wakes once per half buffer as it does with many sound devices. When a write arrives after
+ * the device has played everything written, the device has run dry: the sink records an underrun at
+ * that write's first frame with the time the device spent empty, and playback resumes from that
+ * write. Before {@code pacingStartFrame}, and always for an unpaced sink, writes return at once.
  *
  * <p>Threading: the playback thread calls the {@link AudioSink} methods. The getters and {@link
  * #awaitFirstFrame} may be called from any thread.
@@ -92,8 +93,8 @@ final class RecordingSink implements AudioSink {
   }
 
   /**
-   * Returns a sink that simulates a device playing at {@code speed} times real time with a
-   * buffer of {@code deviceBufferMs} of media, from frame {@code pacingStartFrame} on.
+   * Returns a sink that simulates a device playing at {@code speed} times real time with a buffer
+   * of {@code deviceBufferMs} of media, from frame {@code pacingStartFrame} on.
    */
   static RecordingSink paced(
       AudioSink delegate,
@@ -182,15 +183,20 @@ final class RecordingSink implements AudioSink {
   private void pace(long writeStartFrame, int newFrames, long entryNanos)
       throws InterruptedIOException {
     double framesPerNano = format.sampleRateHz() * speed / 1e9;
+    long bufferFrames = format.usToFrames(deviceBufferMs * 1000);
     if (originNanos < 0) {
-      originNanos = entryNanos;
+      if (queuedFrames + newFrames <= bufferFrames) {
+        queuedFrames += newFrames;
+        return;
+      }
+      originNanos = entryNanos; // The buffer is full, so the device starts playing.
+      originFrames = 0;
     } else if (playedFrames(entryNanos, framesPerNano) >= queuedFrames) {
       long dryAtNanos = originNanos + (long) ((queuedFrames - originFrames) / framesPerNano);
       underruns.add(new Underrun(writeStartFrame, entryNanos - dryAtNanos));
       originNanos = entryNanos;
       originFrames = queuedFrames;
     }
-    long bufferFrames = format.usToFrames(deviceBufferMs * 1000);
     if (queuedFrames + newFrames - playedFrames(entryNanos, framesPerNano) > bufferFrames) {
       long allowedFrames = Math.max(bufferFrames / 2, newFrames);
       long mustHavePlayed = queuedFrames + newFrames - allowedFrames;

@@ -33,8 +33,8 @@ import okhttp3.Response;
  * @param format PCM format of both tracks
  * @param firstTrackFrames frames in the first track
  * @param firstTrackMd5 MD5 of the first track's PCM, as {@link PcmMd5} computes it
- * @param secondTrackHead interleaved samples of the second track's first {@code headFrames}
- *     frames that start with a non-zero sample
+ * @param secondTrackHead interleaved samples of the second track's first {@code headFrames} frames
+ *     that start with a non-zero sample
  * @param secondTrackHeadOffsetFrames index in the second track of the first frame of {@code
  *     secondTrackHead}
  */
@@ -62,8 +62,7 @@ record ReferencePcm(
       Path dir,
       int headFrames)
       throws IOException {
-    Path firstFile =
-        download(server, client, first, firstRendition, dir.resolve("first.object"));
+    Path firstFile = download(server, client, first, firstRendition, dir.resolve("first.object"));
     Path secondFile =
         download(server, client, second, secondRendition, dir.resolve("second.object"));
 
@@ -84,14 +83,12 @@ record ReferencePcm(
     int headFilled = 0;
     long headOffset = -1;
     long position = 0;
-    try (Decoder decoder =
-        Decoders.open(secondRendition.codec(), new FileByteSource(secondFile))) {
+    try (Decoder decoder = Decoders.open(secondRendition.codec(), new FileByteSource(secondFile))) {
       PcmBuffer buffer = new PcmBuffer();
       int frames;
       while (headFilled < headFrames && (frames = decoder.read(buffer)) > 0) {
         if (!buffer.format.equals(format)) {
-          throw new IOException(
-              "the tracks differ in format: " + format + " and " + buffer.format);
+          throw new IOException("the tracks differ in format: " + format + " and " + buffer.format);
         }
         int channels = format.channels();
         int start = 0;

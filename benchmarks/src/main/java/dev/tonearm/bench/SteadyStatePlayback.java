@@ -29,24 +29,23 @@ import javax.management.openmbean.CompositeData;
 
 /**
  * The client-only half of {@link PlaybackBenchmark}, run in a JVM of its own so that no server
- * thread or server object is counted: plays a queue of tracks at 320 kbps into a {@link
- * NullSink}, round after round, and prints CPU time and heap figures. The child has a device of
- * its own ({@link DeviceDrm}), so the first round also registers it and requests the licences.
+ * thread or server object is counted: plays a queue of tracks at 320 kbps into a {@link NullSink},
+ * round after round, and prints CPU time and heap figures. The child has a device of its own
+ * ({@link DeviceDrm}), so the first round also registers it and requests the licences.
  *
  * <p>Usage: {@code java [-Xmx32m] -cp benchmarks.jar dev.tonearm.bench.SteadyStatePlayback API_URL
  * SPEED ROUNDS GC_SAMPLE_MS DEVICE_BUFFER_MS SIGNING_KEY_ID SIGNING_PUBLIC_KEY TRACK_IDS}, where
  * TRACK_IDS is the comma-separated queue to play. SPEED 0 writes as fast as the player decodes;
  * SPEED 10 paces the sink like a device playing at ten times real time with a buffer of
  * DEVICE_BUFFER_MS of media (see {@link RecordingSink}). GC_SAMPLE_MS above 0 forces a full GC at
- * that interval during
- * playback and records the heap used right after it, which costs CPU time, so CPU figures come
- * from runs with GC_SAMPLE_MS 0.
+ * that interval during playback and records the heap used right after it, which costs CPU time, so
+ * CPU figures come from runs with GC_SAMPLE_MS 0.
  *
  * <p>Output, one line each, {@code key=value} fields: {@code BASELINE} (heap after a full GC once
  * logged in, before the first play), one {@code ROUND} per round, {@code HEAP}, and {@code
- * UNCAUGHT} when a thread died of an uncaught throwable. Heap figures cover the time from the
- * first frame of the first round to the end of the last. Rounds stop at the first that fails, and
- * the exit status is 0 only when every round played both tracks to the end.
+ * UNCAUGHT} when a thread died of an uncaught throwable. Heap figures cover the time from the first
+ * frame of the first round to the end of the last. Rounds stop at the first that fails, and the
+ * exit status is 0 only when every round played both tracks to the end.
  */
 public final class SteadyStatePlayback {
   private static final long ROUND_TIMEOUT_MS = 10 * 60 * 1000;
@@ -163,8 +162,7 @@ public final class SteadyStatePlayback {
     } finally {
       player.close();
     }
-    double mediaSeconds =
-        sink.framesWritten() / (double) rateHz(player.rendition(trackIds.get(0)));
+    double mediaSeconds = sink.framesWritten() / (double) rateHz(player.rendition(trackIds.get(0)));
     System.out.printf(
         Locale.ROOT,
         "ROUND round=%d ended=%b error=%s mediaSeconds=%.3f wallSeconds=%.3f"
@@ -180,8 +178,7 @@ public final class SteadyStatePlayback {
         loaderCpuNanos / 1e9,
         sink.underruns().size(),
         underrunPositions(sink, rateHz(player.rendition(trackIds.get(0)))),
-        sink.underruns().stream().mapToLong(RecordingSink.Underrun::dryNanos).max().orElse(0)
-            / 1e6,
+        sink.underruns().stream().mapToLong(RecordingSink.Underrun::dryNanos).max().orElse(0) / 1e6,
         bitrates(player, trackIds));
     return ended;
   }
@@ -278,7 +275,8 @@ public final class SteadyStatePlayback {
                   if (measuring
                       && notification
                           .getType()
-                          .equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+                          .equals(
+                              GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
                     onCollection(
                         GarbageCollectionNotificationInfo.from(
                             (CompositeData) notification.getUserData()));
@@ -331,8 +329,7 @@ public final class SteadyStatePlayback {
         peakUsedBytes.accumulateAndGet(usage.getUsed(), Math::max);
         if (forcedGcIntervalMs > 0 && System.nanoTime() >= nextForcedGcNanos) {
           System.gc();
-          peakAfterForcedGcBytes.accumulateAndGet(
-              MEMORY.getHeapMemoryUsage().getUsed(), Math::max);
+          peakAfterForcedGcBytes.accumulateAndGet(MEMORY.getHeapMemoryUsage().getUsed(), Math::max);
           forcedGcCount.incrementAndGet();
           nextForcedGcNanos += forcedGcIntervalMs * 1_000_000;
         }

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * the second track's frame 0 minus the first track's frame count: 0 for a sample-exact join,
  * positive when frames were inserted and negative when frames were dropped.
  *
- * <p>The transition time runs from the exit of the write that contains the first track's last
- * frame to the entry of the write that contains the second track's first frame. For comparison the probe
+ * <p>The transition time runs from the exit of the write that contains the first track's last frame
+ * to the entry of the write that contains the second track's first frame. For comparison the probe
  * also records, for each pair of consecutive writes inside the first track, the time from the exit
  * of one to the entry of the next: the player's own work per block.
  *
@@ -34,8 +34,8 @@ final class TransitionProbe implements RecordingSink.WriteObserver {
    * @param firstTrackMatches whether the first track's written PCM has the reference MD5
    * @param gapFrames frames inserted (positive) or dropped (negative) at the join, or null when the
    *     second track's head was not found within one second of its expected place
-   * @param transitionNanos time from the first track's last frame to the second's first, or -1
-   *     when the head was not found
+   * @param transitionNanos time from the first track's last frame to the second's first, or -1 when
+   *     the head was not found
    * @param firstTrackLastExitNanos {@link System#nanoTime()} when the write containing the first
    *     track's last frame returned, or -1 when the head was not found
    * @param secondTrackFirstWriteFrame stream index of the first frame of the write that contains
@@ -86,7 +86,8 @@ final class TransitionProbe implements RecordingSink.WriteObserver {
   }
 
   @Override
-  public void onWrite(int[] samples, int frames, PcmFormat format, long entryNanos, long exitNanos) {
+  public void onWrite(
+      int[] samples, int frames, PcmFormat format, long entryNanos, long exitNanos) {
     if (result != null) {
       return;
     }
@@ -167,8 +168,7 @@ final class TransitionProbe implements RecordingSink.WriteObserver {
     int[] sizes = Arrays.copyOf(blockFrames, blockFramesCount);
     Arrays.sort(sizes);
     int medianFrames = sizes.length == 0 ? 0 : sizes[sizes.length / 2];
-    return new Result(
-        firstMatches, gap, transition, lastExit, firstWriteFrame, work, medianFrames);
+    return new Result(firstMatches, gap, transition, lastExit, firstWriteFrame, work, medianFrames);
   }
 
   /** Finds the head nearest to where a sample-exact join puts it, within the window. */
@@ -188,8 +188,8 @@ final class TransitionProbe implements RecordingSink.WriteObserver {
   }
 
   private boolean headAt(long frame, int[] head) {
-    if (frame < windowStartFrame || (frame - windowStartFrame) * channels + head.length
-        > window.length) {
+    if (frame < windowStartFrame
+        || (frame - windowStartFrame) * channels + head.length > window.length) {
       return false;
     }
     int offset = (int) (frame - windowStartFrame) * channels;
