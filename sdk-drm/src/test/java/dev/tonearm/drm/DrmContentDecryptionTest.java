@@ -8,6 +8,7 @@ import dev.tonearm.core.api.Encryption;
 import dev.tonearm.core.api.Loudness;
 import dev.tonearm.core.api.Manifest;
 import dev.tonearm.core.api.Rendition;
+import dev.tonearm.core.decode.ByteArrayByteSource;
 import dev.tonearm.core.decode.ByteSource;
 import dev.tonearm.server.drm.DrmServiceException;
 import dev.tonearm.server.drm.LicenceRequest;
@@ -96,7 +97,7 @@ class DrmContentDecryptionTest {
   private ByteSource open(Encryption encryption) throws PlaybackException {
     Manifest manifest = manifest(encryption);
     return decryption.open(
-        manifest, manifest.renditions().get(0), new ByteArraySource(new byte[4096]));
+        manifest, manifest.renditions().get(0), new ByteArrayByteSource(new byte[4096]));
   }
 
   @Test
@@ -132,7 +133,7 @@ class DrmContentDecryptionTest {
   @Test
   void plainRendition_returnsSourceUnchanged() throws Exception {
     Manifest manifest = manifest(null);
-    ByteSource source = new ByteArraySource(new byte[16]);
+    ByteSource source = new ByteArrayByteSource(new byte[16]);
 
     assertThat(decryption.open(manifest, manifest.renditions().get(0), source)).isSameAs(source);
   }
@@ -206,7 +207,7 @@ class DrmContentDecryptionTest {
           try {
             opened.add(
                 stage.open(
-                    manifest, manifest.renditions().get(0), new ByteArraySource(new byte[4096])));
+                    manifest, manifest.renditions().get(0), new ByteArrayByteSource(new byte[4096])));
           } catch (PlaybackException e) {
             throw new AssertionError(e);
           }

@@ -1,5 +1,6 @@
 package dev.tonearm.drm;
 
+import dev.tonearm.core.decode.ByteArrayByteSource;
 import dev.tonearm.core.decode.ByteSource;
 import dev.tonearm.core.decode.Decoder;
 import dev.tonearm.core.decode.DecoderException;
@@ -26,7 +27,7 @@ final class RealDecoders implements DecoderFactory {
 
   /** Decodes all of {@code bytes} and returns the interleaved samples. */
   static int[] decodeAll(String codec, byte[] bytes) throws IOException {
-    try (Decoder decoder = new RealDecoders().open(codec, new ByteArraySource(bytes))) {
+    try (Decoder decoder = new RealDecoders().open(codec, new ByteArrayByteSource(bytes))) {
       PcmBuffer buffer = new PcmBuffer();
       int[] samples = new int[1 << 20];
       int count = 0;

@@ -6,20 +6,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tonearm.core.PlaybackException;
 import dev.tonearm.core.api.Manifest;
 import dev.tonearm.core.api.TonearmClient;
-import dev.tonearm.core.decode.ByteSource;
+import dev.tonearm.core.decode.ByteArrayByteSource;
 import dev.tonearm.testing.CapturingSink;
 import dev.tonearm.testing.EventLog;
 import dev.tonearm.testing.FakeClock;
 import dev.tonearm.testing.TestOrigin;
 import dev.tonearm.testing.WavDecoderFactory;
 import dev.tonearm.testing.WavTrack;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,7 +84,7 @@ class PlayerOfflineSourceTest {
     assertThat(origin.manifestRequests()).doesNotContain("t-stored");
     assertThat(origin.manifestRequests()).contains("t-stream");
     assertThat(origin.objectRequests()).noneMatch(request -> request.contains("t-stored"));
-    assertThat(source.closed.get()).as("stored source closed after playback").isTrue();
+    assertThat(source.opened.isClosed()).as("stored source closed after playback").isTrue();
   }
 
   @Test
@@ -165,67 +163,15 @@ class PlayerOfflineSourceTest {
 
   /** Stores t-stored in memory; every other track is not stored. */
   private final class StoredSource implements OfflineSource {
-    final AtomicBoolean closed = new AtomicBoolean();
+    volatile ByteArrayByteSource opened;
 
     @Override
     public StoredTrack open(String trackId) {
       if (!trackId.equals("t-stored")) {
         return null;
       }
-      return new StoredTrack(
-          storedManifest,
-          storedManifest.rendition("vorbis-160"),
-          new MemorySource(stored.bytes(), closed));
-    }
-  }
-
-  private static final class MemorySource implements ByteSource {
-    private final byte[] bytes;
-    private final AtomicBoolean closed;
-    private int position;
-
-    MemorySource(byte[] bytes, AtomicBoolean closed) {
-      this.bytes = bytes;
-      this.closed = closed;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) {
-      if (position >= bytes.length) {
-        return -1;
-      }
-      int count = Math.min(length, bytes.length - position);
-      System.arraycopy(bytes, position, buffer, offset, count);
-      position += count;
-      return count;
-    }
-
-    @Override
-    public long position() {
-      return position;
-    }
-
-    @Override
-    public long length() {
-      return bytes.length;
-    }
-
-    @Override
-    public boolean isSeekable() {
-      return true;
-    }
-
-    @Override
-    public void seek(long target) throws IOException {
-      if (target < 0 || target > bytes.length) {
-        throw new IOException("seek outside the track: " + target);
-      }
-      position = (int) target;
-    }
-
-    @Override
-    public void close() {
-      closed.set(true);
+      opened = new ByteArrayByteSource(stored.bytes());
+      return new StoredTrack(storedManifest, storedManifest.rendition("vorbis-160"), opened);
     }
   }
 }

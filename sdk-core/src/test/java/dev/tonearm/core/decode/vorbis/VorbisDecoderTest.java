@@ -3,6 +3,7 @@ package dev.tonearm.core.decode.vorbis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.tonearm.core.decode.ByteArrayByteSource;
 import dev.tonearm.core.decode.ByteSource;
 import dev.tonearm.core.decode.DecoderException;
 import dev.tonearm.core.decode.DecoderException.Reason;
@@ -147,7 +148,7 @@ class VorbisDecoderTest {
       offset += length;
     }
     try (VorbisDecoder decoder = new VorbisDecoder(
-        new VorbisRobustnessTest.ByteArraySource(junked.toByteArray()))) {
+        new ByteArrayByteSource(junked.toByteArray()))) {
       assertThat(drain(decoder)).isEqualTo(6_602_752);
       List<DecoderException> warnings = decoder.warnings();
       assertThat(warnings).hasSize(VorbisDecoder.MAX_WARNINGS);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.tonearm.core.decode.ByteArrayByteSource;
 import dev.tonearm.core.decode.ByteSource;
 import dev.tonearm.core.decode.DecoderException;
 import dev.tonearm.core.decode.DecoderException.Reason;
@@ -183,7 +184,7 @@ class VorbisRobustnessTest {
   private static Outcome decode(byte[] data) throws IOException {
     Outcome outcome = new Outcome();
     ByteSource[] sources = {
-        new ByteArraySource(data), new InputStreamByteSource(new ByteArrayInputStream(data))};
+        new ByteArrayByteSource(data), new InputStreamByteSource(new ByteArrayInputStream(data))};
     for (ByteSource source : sources) {
       try (VorbisDecoder decoder = new VorbisDecoder(source)) {
         PcmBuffer buffer = new PcmBuffer();
@@ -220,51 +221,4 @@ class VorbisRobustnessTest {
     Throwable unexpected;
   }
 
-  /** A seekable source over a byte array. */
-  static final class ByteArraySource implements ByteSource {
-    private final byte[] data;
-    private int position;
-
-    ByteArraySource(byte[] data) {
-      this.data = data;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) {
-      if (position >= data.length) {
-        return -1;
-      }
-      int count = Math.min(length, data.length - position);
-      System.arraycopy(data, position, buffer, offset, count);
-      position += count;
-      return count;
-    }
-
-    @Override
-    public long position() {
-      return position;
-    }
-
-    @Override
-    public long length() {
-      return data.length;
-    }
-
-    @Override
-    public boolean isSeekable() {
-      return true;
-    }
-
-    @Override
-    public void seek(long newPosition) throws IOException {
-      if (newPosition < 0 || newPosition > data.length) {
-        throw new IOException("seek position must be in [0, " + data.length + "]: "
-            + newPosition);
-      }
-      position = (int) newPosition;
-    }
-
-    @Override
-    public void close() {}
-  }
 }
