@@ -241,10 +241,8 @@ class ApiBehaviourTest {
 
   @Test
   void oversizedBody_returns413AndClosesConnection() throws Exception {
-    // The server rejects on the declared length, before the body arrives, and closes the
-    // connection. Sending the whole body would race that close and could end in a broken pipe
-    // on the client side, so the request declares one byte over the limit and sends only a
-    // first slice of it.
+    // The server rejects the request on its declared length and closes the connection. A client
+    // still sending the body would race that close into a broken pipe, so only a slice is sent.
     int declared = ReferenceServer.DEFAULT_MAX_REQUEST_BODY_BYTES + 1;
     byte[] slice = new byte[16 * 1024];
     Arrays.fill(slice, (byte) ' ');
@@ -273,8 +271,8 @@ class ApiBehaviourTest {
               .getBytes(StandardCharsets.US_ASCII));
       byte[] chunk = ("400\r\n" + " ".repeat(1024) + "\r\n").getBytes(StandardCharsets.US_ASCII);
       int chunks = ReferenceServer.DEFAULT_MAX_REQUEST_BODY_BYTES / 1024 + 4;
-      // The server answers as soon as the running total passes the limit and then closes, so a
-      // write after that point may fail; the response is already on its way by then.
+      // The server responds once the running total passes the limit, then closes. A write after
+      // that point may fail, but the 413 response has already been sent.
       try {
         for (int i = 0; i < chunks; i++) {
           http.writeRaw(chunk);
