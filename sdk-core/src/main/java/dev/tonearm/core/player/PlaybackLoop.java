@@ -99,6 +99,8 @@ final class PlaybackLoop implements Runnable {
       };
 
   private final PcmBuffer pcm = new PcmBuffer();
+  /** The frames that the processor hands over from {@link PcmProcessor#flush}. */
+  private final PcmBuffer processorTail = new PcmBuffer();
 
   private List<String> queue = Collections.emptyList();
   /** Incremented by the playback thread whenever the queue or current track is discarded. */
@@ -110,6 +112,8 @@ final class PlaybackLoop implements Runnable {
   private boolean ended;
   private boolean blockPending;
   private PcmFormat sinkFormat;
+  /** The format passed to the processor's last {@code startTrack}, or null before the first. */
+  private PcmFormat processorFormat;
   private long reportedBufferMs = Long.MIN_VALUE;
   private BufferState reportedBufferState;
 
@@ -627,7 +631,7 @@ final class PlaybackLoop implements Runnable {
     }
     track.decoder.seekToFrame(toFrame);
     if (!track.format.equals(fromFormat)) {
-      processor.startTrack(track.format, track.manifest.loudness(), normalizationTargetLufs);
+      startProcessor(track);
     }
     long switchedAtFrame = toFrame;
     events.post(
@@ -642,15 +646,20 @@ final class PlaybackLoop implements Runnable {
       throw new IllegalStateException(
           "PcmProcessor changed the frame count from " + frames + " to " + pcm.frames);
     }
-    if (sinkFormat == null || !sinkFormat.equals(pcm.format)) {
+    writeToSink(pcm);
+    blockPending = false;
+  }
+
+  /** Writes {@code block}, draining and reopening the sink first when its format changes. */
+  private void writeToSink(PcmBuffer block) throws IOException {
+    if (sinkFormat == null || !sinkFormat.equals(block.format)) {
       if (sinkFormat != null) {
         sink.drain();
       }
-      sink.open(pcm.format);
-      sinkFormat = pcm.format;
+      sink.open(block.format);
+      sinkFormat = block.format;
     }
-    sink.write(pcm.samples, pcm.frames);
-    blockPending = false;
+    sink.write(block.samples, block.frames);
   }
 
   private void onTrackEnded() {
@@ -663,6 +672,7 @@ final class PlaybackLoop implements Runnable {
 
   private void endQueue() {
     try {
+      writeProcessorTail();
       if (sinkFormat != null) {
         sink.drain();
       }
@@ -731,9 +741,43 @@ final class PlaybackLoop implements Runnable {
       if (track.decoder == null) {
         openDecoder(track);
       }
-      processor.startTrack(track.format, track.manifest.loudness(), normalizationTargetLufs);
+      startProcessor(track);
     } catch (IOException | RuntimeException e) {
       fail(e);
+    }
+  }
+
+  /**
+   * Starts the processor on {@code track}. When the track's format differs from the previous
+   * track's, the frames that the processor still delays are written first, in the previous format.
+   */
+  private void startProcessor(PreparedTrack track) throws IOException {
+    if (processorFormat != null && !processorFormat.equals(track.format)) {
+      writeProcessorTail();
+    }
+    processor.startTrack(track.format, track.manifest.loudness(), normalizationTargetLufs);
+    processorFormat = track.format;
+  }
+
+  /** Writes the frames that the processor still delays to the sink. */
+  private void writeProcessorTail() throws IOException {
+    processor.flush(processorTail);
+    if (processorTail.frames == 0) {
+      return;
+    }
+    try {
+      writeToSink(processorTail);
+    } catch (IOException e) {
+      throw sinkFailure(e);
+    }
+  }
+
+  /** Empties the processor without playing what it delays, for a stop, a new queue or a failure. */
+  private void discardProcessorTail() {
+    try {
+      processor.flush(processorTail);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("Discarding the frames delayed in the PcmProcessor failed", e);
     }
   }
 
@@ -997,8 +1041,8 @@ final class PlaybackLoop implements Runnable {
   }
 
   /**
-   * Forgets the current and next track and closes them. The fields are cleared first, so that a
-   * close that throws leaves no track behind.
+   * Forgets the current and next track, closes them and discards the frames delayed in the
+   * processor. The fields are cleared first, so that a close that throws leaves no track behind.
    */
   private void discardTracks() {
     generation++;
@@ -1014,7 +1058,11 @@ final class PlaybackLoop implements Runnable {
     try {
       closeTrack(oldCurrent);
     } finally {
-      closeTrack(oldNext);
+      try {
+        closeTrack(oldNext);
+      } finally {
+        discardProcessorTail();
+      }
     }
   }
 
