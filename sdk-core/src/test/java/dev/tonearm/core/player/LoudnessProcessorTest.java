@@ -16,7 +16,7 @@ class LoudnessProcessorTest {
   private static final int LATENCY_FRAMES = 255;
 
   @Test
-  void flush_inputShorterThanDelay_returnsRestOfSilenceThenInput() throws Exception {
+  void flush_shortInput_returnsSilenceThenInput() throws Exception {
     LoudnessProcessor processor = new LoudnessProcessor(NormalizationMode.LOUD);
     processor.startTrack(STEREO_48K, null, -14.0);
     PcmBuffer block = block(100, 1000);
