@@ -503,13 +503,7 @@ public final class Player {
   public void release() {
     client.removeSessionListener(sessionListener);
     loop.release();
-    Thread playbackThread = loop.playbackThread();
-    playbackThread.interrupt();
-    try {
-      playbackThread.join(RELEASE_TIMEOUT_MS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    awaitPlaybackThreads();
     if (ownedLoaderExecutor != null) {
       ownedLoaderExecutor.shutdownNow();
     }
@@ -534,6 +528,33 @@ public final class Player {
    */
   public long positionMs() {
     return loop.positionMs();
+  }
+
+  /**
+   * Interrupts and joins the playback thread, for {@link #RELEASE_TIMEOUT_MS} in all. A thread
+   * that ends with a {@link VirtualMachineError} while the release is pending starts a replacement
+   * that closes the sink, so that one is joined too.
+   */
+  private void awaitPlaybackThreads() {
+    long deadlineNanos = System.nanoTime() + RELEASE_TIMEOUT_MS * 1_000_000L;
+    Thread thread = loop.playbackThread();
+    try {
+      while (true) {
+        thread.interrupt();
+        long leftMs = (deadlineNanos - System.nanoTime()) / 1_000_000L;
+        if (leftMs <= 0) {
+          return;
+        }
+        thread.join(leftMs);
+        Thread latest = loop.playbackThread();
+        if (latest == thread) {
+          return;
+        }
+        thread = latest;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static ThreadFactory daemonThreads(String name) {
