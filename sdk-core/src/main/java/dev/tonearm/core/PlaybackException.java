@@ -121,6 +121,15 @@ public class PlaybackException extends IOException {
    */
   public static final String ERROR_OFFLINE_STORAGE = "ERROR_OFFLINE_STORAGE";
 
+  /**
+   * An unexpected failure inside the SDK or a plug-in (decoder, {@code PcmProcessor}, {@code
+   * ContentDecryption}, {@code OfflineSource}, {@code EdgeSelector} or audio sink). It is an {@link
+   * Error} such as {@link OutOfMemoryError}, {@link StackOverflowError} or {@link AssertionError},
+   * or a {@link RuntimeException} that escaped the playback thread's specific handlers. The
+   * message names the error class and the cause is the original throwable.
+   */
+  public static final String ERROR_INTERNAL = "ERROR_INTERNAL";
+
   /** The operation stopped because the source or player was closed or the thread interrupted. */
   public static final String ERROR_CANCELLED = "ERROR_CANCELLED";
 

@@ -49,6 +49,12 @@ import org.slf4j.LoggerFactory;
  * and on {@link #flush()} and {@link #close()}, so a crash loses only the order of recent reads.
  * Files missing from the index are ordered by modification time, oldest first.
  *
+ * <p>Logging: a folder shared with another server's objects (the same track ids with other bytes)
+ * makes many chunks fail their digest. The first mismatch of each track is logged at WARN, and
+ * later ones at DEBUG with the count so far. The counts are kept for at most {@value
+ * #MAX_MISMATCH_TRACKS} tracks, least recently failed forgotten first, after which a forgotten
+ * track's next mismatch is logged at WARN again.
+ *
  * <p>Threading: thread-safe. All methods synchronize on the cache, including their disk I/O.
  */
 public final class StreamCache implements Closeable {
@@ -58,6 +64,9 @@ public final class StreamCache implements Closeable {
   /** File that keeps the LRU order across restarts. */
   public static final String INDEX_FILE_NAME = "lru.index";
 
+  /** Maximum number of tracks whose digest mismatches are counted for logging. */
+  static final int MAX_MISMATCH_TRACKS = 256;
+
   private static final String TEMP_SUFFIX = ".tmp";
   private static final Logger LOG = LoggerFactory.getLogger(StreamCache.class);
 
@@ -66,6 +75,9 @@ public final class StreamCache implements Closeable {
 
   /** Entries from least to most recently used, mapping file name to size in bytes. */
   private final LinkedHashMap<String, Long> entries = new LinkedHashMap<>(64, 0.75f, true);
+
+  /** Digest mismatches per track id, from least to most recently failed. */
+  private final LinkedHashMap<String, Long> mismatchesByTrack = new LinkedHashMap<>();
 
   private long sizeBytes;
   private boolean indexDirty;
@@ -120,7 +132,20 @@ public final class StreamCache implements Closeable {
       return null;
     }
     if (!sha256Hex(bytes).equals(expectedSha256Hex)) {
-      LOG.warn("Cached chunk {} fails its SHA-256 check; deleting it", key);
+      long count = countMismatch(key);
+      if (count == 1) {
+        LOG.warn(
+            "Cached chunk {} fails its SHA-256 check; deleting it. Further mismatches of track {}"
+                + " are logged at DEBUG level",
+            key,
+            key.trackId());
+      } else {
+        LOG.debug(
+            "Cached chunk {} fails its SHA-256 check; deleting it ({} mismatches of track {})",
+            key,
+            count,
+            key.trackId());
+      }
       delete(name);
       return null;
     }
@@ -139,7 +164,21 @@ public final class StreamCache implements Closeable {
       throws IOException {
     checkOpen();
     if (!sha256Hex(bytes).equals(expectedSha256Hex)) {
-      LOG.warn("Not caching chunk {}: its SHA-256 differs from the manifest", key);
+      long count = countMismatch(key);
+      if (count == 1) {
+        LOG.warn(
+            "Not caching chunk {}: its SHA-256 differs from the manifest. Further mismatches of"
+                + " track {} are logged at DEBUG level",
+            key,
+            key.trackId());
+      } else {
+        LOG.debug(
+            "Not caching chunk {}: its SHA-256 differs from the manifest ({} mismatches of track"
+                + " {})",
+            key,
+            count,
+            key.trackId());
+      }
       return false;
     }
     if (bytes.length > maxBytes) {
@@ -220,6 +259,29 @@ public final class StreamCache implements Closeable {
   public synchronized String toString() {
     return "StreamCache{" + directory + ", " + entries.size() + " chunks, " + sizeBytes + "/"
         + maxBytes + " bytes}";
+  }
+
+  /**
+   * Returns the digest mismatches of {@code trackId} counted since the track was last forgotten,
+   * or 0.
+   */
+  synchronized long digestMismatchCount(String trackId) {
+    Long count = mismatchesByTrack.get(trackId);
+    return count == null ? 0 : count;
+  }
+
+  /** Counts a digest mismatch of {@code key}'s track and returns the track's count. */
+  private long countMismatch(ChunkKey key) {
+    // Removing and adding again moves the track to the end, the most recently failed place.
+    Long previous = mismatchesByTrack.remove(key.trackId());
+    long count = previous == null ? 1 : previous + 1;
+    mismatchesByTrack.put(key.trackId(), count);
+    if (mismatchesByTrack.size() > MAX_MISMATCH_TRACKS) {
+      Iterator<String> eldest = mismatchesByTrack.keySet().iterator();
+      eldest.next();
+      eldest.remove();
+    }
+    return count;
   }
 
   private static void claim(Path folder) throws IOException {

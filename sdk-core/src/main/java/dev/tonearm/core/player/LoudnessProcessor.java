@@ -14,13 +14,14 @@ import java.util.Objects;
  *
  * <p>The mode sets the target; the player's {@code normalizationTargetLufs} is not used. In {@link
  * NormalizationMode#LOUD} the look-ahead limiter delays the audio by {@link
- * LoudnessNormalizer#latencyFrames()} frames (5 ms by default). Because a player stage must keep
- * every block's frame count, this stage plays that many frames of silence once, before the first
- * frame it passes on, and the delay then runs on across tracks.
- *
- * <p>NOTE: in LOUD mode the last 5 ms of the final track, or of a track followed by a track of
- * another format, stay in the limiter and are not played. The other modes have no delay and lose
- * nothing.
+ * LoudnessNormalizer#latencyFrames()} frames (the 5 ms look-ahead plus 15 frames of the true-peak
+ * interpolator). Because a player stage must keep every block's frame count, this stage plays that
+ * many frames of silence before the first frame it passes on. The delay then runs on across tracks
+ * of the same format, so they still join without a gap. {@link #flush} returns the delayed
+ * frames, which the player writes before a format change and at the end of the queue. So in each
+ * run of one format the stage outputs its input plus {@code latencyFrames()} leading frames of
+ * silence, and no sample is lost. The other modes have no delay, and {@link #flush} returns no
+ * frames.
  *
  * <p>Threading: the player calls it on its playback thread only.
  */
@@ -57,7 +58,8 @@ public final class LoudnessProcessor implements PcmProcessor {
     }
     if (!trackFormat.equals(format)) {
       if (format != null) {
-        // The delayed tail of the previous format cannot be played in the new format.
+        // The player flushes before a format change. A caller that did not loses the delayed
+        // frames here, because they cannot be played in the new format.
         scratch = ensure(scratch, normalizer.latencyFrames() * format.channels());
         normalizer.flush(scratch);
       }
@@ -89,6 +91,33 @@ public final class LoudnessProcessor implements PcmProcessor {
     java.util.Arrays.fill(buffer.samples, 0, missing * channels, 0);
     System.arraycopy(scratch, 0, buffer.samples, missing * channels, produced * channels);
     silenceFrames -= missing;
+  }
+
+  /**
+   * Writes the rest of the leading silence, if the input so far was shorter than the delay, and
+   * then the frames still in the limiter. That is {@link LoudnessNormalizer#latencyFrames()}
+   * frames in all, or none when no frame was processed since the last flush or format change.
+   */
+  @Override
+  public void flush(PcmBuffer buffer) {
+    buffer.frames = 0;
+    if (mode == NormalizationMode.OFF || format == null) {
+      return;
+    }
+    int latencyFrames = normalizer.latencyFrames();
+    if (silenceFrames == latencyFrames) {
+      return;
+    }
+    int channels = format.channels();
+    scratch = ensure(scratch, latencyFrames * channels);
+    int delayedFrames = normalizer.flush(scratch);
+    int[] out = buffer.ensureCapacity((silenceFrames + delayedFrames) * channels);
+    java.util.Arrays.fill(out, 0, silenceFrames * channels, 0);
+    System.arraycopy(scratch, 0, out, silenceFrames * channels, delayedFrames * channels);
+    buffer.frames = silenceFrames + delayedFrames;
+    buffer.format = format;
+    buffer.link = 0;
+    silenceFrames = latencyFrames;
   }
 
   private static int[] ensure(int[] array, int length) {

@@ -11,7 +11,9 @@ import java.io.IOException;
  *
  * <p>A processor changes sample values in place and never the frame count or format of a block,
  * so that consecutive tracks still join sample-exactly. The player checks the frame count after
- * every call.
+ * every call. A stage that delays audio, such as a look-ahead limiter, therefore starts its output
+ * with as many frames of silence as it delays, and hands over the delayed frames through {@link
+ * #flush}.
  */
 public interface PcmProcessor {
   /** A processor that leaves samples unchanged. */
@@ -35,4 +37,18 @@ public interface PcmProcessor {
 
   /** Processes one block in place. */
   void process(PcmBuffer buffer) throws IOException;
+
+  /**
+   * Moves the frames that the stage still delays into {@code buffer}, setting its {@code frames}
+   * and {@code format}, and empties the stage, so that the next {@link #startTrack} starts as on
+   * a new stage. {@code frames} is 0 when nothing is delayed.
+   *
+   * <p>The player calls it before the format of the next track differs from the previous one and
+   * before it reports the end of the queue, and writes the frames to the sink in the previous
+   * format. After {@code stop}, a new {@code play} or a failure it calls it and discards the
+   * frames. The default delays nothing and sets {@code frames} to 0.
+   */
+  default void flush(PcmBuffer buffer) throws IOException {
+    buffer.frames = 0;
+  }
 }

@@ -33,8 +33,12 @@ import org.slf4j.LoggerFactory;
  * The body of the player's playback thread: command handling, track preparation, the decode and
  * write loop, prefetch and track transitions.
  *
- * <p>Threading: {@link #post}, {@link #release} and the getters may be called from any thread;
- * every other method runs on the playback thread, which owns all fields not marked otherwise.
+ * <p>Threading: {@link #start}, {@link #post}, {@link #release} and the getters may be called
+ * from any thread. Every other method runs on the playback thread, which owns all fields not
+ * marked otherwise. At most one playback thread runs the loop at a time. When a {@link
+ * VirtualMachineError} ends it, the loop starts a replacement as soon as a command or the release
+ * is waiting, so that the error reaches the thread's uncaught exception handler and the player
+ * still carries out later commands.
  */
 final class PlaybackLoop implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(PlaybackLoop.class);
@@ -61,6 +65,10 @@ final class PlaybackLoop implements Runnable {
   private final ArrayDeque<Runnable> commands = new ArrayDeque<>(); // Guarded by lock.
   private boolean signalled; // Guarded by lock.
   private boolean released; // Guarded by lock.
+  /** Whether a playback thread runs the loop or has been started to run it. Guarded by lock. */
+  private boolean threadRunning;
+
+  private volatile Thread playbackThread;
 
   private final TrackStream.Listener currentStreamListener =
       new TrackStream.Listener() {
@@ -91,6 +99,8 @@ final class PlaybackLoop implements Runnable {
       };
 
   private final PcmBuffer pcm = new PcmBuffer();
+  /** The frames that the processor hands over from {@link PcmProcessor#flush}. */
+  private final PcmBuffer processorTail = new PcmBuffer();
 
   private List<String> queue = Collections.emptyList();
   /** Incremented by the playback thread whenever the queue or current track is discarded. */
@@ -102,6 +112,8 @@ final class PlaybackLoop implements Runnable {
   private boolean ended;
   private boolean blockPending;
   private PcmFormat sinkFormat;
+  /** The format passed to the processor's last {@code startTrack}, or null before the first. */
+  private PcmFormat processorFormat;
   private long reportedBufferMs = Long.MIN_VALUE;
   private BufferState reportedBufferState;
 
@@ -197,7 +209,19 @@ final class PlaybackLoop implements Runnable {
 
   // Any thread.
 
+  /** Starts the first playback thread. */
+  void start() {
+    lock.lock();
+    try {
+      threadRunning = true;
+    } finally {
+      lock.unlock();
+    }
+    startThread();
+  }
+
   void post(Runnable command) {
+    boolean startThread;
     lock.lock();
     try {
       if (released) {
@@ -207,20 +231,38 @@ final class PlaybackLoop implements Runnable {
       commands.add(command);
       signalled = true;
       wakeUp.signalAll();
+      startThread = claimThreadLocked();
     } finally {
       lock.unlock();
     }
+    if (startThread) {
+      startThread();
+    }
   }
 
+  /**
+   * Makes the loop close the tracks, the loader and the sink and end. A playback thread is
+   * started for that when none runs.
+   */
   void release() {
+    boolean startThread;
     lock.lock();
     try {
       released = true;
       signalled = true;
       wakeUp.signalAll();
+      startThread = claimThreadLocked();
     } finally {
       lock.unlock();
     }
+    if (startThread) {
+      startThread();
+    }
+  }
+
+  /** Returns the playback thread started last, which may have ended already. */
+  Thread playbackThread() {
+    return playbackThread;
   }
 
   Player.State state() {
@@ -235,6 +277,34 @@ final class PlaybackLoop implements Runnable {
     return positionMs;
   }
 
+  /** Returns true, and marks a thread as running, when none runs and one must be started. */
+  private boolean claimThreadLocked() {
+    if (threadRunning) {
+      return false;
+    }
+    threadRunning = true;
+    return true;
+  }
+
+  /** Starts a playback thread after {@link #claimThreadLocked} returned true. */
+  private void startThread() {
+    Thread thread = new Thread(this, Player.PLAYBACK_THREAD_NAME);
+    thread.setDaemon(true);
+    playbackThread = thread;
+    try {
+      thread.start();
+    } catch (RuntimeException | Error e) {
+      // For example an OutOfMemoryError when the system cannot create another native thread.
+      lock.lock();
+      try {
+        threadRunning = false;
+      } finally {
+        lock.unlock();
+      }
+      throw e;
+    }
+  }
+
   private void signal() {
     lock.lock();
     try {
@@ -247,43 +317,88 @@ final class PlaybackLoop implements Runnable {
 
   // Playback thread.
 
+  /**
+   * Runs commands and playback until the player is released.
+   *
+   * <p>A {@link RuntimeException} or {@link Error} that escapes the specific handlers, for
+   * example an {@link OutOfMemoryError} or {@link StackOverflowError} thrown by a decoder, the
+   * processor or the sink, stops playback with {@link PlaybackException#ERROR_INTERNAL}: the
+   * tracks are closed, listeners get {@code onPlayerError} and the state becomes IDLE. The thread
+   * then carries on with the next command, except after a {@link VirtualMachineError}, which it
+   * rethrows so that the thread's uncaught exception handler receives it.
+   */
   @Override
   public void run() {
-    try {
-      while (runCommands()) {
-        if (current == null || paused) {
-          awaitSignal();
-          continue;
-        }
-        if (refreshBuffer() == BufferState.BUFFERING) {
-          awaitSignal();
-          continue;
-        }
-        step();
-      }
-    } catch (RuntimeException e) {
-      LOG.error("Playback thread failed", e);
-      fail(e);
-    } finally {
-      closeTrack(current);
-      closeTrack(next);
-      current = null;
-      next = null;
-      loader.close();
-      // release() interrupts this thread; an interrupted thread cannot write to a FileChannel, so
-      // a file sink could not finish its header. Clear the flag for the close, then restore it.
-      boolean interrupted = Thread.interrupted();
+    while (true) {
       try {
-        sink.close();
-      } catch (IOException e) {
-        LOG.warn("Closing the audio sink failed", e);
-      } finally {
-        if (interrupted) {
-          Thread.currentThread().interrupt();
+        if (!runCommands()) {
+          break;
+        }
+        runOnce();
+      } catch (RuntimeException | Error e) {
+        failUnexpectedly(e);
+        if (e instanceof VirtualMachineError) {
+          endThread((VirtualMachineError) e);
         }
       }
-      setState(Player.State.IDLE);
     }
+    closeAfterRelease();
+  }
+
+  private void runOnce() {
+    if (current == null || paused) {
+      awaitSignal();
+      return;
+    }
+    if (refreshBuffer() == BufferState.BUFFERING) {
+      awaitSignal();
+      return;
+    }
+    step();
+  }
+
+  /**
+   * Ends this thread by rethrowing {@code error}, after starting a replacement when a command or
+   * the release is already waiting. Later commands start one themselves.
+   */
+  private void endThread(VirtualMachineError error) {
+    boolean replace;
+    lock.lock();
+    try {
+      threadRunning = false;
+      replace = (released || !commands.isEmpty()) && claimThreadLocked();
+    } finally {
+      lock.unlock();
+    }
+    if (replace) {
+      try {
+        startThread();
+      } catch (RuntimeException | Error startFailure) {
+        error.addSuppressed(startFailure);
+      }
+    }
+    throw error;
+  }
+
+  private void closeAfterRelease() {
+    closeTrack(current);
+    closeTrack(next);
+    current = null;
+    next = null;
+    loader.close();
+    // release() interrupts this thread; an interrupted thread cannot write to a FileChannel, so
+    // a file sink could not finish its header. Clear the flag for the close, then restore it.
+    boolean interrupted = Thread.interrupted();
+    try {
+      sink.close();
+    } catch (IOException e) {
+      LOG.warn("Closing the audio sink failed", e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    setState(Player.State.IDLE);
   }
 
   /** Runs queued commands, and returns false once the player is released. */
@@ -516,7 +631,7 @@ final class PlaybackLoop implements Runnable {
     }
     track.decoder.seekToFrame(toFrame);
     if (!track.format.equals(fromFormat)) {
-      processor.startTrack(track.format, track.manifest.loudness(), normalizationTargetLufs);
+      startProcessor(track);
     }
     long switchedAtFrame = toFrame;
     events.post(
@@ -531,15 +646,20 @@ final class PlaybackLoop implements Runnable {
       throw new IllegalStateException(
           "PcmProcessor changed the frame count from " + frames + " to " + pcm.frames);
     }
-    if (sinkFormat == null || !sinkFormat.equals(pcm.format)) {
+    writeToSink(pcm);
+    blockPending = false;
+  }
+
+  /** Writes {@code block}, draining and reopening the sink first when its format changes. */
+  private void writeToSink(PcmBuffer block) throws IOException {
+    if (sinkFormat == null || !sinkFormat.equals(block.format)) {
       if (sinkFormat != null) {
         sink.drain();
       }
-      sink.open(pcm.format);
-      sinkFormat = pcm.format;
+      sink.open(block.format);
+      sinkFormat = block.format;
     }
-    sink.write(pcm.samples, pcm.frames);
-    blockPending = false;
+    sink.write(block.samples, block.frames);
   }
 
   private void onTrackEnded() {
@@ -552,6 +672,7 @@ final class PlaybackLoop implements Runnable {
 
   private void endQueue() {
     try {
+      writeProcessorTail();
       if (sinkFormat != null) {
         sink.drain();
       }
@@ -620,9 +741,43 @@ final class PlaybackLoop implements Runnable {
       if (track.decoder == null) {
         openDecoder(track);
       }
-      processor.startTrack(track.format, track.manifest.loudness(), normalizationTargetLufs);
+      startProcessor(track);
     } catch (IOException | RuntimeException e) {
       fail(e);
+    }
+  }
+
+  /**
+   * Starts the processor on {@code track}. When the track's format differs from the previous
+   * track's, the frames that the processor still delays are written first, in the previous format.
+   */
+  private void startProcessor(PreparedTrack track) throws IOException {
+    if (processorFormat != null && !processorFormat.equals(track.format)) {
+      writeProcessorTail();
+    }
+    processor.startTrack(track.format, track.manifest.loudness(), normalizationTargetLufs);
+    processorFormat = track.format;
+  }
+
+  /** Writes the frames that the processor still delays to the sink. */
+  private void writeProcessorTail() throws IOException {
+    processor.flush(processorTail);
+    if (processorTail.frames == 0) {
+      return;
+    }
+    try {
+      writeToSink(processorTail);
+    } catch (IOException e) {
+      throw sinkFailure(e);
+    }
+  }
+
+  /** Empties the processor without playing what it delays, for a stop, a new queue or a failure. */
+  private void discardProcessorTail() {
+    try {
+      processor.flush(processorTail);
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("Discarding the frames delayed in the PcmProcessor failed", e);
     }
   }
 
@@ -713,8 +868,14 @@ final class PlaybackLoop implements Runnable {
     }
   }
 
-  /** Runs on a loader thread. */
+  /**
+   * Runs on a loader thread. An {@link Error} from a plug-in, such as the decryption stage or the
+   * offline source, becomes the track's {@link PlaybackException#ERROR_INTERNAL}, reported when
+   * the track is due. A {@link VirtualMachineError} is rethrown afterwards, so that the loader
+   * thread's uncaught exception handler receives it.
+   */
   private void prefetch(PreparedTrack upcoming) {
+    VirtualMachineError fatal = null;
     try {
       prepare(upcoming);
     } catch (PlaybackException e) {
@@ -725,6 +886,12 @@ final class PlaybackLoop implements Runnable {
       upcoming.error =
           new PlaybackException(
               PlaybackException.ERROR_NETWORK, "prefetch of " + upcoming.trackId + " failed", e);
+    } catch (Error e) {
+      LOG.error("Prefetch of track {} failed with an error", upcoming.trackId, e);
+      upcoming.error = internalError("prefetch of track " + upcoming.trackId, e);
+      if (e instanceof VirtualMachineError) {
+        fatal = (VirtualMachineError) e;
+      }
     }
     if (upcoming.hasStream() && upcoming.generation == generation) {
       // Loading starts here rather than on the playback thread, which may be blocked in a
@@ -734,6 +901,9 @@ final class PlaybackLoop implements Runnable {
       loader.setNext(upcoming.stream);
     }
     post(() -> onPrefetched(upcoming));
+    if (fatal != null) {
+      throw fatal;
+    }
   }
 
   private void onPrefetched(PreparedTrack upcoming) {
@@ -829,8 +999,27 @@ final class PlaybackLoop implements Runnable {
   }
 
   private void fail(Throwable error) {
-    PlaybackException playbackError = toPlaybackException(error);
     discardTracks();
+    report(toPlaybackException(error));
+  }
+
+  /**
+   * Stops playback after {@code error} escaped every specific handler on this thread, and reports
+   * {@link PlaybackException#ERROR_INTERNAL}. A failure while closing the tracks is attached to
+   * {@code error} as suppressed, so the report still goes out.
+   */
+  private void failUnexpectedly(Throwable error) {
+    LOG.error("Playback thread caught an unexpected {}", error.getClass().getName(), error);
+    try {
+      discardTracks();
+    } catch (RuntimeException | Error cleanupFailure) {
+      error.addSuppressed(cleanupFailure);
+    }
+    report(internalError("playback thread", error));
+  }
+
+  /** Reports a failure that stopped playback, after the tracks were discarded. */
+  private void report(PlaybackException playbackError) {
     ended = false;
     if (isReleased()) {
       // release() interrupts blocked reads, so this ERROR_CANCELLED is not a failure.
@@ -851,10 +1040,14 @@ final class PlaybackLoop implements Runnable {
     }
   }
 
+  /**
+   * Forgets the current and next track, closes them and discards the frames delayed in the
+   * processor. The fields are cleared first, so that a close that throws leaves no track behind.
+   */
   private void discardTracks() {
     generation++;
-    closeTrack(current);
-    closeTrack(next);
+    PreparedTrack oldCurrent = current;
+    PreparedTrack oldNext = next;
     current = null;
     next = null;
     currentTrackId = null;
@@ -862,6 +1055,15 @@ final class PlaybackLoop implements Runnable {
     prefetchRequested = false;
     loader.setCurrent(null);
     loader.setNext(null);
+    try {
+      closeTrack(oldCurrent);
+    } finally {
+      try {
+        closeTrack(oldNext);
+      } finally {
+        discardProcessorTail();
+      }
+    }
   }
 
   private void closeTrack(PreparedTrack track) {
@@ -894,6 +1096,14 @@ final class PlaybackLoop implements Runnable {
         PlaybackException.ERROR_SINK, "audio sink failed: " + error, error);
   }
 
+  /** Wraps a throwable that no specific handler of {@code context} expected. */
+  static PlaybackException internalError(String context, Throwable error) {
+    return new PlaybackException(
+        PlaybackException.ERROR_INTERNAL,
+        context + " failed with " + error.getClass().getName() + ": " + error.getMessage(),
+        error);
+  }
+
   static PlaybackException toPlaybackException(Throwable error) {
     PlaybackException inChain = PlaybackException.findInChain(error);
     if (inChain != null) {
@@ -909,6 +1119,9 @@ final class PlaybackLoop implements Runnable {
     if (error instanceof IOException) {
       return new PlaybackException(
           PlaybackException.ERROR_NETWORK, "playback failed: " + error, error);
+    }
+    if (error instanceof Error) {
+      return internalError("playback", error);
     }
     return new PlaybackException(
         PlaybackException.ERROR_DECODER, "playback failed unexpectedly: " + error, error);

@@ -44,6 +44,18 @@ import java.util.concurrent.ThreadFactory;
  *       sink, including the sink's {@code close()} in {@link #release()}.
  *   <li>The loader executor runs chunk requests, cache reads and writes, and the next track's
  *       manifest fetch.
+ *   <li>An {@link Error} or unexpected {@link RuntimeException} on the playback thread or in a
+ *       loader task, for example an {@link OutOfMemoryError} or {@link StackOverflowError} thrown
+ *       by a decoder, the {@link PcmProcessor}, the {@link ContentDecryption}, the {@link
+ *       OfflineSource}, the {@link EdgeSelector} or the sink, stops playback like any other
+ *       failure: the tracks are closed, {@link Listener#onPlayerError} gets {@link
+ *       PlaybackException#ERROR_INTERNAL} (a loader task's {@code RuntimeException} keeps its
+ *       {@link PlaybackException#ERROR_NETWORK}) and the state becomes {@link State#IDLE}. The
+ *       sink stays open and the player accepts the next {@link #play}. A {@link
+ *       VirtualMachineError} is rethrown after that report, so the thread's uncaught exception
+ *       handler receives it. The playback thread then ends and the next command, or {@link
+ *       #release()}, starts a new one under the same name. Other errors, such as a {@link
+ *       LinkageError} or {@link AssertionError}, are not rethrown.
  *   <li>{@link Listener} callbacks run on the listener executor, one at a time in the order the
  *       events happened. By default that is one dedicated thread ({@value
  *       #LISTENER_THREAD_NAME}).
@@ -397,7 +409,6 @@ public final class Player {
   }
 
   private final PlaybackLoop loop;
-  private final Thread playbackThread;
   private final ExecutorService ownedLoaderExecutor;
   private final ExecutorService ownedListenerExecutor;
   private final EventDispatcher events;
@@ -423,9 +434,7 @@ public final class Player {
     client = builder.client;
     sessionListener = () -> events.post(Listener::onSessionRefreshed);
     client.addSessionListener(sessionListener);
-    playbackThread = new Thread(loop, PLAYBACK_THREAD_NAME);
-    playbackThread.setDaemon(true);
-    playbackThread.start();
+    loop.start();
   }
 
   /** Returns a new builder. */
@@ -494,12 +503,7 @@ public final class Player {
   public void release() {
     client.removeSessionListener(sessionListener);
     loop.release();
-    playbackThread.interrupt();
-    try {
-      playbackThread.join(RELEASE_TIMEOUT_MS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    awaitPlaybackThreads();
     if (ownedLoaderExecutor != null) {
       ownedLoaderExecutor.shutdownNow();
     }
@@ -524,6 +528,33 @@ public final class Player {
    */
   public long positionMs() {
     return loop.positionMs();
+  }
+
+  /**
+   * Interrupts and joins the playback thread, for {@link #RELEASE_TIMEOUT_MS} in all. A thread
+   * that ends with a {@link VirtualMachineError} while the release is pending starts a replacement
+   * that closes the sink, so that one is joined too.
+   */
+  private void awaitPlaybackThreads() {
+    long deadlineNanos = System.nanoTime() + RELEASE_TIMEOUT_MS * 1_000_000L;
+    Thread thread = loop.playbackThread();
+    try {
+      while (true) {
+        thread.interrupt();
+        long leftMs = (deadlineNanos - System.nanoTime()) / 1_000_000L;
+        if (leftMs <= 0) {
+          return;
+        }
+        thread.join(leftMs);
+        Thread latest = loop.playbackThread();
+        if (latest == thread) {
+          return;
+        }
+        thread = latest;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static ThreadFactory daemonThreads(String name) {

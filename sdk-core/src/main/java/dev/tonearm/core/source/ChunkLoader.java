@@ -463,6 +463,13 @@ public final class ChunkLoader implements Closeable {
     }
   }
 
+  /**
+   * Loads one chunk on the executor. A {@link RuntimeException} fails the stream with {@link
+   * PlaybackException#ERROR_NETWORK}, and an {@link Error}, for example from an {@link
+   * EdgeSelector} or the cache, fails it with {@link PlaybackException#ERROR_INTERNAL}. Either way
+   * the next task is scheduled. A {@link VirtualMachineError} is then rethrown, so that the
+   * executor thread's uncaught exception handler receives it.
+   */
   private void run(Task task) {
     try {
       load(task.stream, task.chunkIndex);
@@ -474,6 +481,24 @@ public final class ChunkLoader implements Closeable {
               PlaybackException.ERROR_NETWORK,
               "loading chunk " + task.chunkIndex + " of " + task.stream + " failed: " + e,
               e));
+    } catch (Error e) {
+      LOG.error("Loading chunk {} of {} failed with an error", task.chunkIndex, task.stream, e);
+      task.stream.fail(
+          task.chunkIndex,
+          new PlaybackException(
+              PlaybackException.ERROR_INTERNAL,
+              "loading chunk "
+                  + task.chunkIndex
+                  + " of "
+                  + task.stream
+                  + " failed with "
+                  + e.getClass().getName()
+                  + ": "
+                  + e.getMessage(),
+              e));
+      if (e instanceof VirtualMachineError) {
+        throw e;
+      }
     } finally {
       synchronized (this) {
         taskRunning = false;

@@ -53,6 +53,45 @@ class StreamCacheTest {
   }
 
   @Test
+  void digestMismatches_countedPerTrack() throws Exception {
+    Path dir = root.resolve("cache");
+    StreamCache cache = StreamCache.open(dir, 20 * CHUNK_BYTES);
+    ChunkKey otherTrack = new ChunkKey("t-2", "vorbis-96", 0);
+    for (int index = 0; index < 5; index++) {
+      put(cache, index);
+      // Another server's object under the same name has the same track id and other bytes.
+      Files.write(dir.resolve(key(index).fileName()), chunk(index + 100));
+    }
+    cache.put(otherTrack, chunk(0), digest(0));
+    Files.write(dir.resolve(otherTrack.fileName()), chunk(100));
+
+    for (int index = 0; index < 5; index++) {
+      assertThat(cache.get(key(index), digest(index))).isNull();
+    }
+    assertThat(cache.get(otherTrack, digest(0))).isNull();
+    assertThat(cache.put(key(9), chunk(9), digest(8))).isFalse();
+
+    assertThat(cache.digestMismatchCount("t-1")).isEqualTo(6);
+    assertThat(cache.digestMismatchCount("t-2")).isEqualTo(1);
+    assertThat(cache.digestMismatchCount("t-3")).isZero();
+  }
+
+  @Test
+  void digestMismatches_manyTracks_oldestForgotten() throws Exception {
+    StreamCache cache = StreamCache.open(root.resolve("cache"), 10 * CHUNK_BYTES);
+    int tracks = StreamCache.MAX_MISMATCH_TRACKS + 1;
+
+    for (int track = 0; track < tracks; track++) {
+      ChunkKey mismatched = new ChunkKey("t-" + track, "vorbis-96", 0);
+      assertThat(cache.put(mismatched, chunk(1), digest(2))).isFalse();
+    }
+
+    assertThat(cache.digestMismatchCount("t-0")).as("least recently failed track").isZero();
+    assertThat(cache.digestMismatchCount("t-1")).isEqualTo(1);
+    assertThat(cache.digestMismatchCount("t-" + (tracks - 1))).isEqualTo(1);
+  }
+
+  @Test
   void byteLimit_evictsLeastRecentlyUsed() throws Exception {
     StreamCache cache = StreamCache.open(root.resolve("cache"), 3 * CHUNK_BYTES);
     put(cache, 0);
