@@ -319,8 +319,8 @@ public final class DeviceKeyStore implements Closeable {
   }
 
   /**
-   * Deletes the content keys {@code keyIds} in one write and returns how many were stored. Ids
-   * that are not stored are skipped; when none is stored, nothing is written.
+   * Deletes the content keys {@code keyIds} in one write and returns how many were stored. Ids that
+   * are not stored are skipped; when none is stored, nothing is written.
    *
    * @throws DrmException {@code ERROR_KEY_STORE_IO} if the write fails; the store is unchanged then
    */
@@ -330,9 +330,9 @@ public final class DeviceKeyStore implements Closeable {
 
   /**
    * Deletes the content keys {@code deleteKeyIds}, then stores {@code putKeys}, in one atomic
-   * write: after a failure or a crash the file contains either all of the changes or none. A key
-   * id in both collections ends up stored. Returns how many stored keys the call deleted. When
-   * there is nothing to store and none of {@code deleteKeyIds} is stored, nothing is written.
+   * write: after a failure or a crash the file contains either all of the changes or none. A key id
+   * in both collections ends up stored. Returns how many stored keys the call deleted. When there
+   * is nothing to store and none of {@code deleteKeyIds} is stored, nothing is written.
    *
    * @throws DrmException {@code ERROR_KEY_STORE_FULL} beyond {@link #MAX_CONTENT_KEYS} keys, {@code
    *     ERROR_KEY_STORE_IO} if the write fails; the store is unchanged then
@@ -581,7 +581,9 @@ public final class DeviceKeyStore implements Closeable {
       throw new IllegalStateException("AES-256-GCM is not available", e);
     } catch (IOException e) {
       throw new DrmException(
-          DrmException.ERROR_KEY_STORE_IO, "cannot write the key store to " + storage, e);
+          DrmException.ERROR_KEY_STORE_IO,
+          "cannot write the key store to " + storage + ": " + e.getMessage(),
+          e);
     } finally {
       bodyBytes.wipe();
     }
