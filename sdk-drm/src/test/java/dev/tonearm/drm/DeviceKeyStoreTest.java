@@ -289,7 +289,7 @@ class DeviceKeyStoreTest {
   }
 
   @Test
-  void updateContentKeys_putsAndDeletesInOneWrite() throws Exception {
+  void updateContentKeys_putAndDelete_oneWrite() throws Exception {
     FailingStorage storage = new FailingStorage(sampleStore);
     try (DeviceKeyStore store = open(storage, DEVICE_A, APP, new MutableClock(NOW_MS))) {
       int deleted =
@@ -309,7 +309,7 @@ class DeviceKeyStoreTest {
   }
 
   @Test
-  void deleteContentKeys_removesInOneWriteAndPersists() throws Exception {
+  void deleteContentKeys_someStored_oneWrite() throws Exception {
     FailingStorage storage = new FailingStorage(sampleStore);
     try (DeviceKeyStore store = open(storage, DEVICE_A, APP, new MutableClock(NOW_MS))) {
       assertThat(store.deleteContentKeys(Arrays.asList("k-one", "k-two", "k-missing")))
@@ -334,7 +334,7 @@ class DeviceKeyStoreTest {
   }
 
   @Test
-  void failedBatchWrite_keepsPreviousFileAndRetrySucceeds() throws Exception {
+  void batchWrite_fails_keepsPreviousFile() throws Exception {
     FailingStorage storage = new FailingStorage(sampleStore);
     java.util.List<ContentKey> keys = new java.util.ArrayList<>();
     for (int i = 0; i < 500; i++) {
@@ -415,8 +415,8 @@ class DeviceKeyStoreTest {
   }
 
   /**
-   * In-memory storage whose writes can be made to fail, to test rollback. It stands in for a full
-   * disk or a read-only folder, which tests running as root cannot produce with permissions.
+   * In-memory storage whose writes can be made to fail, to test rollback. It simulates a full disk
+   * or a read-only folder, which tests running as root cannot produce with permissions.
    */
   private static final class FailingStorage implements KeyStorage {
     byte[] blob;

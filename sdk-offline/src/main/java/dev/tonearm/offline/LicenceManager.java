@@ -344,8 +344,7 @@ public final class LicenceManager {
       } finally {
         context.lock.unlock();
       }
-      // The key store contains offline keys only, so every key goes, including strays, in one
-      // batch.
+      // The key store contains offline keys only, so one batch removes every key, strays included.
       context.removeKeys(new ArrayList<>(context.keyStore.trackIds()));
     } catch (IOException e) {
       log.error("Wiping expired keys failed; retried at the next tick", e);

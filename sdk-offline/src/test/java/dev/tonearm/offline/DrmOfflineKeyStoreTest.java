@@ -128,7 +128,7 @@ class DrmOfflineKeyStoreTest {
   }
 
   @Test
-  void putAll_manyKeys_writesOnceAndSurvivesReopen() throws Exception {
+  void putAll_manyKeys_oneWrite() throws Exception {
     CountingStorage storage = new CountingStorage(dir.resolve("batch.tks"));
     DeviceKeyStore batchStore = openDeviceStore(storage, "device-a");
     PublicKey publicKey = batchStore.deviceIdentity().publicKey();
@@ -160,7 +160,7 @@ class DrmOfflineKeyStoreTest {
   }
 
   @Test
-  void putAll_newKeyIds_replaceOldEntriesInSameWrite() throws Exception {
+  void putAll_newKeyIds_replaceOldEntries() throws Exception {
     CountingStorage storage = new CountingStorage(dir.resolve("replace.tks"));
     DeviceKeyStore batchStore = openDeviceStore(storage, "device-a");
     try {
@@ -186,7 +186,7 @@ class DrmOfflineKeyStoreTest {
   }
 
   @Test
-  void putAll_oneKeyForOtherDevice_storesNone() throws Exception {
+  void putAll_foreignKey_storesNone() throws Exception {
     DeviceKeyStore other = openDeviceStore("device-b");
     PublicKey otherKey = other.deviceIdentity().publicKey();
     other.close();
@@ -207,7 +207,7 @@ class DrmOfflineKeyStoreTest {
   }
 
   @Test
-  void putAll_failedWrite_keepsPreviousFileAndRetrySucceeds() throws Exception {
+  void putAll_writeFails_keepsPreviousFile() throws Exception {
     CountingStorage storage = new CountingStorage(dir.resolve("failing.tks"));
     DeviceKeyStore batchStore = openDeviceStore(storage, "device-a");
     PublicKey publicKey = batchStore.deviceIdentity().publicKey();
@@ -247,7 +247,7 @@ class DrmOfflineKeyStoreTest {
   }
 
   @Test
-  void removeAll_deletesInOneWriteAndKeepsOtherEntries() throws Exception {
+  void removeAll_manyTracks_oneWrite() throws Exception {
     CountingStorage storage = new CountingStorage(dir.resolve("remove.tks"));
     DeviceKeyStore batchStore = openDeviceStore(storage, "device-a");
     try {
@@ -305,7 +305,7 @@ class DrmOfflineKeyStoreTest {
 
   /**
    * A real {@link FileKeyStorage} that counts writes and can be made to fail them. The failure
-   * stands in for a full disk or a read-only folder: tests here run as root, which can write to a
+   * simulates a full disk or a read-only folder: tests here run as root, which can write to a
    * read-only folder.
    */
   private static final class CountingStorage implements KeyStorage {

@@ -190,7 +190,7 @@ class LicenceLifecycleTest {
   }
 
   @Test
-  void refresh_keyStoreWriteFails_keepsLicenceAndRetries() throws Exception {
+  void refresh_keyStoreFails_keepsLicence() throws Exception {
     OfflineManager manager =
         downloadThreeTracksWith(builder -> builder.setRefreshBackoff(60_000, 6 * 3_600_000L));
     rig.keyStore.failPuts(new java.io.IOException("simulated full disk"));
