@@ -41,7 +41,8 @@ import javax.crypto.spec.PSource;
  * key cannot be unwrapped or the write fails, the store keeps its previous keys. {@link #put} and
  * {@link #remove} are batches of one.
  *
- * <p>Thread-safe: every call synchronises on the device key store.
+ * <p>Thread-safe: every call synchronises on the device key store, except that {@link #putAll}
+ * unwraps its keys before it does.
  */
 public final class DrmOfflineKeyStore implements OfflineKeyStore {
   /** Prefix of the device key store entries that this class owns. */
@@ -76,19 +77,21 @@ public final class DrmOfflineKeyStore implements OfflineKeyStore {
    */
   @Override
   public void putAll(Collection<DeviceKey> keys) throws IOException {
-    synchronized (store) {
-      DeviceIdentity identity = deviceIdentity();
-      Map<String, ContentKey> contentByTrack = new LinkedHashMap<>();
-      try {
-        for (DeviceKey key : keys) {
-          ContentKey earlier = contentByTrack.put(key.trackId(), unwrap(identity, key));
-          if (earlier != null) {
-            earlier.destroy();
-          }
+    // RSA unwrapping takes about a millisecond per key, so it runs before taking the device key
+    // store's lock, which streaming playback also needs. The identity is immutable.
+    DeviceIdentity identity = deviceIdentity();
+    Map<String, ContentKey> contentByTrack = new LinkedHashMap<>();
+    try {
+      for (DeviceKey key : keys) {
+        ContentKey earlier = contentByTrack.put(key.trackId(), unwrap(identity, key));
+        if (earlier != null) {
+          earlier.destroy();
         }
-        if (contentByTrack.isEmpty()) {
-          return;
-        }
+      }
+      if (contentByTrack.isEmpty()) {
+        return;
+      }
+      synchronized (store) {
         List<String> staleEntries = new ArrayList<>();
         for (String entry : contentKeyIds()) {
           ContentKey content = contentByTrack.get(trackIdOf(entry));
@@ -101,10 +104,10 @@ public final class DrmOfflineKeyStore implements OfflineKeyStore {
         } catch (DrmException e) {
           throw keyStoreFailure("store the keys of " + contentByTrack.size() + " tracks", e);
         }
-      } finally {
-        for (ContentKey content : contentByTrack.values()) {
-          content.destroy();
-        }
+      }
+    } finally {
+      for (ContentKey content : contentByTrack.values()) {
+        content.destroy();
       }
     }
   }
