@@ -35,8 +35,10 @@ import javax.crypto.spec.PSource;
  * <p>Variants: "one put per key" calls {@link DrmOfflineKeyStore#put} for each key, which is how a
  * refresh stored keys before batches existed and still makes one file write per key. "putAll"
  * stores every key with one call and one write. "unwrap only" decrypts every key with the device's
- * private key and writes nothing: the part of a batch that does not depend on the file. Removal
- * runs on a store holding every key, with {@code remove} per track or one {@code removeAll}.
+ * private key and writes nothing: the part of a batch that does not depend on the file. "writes
+ * only" stores already unwrapped content keys in the {@link DeviceKeyStore} with one write per key
+ * or one write in all, so it measures the file cost alone. Removal runs on a store that contains
+ * every key, with {@code remove} per track or one {@code removeAll}.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
  * dev.tonearm.bench.OfflineKeyStoreBenchmark [keys] [batchRuns] [perKeyRuns]}; defaults 10,000
@@ -74,7 +76,7 @@ public final class OfflineKeyStoreBenchmark {
         folder);
     System.out.printf(
         Locale.ROOT,
-        "%-18s %4s %12s %8s %14s %14s%n",
+        "%-21s %4s %12s %8s %14s %14s%n",
         "variant",
         "run",
         "ms",
@@ -88,6 +90,12 @@ public final class OfflineKeyStoreBenchmark {
     }
     for (int run = 1; run <= perKeyRuns; run++) {
       measureStore(folder, seed, keys, false, run);
+    }
+    for (int run = 1; run <= batchRuns; run++) {
+      measureContentKeyWrites(folder, seed, keyCount, true, run);
+    }
+    for (int run = 1; run <= perKeyRuns; run++) {
+      measureContentKeyWrites(folder, seed, keyCount, false, run);
     }
     for (int run = 1; run <= batchRuns; run++) {
       measureRemove(folder, seed, keys, true, run);
@@ -131,6 +139,46 @@ public final class OfflineKeyStoreBenchmark {
       requireKeyCount(offline, keys.size());
       print(
           batch ? "putAll" : "one put per key",
+          run,
+          elapsedNs,
+          storage.writes,
+          storage.bytesWritten,
+          Files.size(file));
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  /** Measures the file writes alone: content keys stored in the device key store, no unwrap. */
+  private static void measureContentKeyWrites(
+      Path folder, Path seed, int keyCount, boolean batch, int run) throws Exception {
+    List<ContentKey> contentKeys = new ArrayList<>(keyCount);
+    SecureRandom random = new SecureRandom();
+    for (int i = 0; i < keyCount; i++) {
+      byte[] keyBytes = new byte[ContentKey.KEY_LENGTH_BYTES];
+      random.nextBytes(keyBytes);
+      String trackId = String.format(Locale.ROOT, "t-%05d", i);
+      contentKeys.add(
+          new ContentKey("offline/" + trackId + "/k-" + trackId, keyBytes, Long.MAX_VALUE));
+    }
+    Path file = folder.resolve("run.tks");
+    Files.copy(seed, file);
+    CountingStorage storage = new CountingStorage(new FileKeyStorage(file));
+    try (DeviceKeyStore store = open(storage)) {
+      long startNs = System.nanoTime();
+      if (batch) {
+        store.putContentKeys(contentKeys);
+      } else {
+        for (ContentKey key : contentKeys) {
+          store.putContentKey(key);
+        }
+      }
+      long elapsedNs = System.nanoTime() - startNs;
+      if (store.contentKeyIds().size() != keyCount) {
+        throw new IllegalStateException("expected " + keyCount + " stored content keys");
+      }
+      print(
+          batch ? "writes only, batch" : "writes only, per key",
           run,
           elapsedNs,
           storage.writes,
@@ -187,7 +235,7 @@ public final class OfflineKeyStoreBenchmark {
       String variant, int run, long elapsedNs, int writes, long bytesWritten, long finalBytes) {
     System.out.printf(
         Locale.ROOT,
-        "%-18s %4d %12.1f %8d %14d %14d%n",
+        "%-21s %4d %12.1f %8d %14d %14d%n",
         variant,
         run,
         elapsedNs / 1e6,
