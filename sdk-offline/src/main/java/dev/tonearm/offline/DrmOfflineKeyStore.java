@@ -77,8 +77,9 @@ public final class DrmOfflineKeyStore implements OfflineKeyStore {
    */
   @Override
   public void putAll(Collection<DeviceKey> keys) throws IOException {
-    // RSA unwrapping takes about a millisecond per key, so it runs before taking the device key
-    // store's lock, which streaming playback also needs. The identity is immutable.
+    // RSA-OAEP unwrapping took about 0.9 ms per key in OfflineKeyStoreBenchmark, so it runs before
+    // taking the device key store's lock, which streaming playback also needs. The identity is
+    // immutable.
     DeviceIdentity identity = deviceIdentity();
     Map<String, ContentKey> contentByTrack = new LinkedHashMap<>();
     try {
