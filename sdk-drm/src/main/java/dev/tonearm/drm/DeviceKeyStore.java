@@ -66,7 +66,9 @@ import org.slf4j.LoggerFactory;
  * {@code ERROR_KEY_STORE_APP_MISMATCH}); then the GCM tag, which catches a deliberate change that
  * also rewrote the SHA-256. The body contains the device id, the RSA key pair (PKCS#8 and
  * SubjectPublicKeyInfo DER) and each content key with its expiry. Each change is written through
- * {@link KeyStorage#write}, which replaces the blob atomically.
+ * {@link KeyStorage#write}, which replaces the blob atomically. Every write re-encrypts the whole
+ * body, so callers that change many keys use {@link #updateContentKeys} or the other batch methods
+ * to write once.
  *
  * <p>Thread-safe: every method synchronizes on the instance. One process per storage.
  */
@@ -312,27 +314,89 @@ public final class DeviceKeyStore implements Closeable {
    * @throws DrmException {@code ERROR_KEY_STORE_FULL} beyond {@link #MAX_CONTENT_KEYS} keys, {@code
    *     ERROR_KEY_STORE_IO} if the write fails; the store is unchanged then
    */
-  public synchronized void putContentKeys(Collection<ContentKey> keys) throws DrmException {
+  public void putContentKeys(Collection<ContentKey> keys) throws DrmException {
+    updateContentKeys(keys, Collections.<String>emptyList());
+  }
+
+  /**
+   * Deletes the content keys {@code keyIds} in one write and returns how many were stored. Ids that
+   * are not stored are skipped; when none is stored, nothing is written.
+   *
+   * @throws DrmException {@code ERROR_KEY_STORE_IO} if the write fails; the store is unchanged then
+   */
+  public int deleteContentKeys(Collection<String> keyIds) throws DrmException {
+    return updateContentKeys(Collections.<ContentKey>emptyList(), keyIds);
+  }
+
+  /**
+   * Deletes the content keys {@code deleteKeyIds}, then stores {@code putKeys}, in one atomic
+   * write: after a failure or a crash the file contains either all of the changes or none. A key id
+   * in both collections ends up stored. Returns how many stored keys the call deleted. When there
+   * is nothing to store and none of {@code deleteKeyIds} is stored, nothing is written.
+   *
+   * @throws DrmException {@code ERROR_KEY_STORE_FULL} beyond {@link #MAX_CONTENT_KEYS} keys, {@code
+   *     ERROR_KEY_STORE_IO} if the write fails; the store is unchanged then
+   */
+  public synchronized int updateContentKeys(
+      Collection<ContentKey> putKeys, Collection<String> deleteKeyIds) throws DrmException {
     checkOpen();
+    Objects.requireNonNull(putKeys, "putKeys");
+    Objects.requireNonNull(deleteKeyIds, "deleteKeyIds");
     Map<String, StoredKey> previous = new TreeMap<>(contentKeys);
-    for (ContentKey key : keys) {
-      contentKeys.put(key.keyId(), new StoredKey(key.keyBytes(), key.expiresAtMs()));
+    // Values that leave the map; they are overwritten only once the write has succeeded.
+    List<StoredKey> dropped = new ArrayList<>();
+    List<String> deletedIds = new ArrayList<>();
+    for (String keyId : deleteKeyIds) {
+      StoredKey stored = contentKeys.remove(keyId);
+      if (stored != null) {
+        dropped.add(stored);
+        deletedIds.add(keyId);
+      }
+    }
+    if (putKeys.isEmpty() && dropped.isEmpty()) {
+      return 0;
+    }
+    List<StoredKey> added = new ArrayList<>(putKeys.size());
+    for (ContentKey key : putKeys) {
+      StoredKey stored = new StoredKey(key.keyBytes(), key.expiresAtMs());
+      added.add(stored);
+      StoredKey replaced = contentKeys.put(key.keyId(), stored);
+      if (replaced != null) {
+        dropped.add(replaced);
+      }
     }
     if (contentKeys.size() > MAX_CONTENT_KEYS) {
-      restore(previous);
+      int wouldContain = contentKeys.size();
+      restoreAfterFailedUpdate(previous, added);
       throw new DrmException(
           DrmException.ERROR_KEY_STORE_FULL,
-          "key store would contain more than "
+          "key store would contain "
+              + wouldContain
+              + " content keys, more than the limit of "
               + MAX_CONTENT_KEYS
-              + " content keys; delete expired or unused keys first");
+              + "; delete expired or unused keys first");
     }
     try {
       persist();
     } catch (DrmException e) {
-      restore(previous);
+      restoreAfterFailedUpdate(previous, added);
       throw e;
     }
-    LOG.debug("Stored {} content keys; the store holds {}", keys.size(), contentKeys.size());
+    for (StoredKey stored : dropped) {
+      Arrays.fill(stored.keyBytes, (byte) 0);
+    }
+    int deleted = 0;
+    for (String keyId : deletedIds) {
+      if (!contentKeys.containsKey(keyId)) {
+        deleted++;
+      }
+    }
+    LOG.debug(
+        "Stored {} and deleted {} content keys in one write; the store holds {}",
+        putKeys.size(),
+        deleted,
+        contentKeys.size());
+    return deleted;
   }
 
   /**
@@ -377,21 +441,8 @@ public final class DeviceKeyStore implements Closeable {
   }
 
   /** Deletes the content key {@code keyId}; returns whether it was stored. */
-  public synchronized boolean deleteContentKey(String keyId) throws DrmException {
-    checkOpen();
-    Map<String, StoredKey> previous = new TreeMap<>(contentKeys);
-    StoredKey removed = contentKeys.remove(keyId);
-    if (removed == null) {
-      return false;
-    }
-    try {
-      persist();
-    } catch (DrmException e) {
-      restore(previous);
-      throw e;
-    }
-    Arrays.fill(removed.keyBytes, (byte) 0);
-    return true;
+  public boolean deleteContentKey(String keyId) throws DrmException {
+    return deleteContentKeys(Collections.singletonList(keyId)) == 1;
   }
 
   /** Deletes every content key whose licence has expired by the clock; returns how many. */
@@ -480,6 +531,14 @@ public final class DeviceKeyStore implements Closeable {
     contentKeys.putAll(previous);
   }
 
+  /** Puts back the keys held before a failed update and overwrites the ones it created. */
+  private void restoreAfterFailedUpdate(Map<String, StoredKey> previous, List<StoredKey> added) {
+    restore(previous);
+    for (StoredKey stored : added) {
+      Arrays.fill(stored.keyBytes, (byte) 0);
+    }
+  }
+
   private void wipeSecrets() {
     Arrays.fill(storeKeyBytes, (byte) 0);
   }
@@ -522,7 +581,9 @@ public final class DeviceKeyStore implements Closeable {
       throw new IllegalStateException("AES-256-GCM is not available", e);
     } catch (IOException e) {
       throw new DrmException(
-          DrmException.ERROR_KEY_STORE_IO, "cannot write the key store to " + storage, e);
+          DrmException.ERROR_KEY_STORE_IO,
+          "cannot write the key store to " + storage + ": " + e.getMessage(),
+          e);
     } finally {
       bodyBytes.wipe();
     }

@@ -269,6 +269,100 @@ class DeviceKeyStoreTest {
   }
 
   @Test
+  void putContentKeys_manyKeys_writesOnce() throws Exception {
+    FailingStorage storage = new FailingStorage(sampleStore);
+    java.util.List<ContentKey> keys = new java.util.ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      keys.add(new ContentKey("k-batch-" + i, filled(i % 200), NOW_MS + 1000 + i));
+    }
+    try (DeviceKeyStore store = open(storage, DEVICE_A, APP, new MutableClock(NOW_MS))) {
+      store.putContentKeys(keys);
+
+      assertThat(storage.writes).isEqualTo(1);
+    }
+    try (DeviceKeyStore reopened = open(storage, DEVICE_A, APP, new MutableClock(NOW_MS))) {
+      assertThat(reopened.contentKeyIds()).hasSize(1002);
+      ContentKey last = reopened.contentKey("k-batch-999");
+      assertThat(last.keyBytes()).isEqualTo(filled(999 % 200));
+      assertThat(last.expiresAtMs()).isEqualTo(NOW_MS + 1999);
+    }
+  }
+
+  @Test
+  void updateContentKeys_putAndDelete_oneWrite() throws Exception {
+    FailingStorage storage = new FailingStorage(sampleStore);
+    try (DeviceKeyStore store = open(storage, DEVICE_A, APP, new MutableClock(NOW_MS))) {
+      int deleted =
+          store.updateContentKeys(
+              Arrays.asList(
+                  new ContentKey("k-three", filled(3), NOW_MS + 3000),
+                  new ContentKey("k-two", filled(22), NOW_MS + 2000)),
+              Arrays.asList("k-one", "k-two", "k-missing"));
+
+      assertThat(deleted).as("deleted and not stored again").isEqualTo(1);
+      assertThat(storage.writes).isEqualTo(1);
+    }
+    try (DeviceKeyStore reopened = open(storage, DEVICE_A, APP, new MutableClock(NOW_MS))) {
+      assertThat(reopened.contentKeyIds()).containsExactly("k-three", "k-two");
+      assertThat(reopened.contentKey("k-two").keyBytes()).isEqualTo(filled(22));
+    }
+  }
+
+  @Test
+  void deleteContentKeys_someStored_oneWrite() throws Exception {
+    FailingStorage storage = new FailingStorage(sampleStore);
+    try (DeviceKeyStore store = open(storage, DEVICE_A, APP, new MutableClock(NOW_MS))) {
+      assertThat(store.deleteContentKeys(Arrays.asList("k-one", "k-two", "k-missing")))
+          .isEqualTo(2);
+      assertThat(storage.writes).isEqualTo(1);
+    }
+    try (DeviceKeyStore reopened = open(storage, DEVICE_A, APP, new MutableClock(NOW_MS))) {
+      assertThat(reopened.contentKeyIds()).isEmpty();
+    }
+  }
+
+  @Test
+  void deleteContentKeys_noneStored_writesNothing() throws Exception {
+    FailingStorage storage = new FailingStorage(sampleStore);
+    try (DeviceKeyStore store = open(storage, DEVICE_A, APP, new MutableClock(NOW_MS))) {
+      assertThat(store.deleteContentKeys(Arrays.asList("k-missing", "k-other"))).isZero();
+      assertThat(store.deleteContentKey("k-missing")).isFalse();
+
+      assertThat(storage.writes).isZero();
+      assertThat(storage.blob).isEqualTo(sampleStore);
+    }
+  }
+
+  @Test
+  void batchWrite_fails_keepsPreviousFile() throws Exception {
+    FailingStorage storage = new FailingStorage(sampleStore);
+    java.util.List<ContentKey> keys = new java.util.ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      keys.add(new ContentKey("k-retry-" + i, filled(5), NOW_MS + 1000));
+    }
+    try (DeviceKeyStore store = open(storage, DEVICE_A, APP, new MutableClock(NOW_MS))) {
+      storage.failWrites = true;
+
+      assertThatThrownBy(() -> store.updateContentKeys(keys, Arrays.asList("k-one")))
+          .isInstanceOfSatisfying(
+              DrmException.class,
+              e -> assertThat(e.reason()).isEqualTo(DrmException.ERROR_KEY_STORE_IO));
+      assertThat(store.contentKeyIds()).containsExactly("k-one", "k-two");
+      assertThat(store.contentKey("k-one").keyBytes()).isEqualTo(filled(1));
+      assertThat(storage.blob).isEqualTo(sampleStore);
+      try (DeviceKeyStore beside = open(storage, DEVICE_A, APP, new MutableClock(NOW_MS))) {
+        assertThat(beside.contentKeyIds()).containsExactly("k-one", "k-two");
+      }
+
+      storage.failWrites = false;
+      store.updateContentKeys(keys, Arrays.asList("k-one"));
+    }
+    try (DeviceKeyStore reopened = open(storage, DEVICE_A, APP, new MutableClock(NOW_MS))) {
+      assertThat(reopened.contentKeyIds()).hasSize(501).contains("k-two").doesNotContain("k-one");
+    }
+  }
+
+  @Test
   void eachWrite_usesFreshNonce() throws Exception {
     FileKeyStorage storage = storageWith(sampleStore);
     try (DeviceKeyStore store = open(storage, DEVICE_A, APP, new MutableClock(NOW_MS))) {
@@ -320,10 +414,14 @@ class DeviceKeyStoreTest {
     System.arraycopy(digest, 0, blob, digestOffset, digest.length);
   }
 
-  /** In-memory storage whose writes can be made to fail, to test rollback. */
+  /**
+   * In-memory storage whose writes can be made to fail, to test rollback. It simulates a full disk
+   * or a read-only folder, which tests running as root cannot produce with permissions.
+   */
   private static final class FailingStorage implements KeyStorage {
     byte[] blob;
     boolean failWrites;
+    int writes;
 
     FailingStorage(byte[] blob) {
       this.blob = blob.clone();
@@ -340,6 +438,7 @@ class DeviceKeyStoreTest {
         throw new java.io.IOException("simulated full disk");
       }
       blob = newBlob.clone();
+      writes++;
     }
 
     @Override

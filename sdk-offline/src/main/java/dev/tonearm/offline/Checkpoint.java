@@ -17,9 +17,15 @@ public enum Checkpoint {
   JOURNAL_APPENDED,
   /** A new index snapshot and an empty journal replaced the old ones. */
   SNAPSHOT_WRITTEN,
-  /** A key was stored in the key store. */
+  /**
+   * A key was stored in the key store. Keys are stored in batches, and each key of a batch is
+   * reported once the whole batch is stored, before any of its tracks becomes AVAILABLE.
+   */
   KEY_STORED,
-  /** A key was removed from the key store. */
+  /**
+   * A key was removed from the key store. Removals in a batch are reported per track once the whole
+   * batch is removed, also for tracks that had no key.
+   */
   KEY_REMOVED,
   /** A downloaded or partial file was deleted. */
   FILE_DELETED

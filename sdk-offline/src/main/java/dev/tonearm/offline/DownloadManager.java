@@ -6,6 +6,7 @@ import dev.tonearm.offline.internal.OfflineContext;
 import dev.tonearm.offline.internal.TrackIds;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -404,12 +405,9 @@ public final class DownloadManager {
     } finally {
       context.lock.unlock();
     }
-    for (String trackId : removed) {
-      removeKeyIfUnused(trackId);
-    }
-    for (String trackId : context.keyStore.trackIds()) {
-      removeKeyIfUnused(trackId);
-    }
+    Set<String> keyed = new LinkedHashSet<>(removed);
+    keyed.addAll(context.keyStore.trackIds());
+    removeKeysIfUnused(keyed);
   }
 
   /** Deletes tracks that the server no longer counts for this device, without releasing them. */
@@ -425,9 +423,7 @@ public final class DownloadManager {
     } finally {
       context.lock.unlock();
     }
-    for (String trackId : removed) {
-      removeKeyIfUnused(trackId);
-    }
+    removeKeysIfUnused(removed);
   }
 
   /** Releases deleted tracks on the server now; see {@link Releaser#flush}. */
@@ -699,20 +695,33 @@ public final class DownloadManager {
 
   /** Removes the key unless the track was requested again meanwhile. */
   private void removeKeyIfUnused(String trackId) throws IOException {
+    removeKeysIfUnused(Collections.singletonList(trackId));
+  }
+
+  /**
+   * Removes the keys of the tracks in one batch, skipping tracks that were requested again
+   * meanwhile and are DOWNLOADED or AVAILABLE.
+   */
+  private void removeKeysIfUnused(Collection<String> trackIds) throws IOException {
     context.keyLock.lock();
     try {
+      List<String> unused = new ArrayList<>();
       context.lock.lock();
       try {
-        IndexEntry entry = context.index.entry(trackId);
-        if (entry != null
-            && (entry.state() == DownloadState.DOWNLOADED
-                || entry.state() == DownloadState.AVAILABLE)) {
-          return;
+        for (String trackId : trackIds) {
+          IndexEntry entry = context.index.entry(trackId);
+          boolean used =
+              entry != null
+                  && (entry.state() == DownloadState.DOWNLOADED
+                      || entry.state() == DownloadState.AVAILABLE);
+          if (!used) {
+            unused.add(trackId);
+          }
         }
       } finally {
         context.lock.unlock();
       }
-      context.removeKey(trackId);
+      context.removeKeys(unused);
     } finally {
       context.keyLock.unlock();
     }

@@ -181,22 +181,22 @@ final class KeyRequester {
       } finally {
         context.lock.unlock();
       }
-      for (DeviceKey key : toStore) {
-        context.keyStore.put(key);
-        context.checkpoints.onCheckpoint(Checkpoint.KEY_STORED, key.trackId());
-      }
+      // One batch, because each write of the device key store rewrites its whole file.
+      context.storeKeys(toStore);
       context.lock.lock();
       try {
         licences.applyTermsLocked(grant.terms());
+        List<String> removedMeanwhile = new ArrayList<>();
         for (DeviceKey key : toStore) {
           IndexEntry entry = context.index.entry(key.trackId());
           if (entry == null) {
-            context.removeKey(key.trackId());
+            removedMeanwhile.add(key.trackId());
           } else if (entry.state() == DownloadState.DOWNLOADED) {
             context.index.setState(key.trackId(), DownloadState.AVAILABLE, null);
             downloads.emitChanged(entry);
           }
         }
+        context.removeKeys(removedMeanwhile);
         if (missing) {
           deferKeyRequestsLocked();
         } else {

@@ -25,7 +25,10 @@ public interface LicenceListener {
   /** A batch refresh delivered keys and renewed the licence. */
   default void onRefreshed(LicenceStatus status, int keyCount) {}
 
-  /** A refresh could not reach the server; it is retried with backoff while online. */
+  /**
+   * A refresh failed: the server could not be reached, or the refreshed keys or licence could not
+   * be stored on the device. It is retried with backoff while online.
+   */
   default void onRefreshFailed(IOException error) {}
 
   /** The server no longer knows this device; every offline track was deleted. */

@@ -145,6 +145,8 @@ public final class LicenceManager {
    * @throws OfflineException when the server rejects (PREMIUM_REQUIRED locks the tracks,
    *     DEVICE_NOT_REGISTERED deletes them)
    * @throws IOException when the server cannot be reached; retried by later ticks after a backoff
+   * @throws OfflineException {@code IO_ERROR} when the refreshed keys or licence cannot be stored;
+   *     the device keeps its previous keys and licence, and later ticks retry after a backoff
    */
   public LicenceStatus refreshNow() throws IOException {
     List<String> held = new ArrayList<>();
@@ -179,7 +181,14 @@ public final class LicenceManager {
         onRefreshFailed(e);
         throw e;
       }
-      applyRefresh(grant);
+      try {
+        applyRefresh(grant);
+      } catch (IOException e) {
+        OfflineException failure = applyFailure(e);
+        log.warn("Applying a licence refresh failed; retried after a backoff", failure);
+        onRefreshFailed(failure);
+        throw failure;
+      }
       return getStatus();
     } finally {
       context.lock.lock();
@@ -335,10 +344,8 @@ public final class LicenceManager {
       } finally {
         context.lock.unlock();
       }
-      // The key store contains offline keys only, so every key goes, including strays.
-      for (String trackId : context.keyStore.trackIds()) {
-        context.removeKey(trackId);
-      }
+      // The key store contains offline keys only, so one batch removes every key, strays included.
+      context.removeKeys(new ArrayList<>(context.keyStore.trackIds()));
     } catch (IOException e) {
       log.error("Wiping expired keys failed; retried at the next tick", e);
       return;
@@ -383,6 +390,17 @@ public final class LicenceManager {
     }
   }
 
+  /** Returns the failure to apply a refresh as an OfflineException, keeping its reason. */
+  private static OfflineException applyFailure(IOException error) {
+    if (error instanceof OfflineException) {
+      return (OfflineException) error;
+    }
+    return new OfflineException(
+        OfflineException.Reason.IO_ERROR,
+        "Storing the refreshed keys or licence failed: " + error.getMessage(),
+        error);
+  }
+
   private void applyRefresh(KeyGrant grant) throws IOException {
     downloads.removeDropped(grant.droppedTrackIds());
     boolean unlocked;
@@ -407,10 +425,9 @@ public final class LicenceManager {
         context.lock.unlock();
       }
       // Keys for tracks still downloading are not stored: those get theirs after the download.
-      for (DeviceKey key : toStore) {
-        context.keyStore.put(key);
-        context.checkpoints.onCheckpoint(Checkpoint.KEY_STORED, key.trackId());
-      }
+      // One batch, because each write of the device key store rewrites its whole file. The licence
+      // and the track states change only after it succeeds, so a failure leaves both as they were.
+      context.storeKeys(toStore);
       context.lock.lock();
       try {
         context.index.setLicence(grant.terms());
@@ -418,10 +435,11 @@ public final class LicenceManager {
         if (unlocked) {
           context.index.setLock(null);
         }
+        List<String> removedMeanwhile = new ArrayList<>();
         for (DeviceKey key : toStore) {
           IndexEntry entry = context.index.entry(key.trackId());
           if (entry == null) {
-            context.removeKey(key.trackId());
+            removedMeanwhile.add(key.trackId());
           } else if (entry.state() == DownloadState.DOWNLOADED) {
             context.index.setState(key.trackId(), DownloadState.AVAILABLE, null);
             downloads.notifyChangedLocked(entry);
@@ -430,6 +448,7 @@ public final class LicenceManager {
             stored++;
           }
         }
+        context.removeKeys(removedMeanwhile);
         refreshFailures = 0;
         nextRefreshAttemptMs = 0;
       } finally {

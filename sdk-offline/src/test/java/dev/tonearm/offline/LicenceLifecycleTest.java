@@ -190,6 +190,55 @@ class LicenceLifecycleTest {
   }
 
   @Test
+  void refresh_keyStoreFails_keepsLicence() throws Exception {
+    OfflineManager manager =
+        downloadThreeTracksWith(builder -> builder.setRefreshBackoff(60_000, 6 * 3_600_000L));
+    rig.keyStore.failPuts(new java.io.IOException("simulated full disk"));
+    long refreshAtMs = OfflineRig.START_MS + 24 * DAY;
+    rig.clock.setMs(refreshAtMs);
+
+    assertThatThrownBy(() -> manager.licences().refreshNow())
+        .isInstanceOfSatisfying(
+            OfflineException.class,
+            e -> assertThat(e.reason()).isEqualTo(OfflineException.Reason.IO_ERROR))
+        .hasMessageContaining("simulated full disk");
+    LicenceStatus afterFailure = manager.licences().getStatus();
+    tickAt(manager, refreshAtMs + 1);
+    int callsDuringBackoff = rig.server.refreshCalls().size();
+    rig.keyStore.failPuts(null);
+    tickAt(manager, refreshAtMs + 60_001);
+
+    assertThat(afterFailure.terms().checkedAtMs()).isEqualTo(OfflineRig.START_MS);
+    assertThat(afterFailure.phase()).isEqualTo(LicencePhase.WARNING);
+    assertThat(countEvents("refreshFailed")).isEqualTo(1);
+    assertThat(callsDuringBackoff).isEqualTo(1);
+    assertThat(rig.server.refreshCalls()).hasSize(2);
+    LicenceStatus renewed = manager.licences().getStatus();
+    assertThat(renewed.phase()).isEqualTo(LicencePhase.VALID);
+    assertThat(renewed.terms().checkedAtMs()).isEqualTo(refreshAtMs + 60_001);
+    assertThat(manager.catalog().availableTrackIds()).isEqualTo(tracks);
+    assertThat(recorder.events).contains("refreshed:3");
+  }
+
+  @Test
+  void refreshAndWipe_useOneBatchEach() throws Exception {
+    BatchRecordingKeyStore recording = new BatchRecordingKeyStore(rig.keyStore);
+    OfflineManager manager = downloadThreeTracksWith(builder -> builder.setKeyStore(recording));
+    recording.calls.clear();
+
+    tickAt(manager, OfflineRig.START_MS + 24 * DAY);
+    List<String> refreshCalls = new ArrayList<>(recording.calls);
+    recording.calls.clear();
+    manager.licences().setNetworkAvailable(false);
+    tickAt(manager, OfflineRig.START_MS + 24 * DAY + 31 * DAY);
+
+    assertThat(refreshCalls).containsExactly("putAll:3");
+    assertThat(recording.calls).containsExactly("removeAll:3");
+    assertThat(rig.keyStore.trackIds()).isEmpty();
+    assertThat(recorder.events).contains("wiped:3");
+  }
+
+  @Test
   void tick_negativeJitter_movesEveryPhaseEarlier() throws Exception {
     rig.server.jitterMs = -3 * DAY;
     OfflineManager manager = downloadThreeTracks();
@@ -237,5 +286,49 @@ class LicenceLifecycleTest {
     manager.downloads().download(tracks);
     rig.awaitIdle();
     return manager;
+  }
+
+  /** Forwards to a key store and records each call with the number of keys it carries. */
+  private static final class BatchRecordingKeyStore implements OfflineKeyStore {
+    final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final OfflineKeyStore delegate;
+
+    BatchRecordingKeyStore(OfflineKeyStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void put(DeviceKey key) throws java.io.IOException {
+      calls.add("put:1");
+      delegate.put(key);
+    }
+
+    @Override
+    public void putAll(java.util.Collection<DeviceKey> keys) throws java.io.IOException {
+      calls.add("putAll:" + keys.size());
+      delegate.putAll(keys);
+    }
+
+    @Override
+    public DeviceKey get(String trackId) throws java.io.IOException {
+      return delegate.get(trackId);
+    }
+
+    @Override
+    public void remove(String trackId) throws java.io.IOException {
+      calls.add("remove:1");
+      delegate.remove(trackId);
+    }
+
+    @Override
+    public void removeAll(java.util.Collection<String> trackIds) throws java.io.IOException {
+      calls.add("removeAll:" + trackIds.size());
+      delegate.removeAll(trackIds);
+    }
+
+    @Override
+    public java.util.Set<String> trackIds() throws java.io.IOException {
+      return delegate.trackIds();
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.tonearm.offline.internal;
 import dev.tonearm.offline.AuthorisationClient;
 import dev.tonearm.offline.Checkpoint;
 import dev.tonearm.offline.CheckpointObserver;
+import dev.tonearm.offline.DeviceKey;
 import dev.tonearm.offline.DiskSpace;
 import dev.tonearm.offline.Download;
 import dev.tonearm.offline.DownloadTransport;
@@ -14,6 +15,7 @@ import dev.tonearm.offline.RetrySleeper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -127,6 +129,35 @@ public final class OfflineContext {
   public void removeKey(String trackId) throws IOException {
     keyStore.remove(trackId);
     checkpoints.onCheckpoint(Checkpoint.KEY_REMOVED, trackId);
+  }
+
+  /**
+   * Removes the tracks' keys with one {@link OfflineKeyStore#removeAll} call, then reports one
+   * removal per track.
+   */
+  public void removeKeys(Collection<String> trackIds) throws IOException {
+    if (trackIds.isEmpty()) {
+      return;
+    }
+    keyStore.removeAll(trackIds);
+    for (String trackId : trackIds) {
+      checkpoints.onCheckpoint(Checkpoint.KEY_REMOVED, trackId);
+    }
+  }
+
+  /**
+   * Stores the keys with one {@link OfflineKeyStore#putAll} call, then reports one {@link
+   * Checkpoint#KEY_STORED} per key. Call under {@link #keyLock}, and record a track as AVAILABLE
+   * only after this returns.
+   */
+  public void storeKeys(Collection<DeviceKey> keys) throws IOException {
+    if (keys.isEmpty()) {
+      return;
+    }
+    keyStore.putAll(keys);
+    for (DeviceKey key : keys) {
+      checkpoints.onCheckpoint(Checkpoint.KEY_STORED, key.trackId());
+    }
   }
 
   /** Immutable settings from the builder. */

@@ -158,9 +158,7 @@ public final class Recovery {
         stray.add(trackId);
       }
     }
-    for (String trackId : stray) {
-      context.removeKey(trackId);
-    }
+    context.removeKeys(stray);
     return stray.size();
   }
 }
