@@ -85,14 +85,16 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>{@link #start()} opens the key management service, the device registry and the offline
+ * <p>{@link #start()} first takes the exclusive lock of the data directory ({@link
+ * DataDirectoryLock}) and fails with {@link DataDirectoryLockedException} when another server holds
+ * it. Then it opens the key management service, the device registry and the offline
  * service's store ({@link DataDirectory#offlineDir()}), encrypts the plain
  * objects of a data directory written before objects were encrypted ({@link
  * PlainObjectMigration}), seeds the demo accounts (idempotent) and, on the first start of a data
  * directory, the demo catalog; then it binds the edges and the API. {@link #close()} stops
  * accepting connections, lets requests in flight finish for up to the shutdown timeout (their
- * responses carry {@code Connection: close}), closes all connections and releases the event loops
- * and thread pools.
+ * responses carry {@code Connection: close}), closes all connections, releases the event loops
+ * and thread pools and finally the data directory lock.
  *
  * <p>Threading: {@code start} and {@code close} are called by one lifecycle thread; the getters are
  * thread-safe after {@code start} returns.
@@ -140,6 +142,7 @@ public final class ReferenceServer implements AutoCloseable {
   private final InFlightTracker tracker = new InFlightTracker();
   private final CompletableFuture<Void> drainStarted = new CompletableFuture<>();
 
+  private DataDirectoryLock dataDirectoryLock;
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
   private ExecutorService handlerExecutor;
@@ -199,7 +202,10 @@ public final class ReferenceServer implements AutoCloseable {
   }
 
   private void startUnchecked() throws IOException, InterruptedException {
-    DataDirectory dataDirectory = new DataDirectory(config.dataDir).create();
+    DataDirectory dataDirectory = new DataDirectory(config.dataDir);
+    Files.createDirectories(dataDirectory.root());
+    dataDirectoryLock = DataDirectoryLock.acquire(dataDirectory);
+    dataDirectory.create();
     JsonFileAccountRepository accounts =
         new JsonFileAccountRepository(dataDirectory.accountsFile());
     authService =
@@ -472,6 +478,10 @@ public final class ReferenceServer implements AutoCloseable {
     shutdownExecutor(originExecutor);
     if (ingestService != null) {
       ingestService.close();
+    }
+    // Released last, so that no other process opens the directory while this one still writes.
+    if (dataDirectoryLock != null) {
+      dataDirectoryLock.close();
     }
     log.info("server stopped");
   }

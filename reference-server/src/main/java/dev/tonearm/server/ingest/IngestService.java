@@ -150,9 +150,6 @@ public final class IngestService implements AutoCloseable {
       throws IngestException, IOException {
     ProbeResult probed = probe.probe(file);
     checkFormat(probed);
-    if (probed.totalFrames() >= 0) {
-      checkDuration(probed.totalFrames() * 1000 / probed.sampleRateHz());
-    }
     if (probed.format() == SourceFormat.FLAC && probed.totalFrames() > 0) {
       long scanned = FlacSeekIndexBuilder.scannedLengthFrames(file);
       if (scanned < probed.totalFrames()) {
@@ -162,6 +159,9 @@ public final class IngestService implements AutoCloseable {
                 + probed.totalFrames());
       }
     }
+    // The length check waits for the decode because a damaged file's declared length is
+    // meaningless. A stream whose setup header cannot be parsed is rejected as CORRUPT with the
+    // decoder's reason, so TOO_SHORT is left for audio that decodes cleanly.
     Path wav = decoder.decodeToWav(file, probed, workDir);
     PcmAnalysis analysis = analyzer.analyze(wav);
     checkDuration(analysis.durationMs());
