@@ -249,6 +249,7 @@ public final class ReferenceServer implements AutoCloseable {
             .chunkSizeBytes(config.chunkSizeBytes)
             .vorbisLadderKbps(config.demoVorbisLadderKbps)
             .build();
+    ingestService.deleteStaleWorkDirectories();
     if (config.seedDemo && !Files.exists(dataDirectory.demoSeededMarker())) {
       DemoCatalog.seed(ingestService, catalog, dataDirectory);
       Files.writeString(dataDirectory.demoSeededMarker(), "demo catalog ingested\n");

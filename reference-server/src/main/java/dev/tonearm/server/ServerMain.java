@@ -252,6 +252,7 @@ public final class ServerMain implements Runnable {
               .catalog(catalog)
               .keyManagementService(keys)
               .build()) {
+        ingest.deleteStaleWorkDirectories();
         for (Path file : files) {
           try {
             IngestResult result = ingest.ingest(file, Map.of());

@@ -18,8 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The reference server sweeps soft-deleted sync playlists on its own schedule, driven by its
- * clock, so a playlist past its retention disappears from disk even when no
- * client accesses it.
+ * clock, so a playlist past its retention disappears from disk even when no client accesses it.
  */
 class ReferenceServerPurgeTest {
   private static final String PLAYLIST = "road-trip";
