@@ -17,9 +17,10 @@ import java.nio.file.Path;
  *   sources/TRACK_ID/FILE_NAME       the file as delivered to ingest, not encrypted
  *   drm/kms/                         master key, licence signing key and wrapped content keys
  *   drm/devices.json                 registered devices
- *   tmp/                             ingest work space; each ingest deletes its folder
+ *   tmp/                             ingest work space; each ingest deletes its folder, and a
+ *                                    start deletes folders left by a process that died
  *   demo-seeded                      marker: the demo catalog was ingested once
- *   lock                             exclusive lock of the running server ({@link
+ *   lock                             exclusive lock of the process using the directory ({@link
  *                                    DataDirectoryLock}); contains its process id
  * </pre>
  */

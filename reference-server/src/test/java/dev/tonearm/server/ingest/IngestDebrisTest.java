@@ -55,7 +55,7 @@ class IngestDebrisTest {
             .catalog(catalog)
             .keyManagementService(keys)
             .tools(tools)
-            .vorbisLadderKbps(List.of(96, 160))
+            .vorbisLadderKbps(List.of(96))
             .encodeThreads(2)
             .build();
     return ingest;
@@ -80,7 +80,7 @@ class IngestDebrisTest {
 
   @Test
   void failingEncoders_wavRejectedWithoutFiles() throws Exception {
-    Path tools = fakeTools("exit 1", null);
+    Path tools = fakeTools("exit 1", null, null);
     Path wav =
         TestAudio.writeWav(
             tempDir.resolve("tone.wav"), 44_100, 2, 88_200, TestAudio.sine(44_100, 440, 0.5));
@@ -97,10 +97,19 @@ class IngestDebrisTest {
 
   @Test
   void brokenRendition_waitsForOtherEncoders() throws Exception {
+    Path started = tempDir.resolve("flac-started");
     Path finished = tempDir.resolve("flac-finished");
-    // oggenc exits 0 after writing bytes that are not Ogg, so indexing that rendition fails while
-    // the slower flac still writes its output in the work folder.
-    Path tools = fakeTools("exit 0", "sleep 1; printf 'more' >> \"$out\"; touch " + finished);
+    // oggenc exits 0 after writing bytes that are not Ogg, once flac has started, so indexing that
+    // rendition fails while flac still writes its output in the work folder. The one-second pause
+    // makes flac outlast the failure; the test relies on it only to fail without the wait.
+    Path tools =
+        fakeTools(
+            "i=0; while [ ! -e " + started + " ] && [ $i -lt 600 ]; do\n"
+                + "  sleep 0.1; i=$((i+1))\n"
+                + "done\n"
+                + "exit 0",
+            "sleep 1; printf 'more' >> \"$out\"; touch " + finished,
+            started);
     Path wav =
         TestAudio.writeWav(
             tempDir.resolve("tone.wav"), 44_100, 2, 88_200, TestAudio.sine(44_100, 440, 0.5));
@@ -141,20 +150,23 @@ class IngestDebrisTest {
 
   /**
    * Writes fake {@code oggenc} and, when {@code flacTail} is set, {@code flac} scripts. Each writes
-   * a few bytes that are not audio to the file after {@code -o}, then runs its tail.
+   * a few bytes that are not audio to the file after {@code -o}, then runs its tail. The fake
+   * {@code flac} first creates {@code flacStarted} when that is set.
    */
-  private Path fakeTools(String oggencTail, String flacTail) throws IOException {
+  private Path fakeTools(String oggencTail, String flacTail, Path flacStarted) throws IOException {
     Path folder = Files.createDirectories(tempDir.resolve("fake-tools"));
-    writeScript(folder.resolve("oggenc"), oggencTail);
+    writeScript(folder.resolve("oggenc"), "", oggencTail);
     if (flacTail != null) {
-      writeScript(folder.resolve("flac"), flacTail);
+      String head = flacStarted != null ? "touch " + flacStarted + "\n" : "";
+      writeScript(folder.resolve("flac"), head, flacTail);
     }
     return folder;
   }
 
-  private static void writeScript(Path file, String tail) throws IOException {
+  private static void writeScript(Path file, String head, String tail) throws IOException {
     String script =
         "#!/bin/sh\n"
+            + head
             + "out=\n"
             + "while [ $# -gt 0 ]; do\n"
             + "  if [ \"$1\" = -o ]; then out=\"$2\"; fi\n"
