@@ -510,7 +510,8 @@ public final class IngestService implements AutoCloseable {
     try {
       deleteRecursively(dir);
     } catch (IOException e) {
-      log.warn("cannot delete {}, so it stays until the next start deletes stale work folders", dir, e);
+      log.warn(
+          "cannot delete {}, so it stays until the next start deletes stale work folders", dir, e);
       if (primary != null) {
         primary.addSuppressed(e);
       }
