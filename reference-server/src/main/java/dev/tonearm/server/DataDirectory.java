@@ -17,11 +17,17 @@ import java.nio.file.Path;
  *   sources/TRACK_ID/FILE_NAME       the file as delivered to ingest, not encrypted
  *   drm/kms/                         master key, licence signing key and wrapped content keys
  *   drm/devices.json                 registered devices
- *   tmp/                             ingest work space; each ingest deletes its folder
+ *   tmp/                             ingest work space; each ingest deletes its folder, and a
+ *                                    start deletes folders left by a process that died
  *   demo-seeded                      marker: the demo catalog was ingested once
+ *   lock                             exclusive lock of the process using the directory ({@link
+ *                                    DataDirectoryLock}); contains its process id
  * </pre>
  */
 public final class DataDirectory {
+  /** Name of the lock file in the root. */
+  public static final String LOCK_FILE_NAME = "lock";
+
   private final Path root;
 
   /** Wraps {@code root}; call {@link #create()} before use. */
@@ -31,6 +37,7 @@ public final class DataDirectory {
 
   /** Creates the folders that do not exist yet. */
   public DataDirectory create() throws IOException {
+    Files.createDirectories(root);
     Files.createDirectories(tracksDir());
     Files.createDirectories(playlistsDir());
     Files.createDirectories(objectsDir());
@@ -87,6 +94,11 @@ public final class DataDirectory {
   /** Ingest work space. */
   public Path tmpDir() {
     return root.resolve("tmp");
+  }
+
+  /** File whose operating-system lock marks the directory as in use. */
+  public Path lockFile() {
+    return root.resolve(LOCK_FILE_NAME);
   }
 
   /** Marker file written after the demo catalog has been ingested. */

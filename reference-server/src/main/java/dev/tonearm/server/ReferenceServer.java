@@ -4,6 +4,7 @@ import dev.tonearm.server.http.ApiException;
 import dev.tonearm.server.sync.SyncEndpoint;
 import dev.tonearm.server.sync.SyncServer;
 import dev.tonearm.server.sync.SyncService;
+import dev.tonearm.sync.client.SyncScheduler;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import dev.tonearm.server.api.ApiDispatcher;
@@ -66,6 +67,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -85,14 +88,16 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>{@link #start()} opens the key management service, the device registry and the offline
+ * <p>{@link #start()} first takes the exclusive lock of the data directory ({@link
+ * DataDirectoryLock}) and fails with {@link DataDirectoryLockedException} when another server holds
+ * it. Then it opens the key management service, the device registry and the offline
  * service's store ({@link DataDirectory#offlineDir()}), encrypts the plain
  * objects of a data directory written before objects were encrypted ({@link
  * PlainObjectMigration}), seeds the demo accounts (idempotent) and, on the first start of a data
  * directory, the demo catalog; then it binds the edges and the API. {@link #close()} stops
  * accepting connections, lets requests in flight finish for up to the shutdown timeout (their
- * responses carry {@code Connection: close}), closes all connections and releases the event loops
- * and thread pools.
+ * responses carry {@code Connection: close}), closes all connections, releases the event loops
+ * and thread pools and finally the data directory lock.
  *
  * <p>Threading: {@code start} and {@code close} are called by one lifecycle thread; the getters are
  * thread-safe after {@code start} returns.
@@ -126,6 +131,9 @@ public final class ReferenceServer implements AutoCloseable {
   /** Default time that {@link #close()} waits for requests in flight. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
+  /** Default interval between sweeps that purge sync playlists past their deletion retention. */
+  public static final Duration DEFAULT_SYNC_PURGE_INTERVAL = Duration.ofHours(1);
+
   /** Request body limit of the edges, which accept only GET and HEAD. */
   static final int EDGE_MAX_REQUEST_BODY_BYTES = 1024;
 
@@ -140,10 +148,12 @@ public final class ReferenceServer implements AutoCloseable {
   private final InFlightTracker tracker = new InFlightTracker();
   private final CompletableFuture<Void> drainStarted = new CompletableFuture<>();
 
+  private DataDirectoryLock dataDirectoryLock;
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
   private ExecutorService handlerExecutor;
   private ExecutorService originExecutor;
+  private ScheduledExecutorService syncPurgeExecutor;
   private IngestService ingestService;
   private AuthService authService;
   private CatalogRepository catalog;
@@ -199,7 +209,10 @@ public final class ReferenceServer implements AutoCloseable {
   }
 
   private void startUnchecked() throws IOException, InterruptedException {
-    DataDirectory dataDirectory = new DataDirectory(config.dataDir).create();
+    DataDirectory dataDirectory = new DataDirectory(config.dataDir);
+    Files.createDirectories(dataDirectory.root());
+    dataDirectoryLock = DataDirectoryLock.acquire(dataDirectory);
+    dataDirectory.create();
     JsonFileAccountRepository accounts =
         new JsonFileAccountRepository(dataDirectory.accountsFile());
     authService =
@@ -236,6 +249,7 @@ public final class ReferenceServer implements AutoCloseable {
             .chunkSizeBytes(config.chunkSizeBytes)
             .vorbisLadderKbps(config.demoVorbisLadderKbps)
             .build();
+    ingestService.deleteStaleWorkDirectories();
     if (config.seedDemo && !Files.exists(dataDirectory.demoSeededMarker())) {
       DemoCatalog.seed(ingestService, catalog, dataDirectory);
       Files.writeString(dataDirectory.demoSeededMarker(), "demo catalog ingested\n");
@@ -294,6 +308,16 @@ public final class ReferenceServer implements AutoCloseable {
             () -> new ApiHandler(dispatcher, handlerExecutor, tracker));
     syncService =
         SyncService.builder(dataDirectory.root().resolve("sync")).clock(config.clock).open();
+    SyncScheduler purgeScheduler = config.syncPurgeScheduler;
+    if (purgeScheduler == null) {
+      ScheduledThreadPoolExecutor executor =
+          new ScheduledThreadPoolExecutor(1, threads("sync-purge"));
+      // Lets close() drop the pending sweep instead of waiting for it; a running sweep finishes.
+      executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+      syncPurgeExecutor = executor;
+      purgeScheduler = SyncScheduler.of(executor);
+    }
+    syncService.schedulePurge(purgeScheduler, config.syncPurgeInterval);
     syncEndpoint = SyncEndpoint.builder(syncService, this::syncUserIdFor).build();
     syncServer =
         SyncServer.start(syncEndpoint, new InetSocketAddress(config.bindAddress, config.syncPort));
@@ -459,6 +483,8 @@ public final class ReferenceServer implements AutoCloseable {
     if (syncEndpoint != null) {
       syncEndpoint.close();
     }
+    // Stopped before the sync service closes, so that no sweep runs over closed playlists.
+    shutdownExecutor(syncPurgeExecutor);
     if (syncService != null) {
       try {
         syncService.close();
@@ -472,6 +498,10 @@ public final class ReferenceServer implements AutoCloseable {
     shutdownExecutor(originExecutor);
     if (ingestService != null) {
       ingestService.close();
+    }
+    // Released last, so that no other process opens the directory while this one still writes.
+    if (dataDirectoryLock != null) {
+      dataDirectoryLock.close();
     }
     log.info("server stopped");
   }
@@ -539,6 +569,8 @@ public final class ReferenceServer implements AutoCloseable {
     private String adminToken;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private ExternalTools tools = ExternalTools.fromEnvironment();
+    private Duration syncPurgeInterval = DEFAULT_SYNC_PURGE_INTERVAL;
+    private SyncScheduler syncPurgeScheduler;
     private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     private int handlerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     private int originThreads = 4;
@@ -717,6 +749,28 @@ public final class ReferenceServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sets the interval between sweeps that purge sync playlists whose deletion retention has
+     * passed; default {@link #DEFAULT_SYNC_PURGE_INTERVAL}. Expiry is judged by {@link #clock}.
+     */
+    public Builder syncPurgeInterval(Duration syncPurgeInterval) {
+      Objects.requireNonNull(syncPurgeInterval, "syncPurgeInterval");
+      if (syncPurgeInterval.isNegative() || syncPurgeInterval.isZero()) {
+        throw new IllegalArgumentException("syncPurgeInterval must be > 0: " + syncPurgeInterval);
+      }
+      this.syncPurgeInterval = syncPurgeInterval;
+      return this;
+    }
+
+    /**
+     * Sets the scheduler of the sync purge sweeps; default a daemon thread of the server, stopped
+     * by {@link #close()}. Tests pass a scheduler whose time they advance by hand.
+     */
+    public Builder syncPurgeScheduler(SyncScheduler syncPurgeScheduler) {
+      this.syncPurgeScheduler = Objects.requireNonNull(syncPurgeScheduler, "syncPurgeScheduler");
+      return this;
+    }
+
     /** Netty I/O threads shared by all listeners; default the processor count, at least 2. */
     public Builder workerThreads(int workerThreads) {
       this.workerThreads = workerThreads;
@@ -769,6 +823,8 @@ public final class ReferenceServer implements AutoCloseable {
       copy.adminToken = adminToken;
       copy.shutdownTimeout = shutdownTimeout;
       copy.tools = tools;
+      copy.syncPurgeInterval = syncPurgeInterval;
+      copy.syncPurgeScheduler = syncPurgeScheduler;
       copy.workerThreads = workerThreads;
       copy.handlerThreads = handlerThreads;
       copy.originThreads = originThreads;

@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
  * java -jar reference-server.jar ingest --data-dir DIR FILE...
  * </pre>
  *
- * <p>Exit codes: 0 success, 1 an input file was rejected or the server failed, 2 usage error.
+ * <p>Exit codes: 0 success, 1 an input file was rejected or the server failed (including a data
+ * directory locked by another server: {@code error: DATA_DIR_LOCKED: ...}), 2 usage error.
  */
 @Command(
     name = "reference-server",
@@ -86,6 +87,10 @@ public final class ServerMain implements Runnable {
   static String describeFailure(Exception exception) {
     if (exception instanceof IllegalArgumentException) {
       return "error: USAGE: " + exception.getMessage();
+    }
+    if (exception instanceof DataDirectoryLockedException) {
+      DataDirectoryLockedException locked = (DataDirectoryLockedException) exception;
+      return "error: " + locked.reason() + ": " + locked.getMessage();
     }
     if (exception instanceof java.net.BindException) {
       return "error: ADDRESS_IN_USE: cannot listen on a port (" + exception.getMessage()
@@ -221,6 +226,13 @@ public final class ServerMain implements Runnable {
     @Override
     public Integer call() throws IOException {
       DataDirectory dataDirectory = new DataDirectory(dataDir).create();
+      // Held until every file is ingested, so that no server writes the catalog and keys meanwhile.
+      try (DataDirectoryLock lock = DataDirectoryLock.acquire(dataDirectory)) {
+        return ingestAll(dataDirectory);
+      }
+    }
+
+    private int ingestAll(DataDirectory dataDirectory) throws IOException {
       FileCatalogRepository catalog =
           new FileCatalogRepository(dataDirectory.tracksDir(), dataDirectory.playlistsDir());
       PrintWriter out = spec.commandLine().getOut();
@@ -240,6 +252,7 @@ public final class ServerMain implements Runnable {
               .catalog(catalog)
               .keyManagementService(keys)
               .build()) {
+        ingest.deleteStaleWorkDirectories();
         for (Path file : files) {
           try {
             IngestResult result = ingest.ingest(file, Map.of());

@@ -3,12 +3,14 @@ package dev.tonearm.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tonearm.server.ingest.ChunkDigests;
 import dev.tonearm.server.ingest.ExternalTools;
 import dev.tonearm.testing.Corpus;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +46,43 @@ class ServerMainTest {
     assertThat(exitCode).isEqualTo(1);
     assertThat(out.toString()).isEmpty();
     assertThat(err.toString()).startsWith("error: UNSUPPORTED_FORMAT: ");
+  }
+
+  @Test
+  void ingest_failedRecordSave_leavesNoFiles() throws Exception {
+    assumeTrue(ExternalTools.fromEnvironment().has("flac"), "flac is not on the PATH");
+    Path flac = Corpus.require("flac-test-files/subset/01 - blocksize 4096.flac");
+    Path data = tempDir.resolve("data");
+    Path text = Files.writeString(tempDir.resolve("readme.ogg"), "plain text");
+    // A rejected file makes the command create the data directory and its keys.
+    assertThat(run("ingest", "--data-dir", data.toString(), text.toString())).isEqualTo(1);
+    // The catalog writes TRACK_ID.json.tmp first, so a folder in that place makes the save fail.
+    String trackId = "t-" + ChunkDigests.sha256Of(flac).substring(0, 12);
+    Files.createDirectories(data.resolve("catalog/tracks").resolve(trackId + ".json.tmp"));
+    List<String> before = DataDirectoryListing.files(data);
+
+    int exitCode = run("ingest", "--data-dir", data.toString(), flac.toString());
+
+    assertThat(exitCode).isEqualTo(1);
+    assertThat(DataDirectoryListing.files(data)).isEqualTo(before);
+    assertThat(DataDirectoryListing.folders(data.resolve("objects"))).isEmpty();
+    assertThat(DataDirectoryListing.folders(data.resolve("sources"))).isEmpty();
+  }
+
+  @Test
+  void ingest_malformedFile_rejectedWithoutFiles() throws Exception {
+    Path ogg = Corpus.require("ogg-vorbis/libnogg/floor1-x-array-overflow.ogg");
+    Path data = tempDir.resolve("data");
+    Path text = Files.writeString(tempDir.resolve("readme.ogg"), "plain text");
+    assertThat(run("ingest", "--data-dir", data.toString(), text.toString())).isEqualTo(1);
+    List<String> before = DataDirectoryListing.files(data);
+    err.getBuffer().setLength(0);
+
+    int exitCode = run("ingest", "--data-dir", data.toString(), ogg.toString());
+
+    assertThat(exitCode).isEqualTo(1);
+    assertThat(err.toString()).startsWith("error: CORRUPT: ");
+    assertThat(DataDirectoryListing.files(data)).isEqualTo(before);
   }
 
   @Test

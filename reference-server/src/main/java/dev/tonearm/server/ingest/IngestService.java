@@ -23,10 +23,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,9 +38,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Steps: hash the file (the track id is derived from it, so the same file is ingested once),
  * probe the headers, check the limits in {@link IngestLimits}, decode to PCM, measure length,
- * loudness and clipping, encode the renditions in parallel, index each rendition, encrypt it,
- * digest the ciphertext, then move the encrypted files under {@code objects/} and save the track
- * record last, so a crash never leaves a record without its objects.
+ * loudness and clipping, encode the renditions in parallel, index each rendition, encrypt it and
+ * digest the ciphertext. All of this happens in a work folder under {@code tmp/}, together with a
+ * copy of the source. Only an accepted track is moved into place: its encrypted files to {@code
+ * objects/TRACK_ID/}, the source copy to {@code sources/TRACK_ID/}, and then the track record is
+ * saved, so a crash never leaves a record without its objects. A rejected or failed ingest deletes
+ * its work folder, anything it moved into place and its content key, leaving the data directory as
+ * it was. Work folders of a process that died mid-ingest are deleted by {@link
+ * #deleteStaleWorkDirectories()}.
  *
  * <p>Encryption: each new track gets one content key (CEK) from the {@link KeyManagementService},
  * which stores it wrapped under its master key. Every rendition object of the track is encrypted
@@ -131,18 +138,47 @@ public final class IngestService implements AutoCloseable {
       return new IngestResult(existing.get(), true, List.of(), elapsedMs(startNanos));
     }
     Path workDir = Files.createTempDirectory(dataDirectory.tmpDir(), "ingest-");
+    IngestResult result;
     try {
-      IngestResult result = ingestNew(file, trackId, fallbackTags, workDir, startNanos);
-      log.info(
-          "ingested {} as {} with {} renditions in {} ms",
-          file.getFileName(),
-          trackId,
-          result.track().renditions().size(),
-          result.elapsedMs());
-      return result;
-    } finally {
-      deleteRecursively(workDir);
+      result = ingestNew(file, trackId, fallbackTags, workDir, startNanos);
+    } catch (IngestException | IOException | RuntimeException e) {
+      deleteQuietly(workDir, e);
+      throw e;
     }
+    deleteQuietly(workDir, null);
+    log.info(
+        "ingested {} as {} with {} renditions in {} ms",
+        file.getFileName(),
+        trackId,
+        result.track().renditions().size(),
+        result.elapsedMs());
+    return result;
+  }
+
+  /**
+   * Deletes the work folders that earlier ingests left in {@code tmp/} when their process ended
+   * before they could clean up. Call it only while no ingest runs on this data directory, such as
+   * right after taking the data directory lock.
+   *
+   * @return the number of folders deleted
+   */
+  public int deleteStaleWorkDirectories() throws IOException {
+    int deleted = 0;
+    try (Stream<Path> entries = Files.list(dataDirectory.tmpDir())) {
+      for (Path entry : (Iterable<Path>) entries::iterator) {
+        if (entry.getFileName().toString().startsWith("ingest-")) {
+          deleteRecursively(entry);
+          deleted++;
+        }
+      }
+    }
+    if (deleted > 0) {
+      log.info(
+          "deleted {} work folders that interrupted ingests left in {}",
+          deleted,
+          dataDirectory.tmpDir());
+    }
+    return deleted;
   }
 
   private IngestResult ingestNew(
@@ -150,9 +186,6 @@ public final class IngestService implements AutoCloseable {
       throws IngestException, IOException {
     ProbeResult probed = probe.probe(file);
     checkFormat(probed);
-    if (probed.totalFrames() >= 0) {
-      checkDuration(probed.totalFrames() * 1000 / probed.sampleRateHz());
-    }
     if (probed.format() == SourceFormat.FLAC && probed.totalFrames() > 0) {
       long scanned = FlacSeekIndexBuilder.scannedLengthFrames(file);
       if (scanned < probed.totalFrames()) {
@@ -162,6 +195,9 @@ public final class IngestService implements AutoCloseable {
                 + probed.totalFrames());
       }
     }
+    // The length check waits for the decode because a damaged file's declared length is
+    // meaningless. A stream whose setup header cannot be parsed is rejected as CORRUPT with the
+    // decoder's reason, so TOO_SHORT is left for audio that decodes cleanly.
     Path wav = decoder.decodeToWav(file, probed, workDir);
     PcmAnalysis analysis = analyzer.analyze(wav);
     checkDuration(analysis.durationMs());
@@ -174,46 +210,50 @@ public final class IngestService implements AutoCloseable {
     Map<String, String> tags = resolveTags(file, probed, fallbackTags);
     Path renditionDir = Files.createDirectories(workDir.resolve("renditions"));
     Path encryptedDir = Files.createDirectories(workDir.resolve("encrypted"));
+    Path stagedSourceDir = Files.createDirectories(workDir.resolve("source"));
+    Files.copy(file, stagedSourceDir.resolve(file.getFileName().toString()));
     ContentKey contentKey = createContentKey(trackId);
-    List<Rendition> renditions;
-    boolean stored = false;
+    Path objectDir = dataDirectory.objectsDir().resolve(trackId);
+    Path sourceDir = dataDirectory.sourcesDir().resolve(trackId);
+    boolean accepted = false;
     try {
-      renditions =
+      List<Rendition> renditions =
           encodeRenditions(
               file, probed, wav, tags, renditionDir, workDir, warnings, contentKey, encryptedDir);
-      Path objectDir = dataDirectory.objectsDir().resolve(trackId);
+      Track track =
+          new Track(
+              trackId,
+              tags.get("TITLE"),
+              tags.get("ARTIST"),
+              tags.get("ALBUM"),
+              tags.get("GENRE"),
+              analysis.durationMs(),
+              analysis.loudness(),
+              renditions,
+              probed.format().id(),
+              file.getFileName().toString(),
+              warnings,
+              clock.millis());
+      // A saved record makes ingest() return early, so files under this track id are leftovers
+      // of an ingest that died before saving its record. They are replaced.
       deleteRecursively(objectDir);
+      deleteRecursively(sourceDir);
       Files.move(encryptedDir, objectDir, StandardCopyOption.ATOMIC_MOVE);
-      stored = true;
+      Files.move(stagedSourceDir, sourceDir, StandardCopyOption.ATOMIC_MOVE);
+      catalog.saveTrack(track);
+      accepted = true;
+      for (String warning : warnings) {
+        log.warn("{} ({}): {}", trackId, file.getFileName(), warning);
+      }
+      return new IngestResult(track, false, warnings, elapsedMs(startNanos));
     } finally {
       contentKey.close();
-      if (!stored) {
+      if (!accepted) {
+        deleteQuietly(objectDir, null);
+        deleteQuietly(sourceDir, null);
         deleteContentKey(contentKey.keyId());
       }
     }
-    Path sourceDir = Files.createDirectories(dataDirectory.sourcesDir().resolve(trackId));
-    Files.copy(
-        file, sourceDir.resolve(file.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
-
-    Track track =
-        new Track(
-            trackId,
-            tags.get("TITLE"),
-            tags.get("ARTIST"),
-            tags.get("ALBUM"),
-            tags.get("GENRE"),
-            analysis.durationMs(),
-            analysis.loudness(),
-            renditions,
-            probed.format().id(),
-            file.getFileName().toString(),
-            warnings,
-            clock.millis());
-    catalog.saveTrack(track);
-    for (String warning : warnings) {
-      log.warn("{} ({}): {}", trackId, file.getFileName(), warning);
-    }
-    return new IngestResult(track, false, warnings, elapsedMs(startNanos));
   }
 
   private static void checkFormat(ProbeResult probed) throws IngestException {
@@ -252,6 +292,7 @@ public final class IngestService implements AutoCloseable {
       Path encryptedDir)
       throws IngestException, IOException {
     Map<String, Future<Path>> jobs = new LinkedHashMap<>();
+    AtomicBoolean aborted = new AtomicBoolean();
     if (encoders.canEncodeVorbis()) {
       for (int kbps : vorbisLadderKbps) {
         Path out = renditionDir.resolve("vorbis-" + kbps + ".ogg");
@@ -259,7 +300,9 @@ public final class IngestService implements AutoCloseable {
             "vorbis-" + kbps,
             encodeExecutor.submit(
                 () -> {
-                  encoders.encodeVorbis(wav, probed.sampleRateHz(), kbps, tags, out, workDir);
+                  if (!aborted.get()) {
+                    encoders.encodeVorbis(wav, probed.sampleRateHz(), kbps, tags, out, workDir);
+                  }
                   return out;
                 }));
       }
@@ -270,17 +313,26 @@ public final class IngestService implements AutoCloseable {
           "flac",
           encodeExecutor.submit(
               () -> {
-                encoders.encodeFlac(wav, tags, out, workDir);
+                if (!aborted.get()) {
+                  encoders.encodeFlac(wav, tags, out, workDir);
+                }
                 return out;
               }));
     }
     List<Rendition> renditions = new ArrayList<>();
-    for (Map.Entry<String, Future<Path>> job : jobs.entrySet()) {
-      Optional<Path> encoded = await(job.getKey(), job.getValue(), warnings);
-      if (encoded.isPresent()) {
-        renditions.add(
-            describe(job.getKey(), encoded.get(), jobs.size() > 1, contentKey, encryptedDir));
+    try {
+      for (Map.Entry<String, Future<Path>> job : jobs.entrySet()) {
+        Optional<Path> encoded = await(job.getKey(), job.getValue(), warnings);
+        if (encoded.isPresent()) {
+          renditions.add(
+              describe(job.getKey(), encoded.get(), jobs.size() > 1, contentKey, encryptedDir));
+        }
       }
+    } catch (IngestException | IOException | RuntimeException e) {
+      // Encoders still running would write into the work folder while the caller deletes it.
+      aborted.set(true);
+      awaitQuietly(jobs.values());
+      throw e;
     }
     if (renditions.isEmpty()) {
       Path original = copyOriginal(source, probed, renditionDir);
@@ -313,6 +365,26 @@ public final class IngestService implements AutoCloseable {
         throw failure;
       }
       throw new IllegalStateException("encoding " + renditionId + " failed", cause);
+    }
+  }
+
+  /** Waits until every job has finished, whatever its outcome. */
+  private static void awaitQuietly(Iterable<Future<Path>> jobs) {
+    boolean interrupted = false;
+    for (Future<Path> job : jobs) {
+      while (true) {
+        try {
+          job.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException | CancellationException e) {
+          break;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -428,6 +500,22 @@ public final class IngestService implements AutoCloseable {
 
   private static long elapsedMs(long startNanos) {
     return (System.nanoTime() - startNanos) / 1_000_000;
+  }
+
+  /**
+   * Deletes {@code dir} and logs a failure. When {@code primary} is set, the failure is also added
+   * to it as suppressed, so the caller still sees why the ingest failed first.
+   */
+  private static void deleteQuietly(Path dir, Exception primary) {
+    try {
+      deleteRecursively(dir);
+    } catch (IOException e) {
+      log.warn(
+          "cannot delete {}, so it stays until the next start deletes stale work folders", dir, e);
+      if (primary != null) {
+        primary.addSuppressed(e);
+      }
+    }
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

@@ -1,6 +1,7 @@
 package dev.tonearm.server.sync;
 
 import dev.tonearm.sync.SyncException;
+import dev.tonearm.sync.client.SyncScheduler;
 import dev.tonearm.sync.storage.RecordLog;
 import java.io.Closeable;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +30,13 @@ import org.slf4j.LoggerFactory;
  * server time. For {@link SyncLimits#deletedRetention()} (30 days by default) collaborators can
  * still restore it; a batch of edits to a deleted playlist is rejected with {@code
  * PLAYLIST_DELETED} and the deletion notice, and the client can then restore the playlist or copy
- * it with its edits. {@link #purgeExpired()} deletes playlists whose retention has passed, and any
- * access to such a playlist purges it first, so expiry takes effect even without a sweep.
+ * it with its edits. {@link #purgeExpired()} deletes playlists whose retention has passed. It runs
+ * in {@link Builder#open()} and, after {@link #schedulePurge}, once per interval until {@link
+ * #close()}. Any access to an expired playlist purges it first, so expiry also takes effect between
+ * sweeps.
  *
- * <p>Thread-safe. Each playlist has its own lock; the registry is a concurrent map.
+ * <p>Thread-safe. Each playlist has its own lock, the registry is a concurrent map, and {@code
+ * scheduleLock} guards the purge schedule.
  */
 public final class SyncService implements Closeable {
   private static final Logger logger = LoggerFactory.getLogger(SyncService.class);
@@ -41,6 +46,11 @@ public final class SyncService implements Closeable {
   private final SyncLimits limits;
   private final RecordLog.FsyncPolicy fsyncPolicy;
   private final Map<String, HostedPlaylist> playlists = new ConcurrentHashMap<>();
+  private final Object scheduleLock = new Object();
+
+  // Guarded by scheduleLock.
+  private SyncScheduler.Cancellable scheduledPurge;
+  private boolean closed;
 
   private SyncService(Builder builder) {
     this.directory = builder.directory;
@@ -155,6 +165,56 @@ public final class SyncService implements Closeable {
   }
 
   /**
+   * Runs {@link #purgeExpired()} on {@code scheduler} every {@code interval} until {@link #close()}.
+   * Expiry is judged by this service's clock at each run, so a test that advances a fake clock and
+   * a fake scheduler triggers a sweep without waiting. A sweep that fails is logged and the next one
+   * still runs.
+   *
+   * @throws IllegalArgumentException if {@code interval} is not positive
+   * @throws IllegalStateException if a schedule is already running or the service is closed
+   */
+  public void schedulePurge(SyncScheduler scheduler, Duration interval) {
+    Objects.requireNonNull(scheduler, "scheduler");
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("purge interval must be > 0: " + interval);
+    }
+    synchronized (scheduleLock) {
+      if (closed) {
+        throw new IllegalStateException("sync service is closed");
+      }
+      if (scheduledPurge != null) {
+        throw new IllegalStateException("purge is already scheduled");
+      }
+      scheduleNextPurge(scheduler, interval.toMillis());
+    }
+  }
+
+  private void scheduleNextPurge(SyncScheduler scheduler, long intervalMs) {
+    scheduledPurge = scheduler.schedule(() -> runScheduledPurge(scheduler, intervalMs), intervalMs);
+  }
+
+  private void runScheduledPurge(SyncScheduler scheduler, long intervalMs) {
+    synchronized (scheduleLock) {
+      if (closed) {
+        return;
+      }
+    }
+    try {
+      int purged = purgeExpired();
+      if (purged > 0) {
+        logger.info("Purged {} playlists whose deletion retention has passed", purged);
+      }
+    } catch (RuntimeException e) {
+      logger.error("Scheduled purge of expired playlists failed, next attempt in {} ms", intervalMs, e);
+    }
+    synchronized (scheduleLock) {
+      if (!closed) {
+        scheduleNextPurge(scheduler, intervalMs);
+      }
+    }
+  }
+
+  /**
    * Starts a session for an authenticated connection and sends it the hello message. The caller
    * passes every incoming text message to {@link SyncSession#onMessage} and calls {@link
    * SyncSession#onClose} when the connection closes.
@@ -165,8 +225,16 @@ public final class SyncService implements Closeable {
     return session;
   }
 
+  /** Cancels the purge schedule and closes every playlist file. */
   @Override
   public void close() throws IOException {
+    synchronized (scheduleLock) {
+      closed = true;
+      if (scheduledPurge != null) {
+        scheduledPurge.cancel();
+        scheduledPurge = null;
+      }
+    }
     for (HostedPlaylist playlist : playlists.values()) {
       playlist.close();
     }

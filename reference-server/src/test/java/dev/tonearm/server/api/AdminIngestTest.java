@@ -1,14 +1,20 @@
 package dev.tonearm.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tonearm.server.DataDirectoryListing;
 import dev.tonearm.server.ReferenceServer;
 import dev.tonearm.server.TestServers;
 import dev.tonearm.server.Tokens;
+import dev.tonearm.server.ingest.ChunkDigests;
+import dev.tonearm.server.ingest.ExternalTools;
 import dev.tonearm.testing.Corpus;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -67,6 +73,39 @@ class AdminIngestTest {
       JsonNode error = post(server, ADMIN_TOKEN, "{\"path\":" + quote(text) + "}", 400);
 
       assertThat(error.at("/error/message").asText()).contains("UNSUPPORTED_FORMAT");
+    }
+  }
+
+  @Test
+  void malformedVorbis_rejectedAsCorruptWithoutFiles(@TempDir Path dir) throws Exception {
+    Path ogg = Corpus.require("ogg-vorbis/libnogg/floor1-x-array-overflow.ogg");
+    try (ReferenceServer server = start(dir)) {
+      List<String> before = DataDirectoryListing.files(dir.resolve("data"));
+
+      JsonNode error = post(server, ADMIN_TOKEN, "{\"path\":" + quote(ogg) + "}", 400);
+
+      assertThat(error.at("/error/message").asText()).contains("CORRUPT").contains("floor 1");
+      assertThat(DataDirectoryListing.files(dir.resolve("data"))).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void failedRecordSave_leavesNoFiles(@TempDir Path dir) throws Exception {
+    assumeTrue(ExternalTools.fromEnvironment().has("flac"), "flac is not on the PATH");
+    Path flac = Corpus.require("flac-test-files/subset/01 - blocksize 4096.flac");
+    try (ReferenceServer server = start(dir)) {
+      Path data = dir.resolve("data");
+      // The catalog writes TRACK_ID.json.tmp first, so a folder in that place makes the save fail.
+      String trackId = "t-" + ChunkDigests.sha256Of(flac).substring(0, 12);
+      Files.createDirectories(data.resolve("catalog/tracks").resolve(trackId + ".json.tmp"));
+      List<String> before = DataDirectoryListing.files(data);
+
+      JsonNode error = post(server, ADMIN_TOKEN, "{\"path\":" + quote(flac) + "}", 500);
+
+      assertThat(error.at("/error/code").asText()).isEqualTo("INTERNAL");
+      assertThat(DataDirectoryListing.files(data)).isEqualTo(before);
+      assertThat(DataDirectoryListing.folders(data.resolve("objects"))).isEmpty();
+      assertThat(DataDirectoryListing.folders(data.resolve("tmp"))).isEmpty();
     }
   }
 

@@ -444,6 +444,58 @@ class SyncServiceTest {
   }
 
   @Test
+  void scheduledPurge_removesExpiredPlaylistUnaccessed() throws Exception {
+    FakeScheduler scheduler = new FakeScheduler();
+    service.schedulePurge(scheduler, Duration.ofHours(1));
+    Client alice = new Client("alice", "phone");
+    alice.subscribe();
+    alice.crdt.delete();
+    alice.sendPending(1);
+    Path file = directory.resolve(PLAYLIST + ".playlist");
+
+    clock.advance(Duration.ofDays(30).minusHours(1));
+    scheduler.advanceMs(Duration.ofHours(1).toMillis());
+    assertThat(Files.exists(file)).isTrue();
+
+    clock.advance(Duration.ofHours(1));
+    assertThat(Files.exists(file)).isTrue();
+    scheduler.advanceMs(Duration.ofHours(1).toMillis());
+
+    assertThat(Files.exists(file)).isFalse();
+    assertThat(scheduler.delays()).containsExactly(3_600_000L, 3_600_000L, 3_600_000L);
+  }
+
+  @Test
+  void close_cancelsScheduledPurge() throws Exception {
+    FakeScheduler scheduler = new FakeScheduler();
+    service.schedulePurge(scheduler, Duration.ofMinutes(10));
+    Client alice = new Client("alice", "phone");
+    alice.subscribe();
+    alice.crdt.delete();
+    alice.sendPending(1);
+    Path file = directory.resolve(PLAYLIST + ".playlist");
+    service.close();
+
+    clock.advance(Duration.ofDays(31));
+    scheduler.advanceMs(Duration.ofDays(1).toMillis());
+
+    assertThat(Files.exists(file)).isTrue();
+    assertThat(scheduler.delays()).hasSize(1);
+  }
+
+  @Test
+  void schedulePurge_invalidArguments_rejected() {
+    FakeScheduler scheduler = new FakeScheduler();
+
+    assertThatThrownBy(() -> service.schedulePurge(scheduler, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("PT0S");
+    service.schedulePurge(scheduler, Duration.ofMinutes(1));
+    assertThatThrownBy(() -> service.schedulePurge(scheduler, Duration.ofMinutes(1)))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void expiredPlaylist_isPurgedOnAccessWithoutSweep() throws Exception {
     Client alice = new Client("alice", "phone");
     alice.subscribe();
