@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -148,6 +149,12 @@ final class SessionSocketHandler extends SimpleChannelInboundHandler<WebSocketFr
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof CorruptedWebSocketFrameException) {
+      // Netty's frame decoder already sent the close frame (1009 for an oversized frame) and
+      // closes the channel once it is written.
+      log.debug("invalid frame from device {}: {}", deviceId, cause.getMessage());
+      return;
+    }
     log.warn("closing the session events connection of device {} after an error", deviceId, cause);
     ctx.close();
   }
