@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  *   <li>A heartbeat answered 409 {@code SESSION_EXPIRED} or 404 {@code SESSION_NOT_FOUND} (the
  *       server restarted) starts a new session at once, because this device is still playing.
  *   <li>A closed or failed socket is reopened after a delay drawn from the {@link
- *       ExponentialBackoff}; the delay resets once a socket opens. An invalid message from the
+ *       ExponentialBackoff}; the delay resets once a socket opens. Each opened socket is
+ *       followed by a heartbeat, which catches a takeover that happened while no socket was
+ *       registered. An invalid message from the
  *       server closes the socket with status 1008 and reports {@link
  *       PlaybackException#ERROR_SESSION_PROTOCOL}.
  * </ul>
@@ -163,6 +165,7 @@ public final class PlaybackSessionClient implements Closeable {
   private Scheduler.Cancellable heartbeatTask;
   private Scheduler.Cancellable reconnectTask;
   private WebSocket socket;
+  private boolean socketOpen;
   private int reconnectAttempt;
 
   private PlaybackSessionClient(Builder builder) {
@@ -353,9 +356,9 @@ public final class PlaybackSessionClient implements Closeable {
     }
   }
 
-  /** Returns whether the events socket is open or opening. */
-  synchronized boolean hasSocket() {
-    return socket != null;
+  /** Returns whether the events socket is open, so that a takeover reaches this device at once. */
+  public synchronized boolean isEventsSocketOpen() {
+    return socketOpen;
   }
 
   private void markSuperseded(String sessionId, String byDeviceId) {
@@ -438,6 +441,7 @@ public final class PlaybackSessionClient implements Closeable {
     if (socket != null) {
       socket.close(1000, null);
       socket = null;
+      socketOpen = false;
     }
   }
 
@@ -483,6 +487,7 @@ public final class PlaybackSessionClient implements Closeable {
         return;
       }
       socket = null;
+      socketOpen = false;
       scheduleReconnect();
     }
   }
@@ -568,9 +573,16 @@ public final class PlaybackSessionClient implements Closeable {
     @Override
     public void onOpen(WebSocket webSocket, Response response) {
       synchronized (PlaybackSessionClient.this) {
+        if (socket != webSocket) {
+          return;
+        }
+        socketOpen = true;
         reconnectAttempt = 0;
       }
       LOG.debug("session events socket of device {} open", deviceId);
+      // A takeover before the server registered this socket sent no message, so a heartbeat
+      // checks for one.
+      runAsync(PlaybackSessionClient.this::heartbeatQuietly);
     }
 
     @Override
