@@ -292,7 +292,7 @@ class PlaybackSessionPlayerTest {
   }
 
   @Test
-  void deviceOfOtherAccount_sessionStartFails_reportsError() throws Exception {
+  void otherAccountDevice_start_throwsForbidden() throws Exception {
     TonearmClient free = TonearmClient.builder().setBaseUrl(fixture.server.apiUrl()).build();
     free.login(ReferenceServer.DEMO_FREE_USERNAME, ReferenceServer.DEMO_FREE_PASSWORD);
     try (PlaybackSessionClient session =

@@ -38,10 +38,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link #start()} claims the session and then heartbeats every third of the server's
  *       timeout, so that two lost heartbeats still leave the session alive.
- *   <li>A {@code superseded} message on the socket, or a heartbeat answered 409 {@code
+ *   <li>A {@code superseded} message on the socket, or a heartbeat that gets 409 {@code
  *       SESSION_SUPERSEDED} when the socket is down, stops the heartbeats and calls {@link
  *       Listener#onSuperseded} once. Calling {@link #start()} again takes the session back.
- *   <li>A heartbeat answered 409 {@code SESSION_EXPIRED} or 404 {@code SESSION_NOT_FOUND} (the
+ *   <li>A heartbeat that gets 409 {@code SESSION_EXPIRED} or 404 {@code SESSION_NOT_FOUND} (the
  *       server restarted) starts a new session at once, because this device is still playing.
  *   <li>A closed or failed socket is reopened after a delay drawn from the {@link
  *       ExponentialBackoff}; the delay resets once a socket opens. Each opened socket is
