@@ -14,6 +14,9 @@ import dev.tonearm.server.api.AuthRoutes;
 import dev.tonearm.server.api.CatalogRoutes;
 import dev.tonearm.server.api.DrmRoutes;
 import dev.tonearm.server.api.OfflineRoutes;
+import dev.tonearm.server.api.SessionRoutes;
+import dev.tonearm.server.session.SessionEventsEndpoint;
+import dev.tonearm.server.session.SessionService;
 import dev.tonearm.server.auth.TierAccountDirectory;
 import dev.tonearm.server.catalog.CatalogObjectLocator;
 import dev.tonearm.server.drm.DeviceKeyIssuer;
@@ -165,6 +168,7 @@ public final class ReferenceServer implements AutoCloseable {
   private SyncService syncService;
   private SyncEndpoint syncEndpoint;
   private SyncServer syncServer;
+  private SessionService sessionService;
   private OriginShield shield;
   private boolean started;
   private boolean closed;
@@ -291,6 +295,10 @@ public final class ReferenceServer implements AutoCloseable {
       log.warn("fault injection is enabled: the admin API can make the edges fail");
     }
     DrmRoutes.register(routes, deviceRegistry, licenceService);
+    sessionService =
+        new SessionService(
+            deviceRegistry, config.clock, config.sessionTimeout, new SecureRandom());
+    SessionRoutes.register(routes, sessionService);
     OfflineRoutes.register(
         routes, new OfflineHttpApi(openOffline(dataDirectory, accounts, () -> edgeUrls)));
     for (Consumer<Router.Builder> extension : routeExtensions) {
@@ -319,8 +327,13 @@ public final class ReferenceServer implements AutoCloseable {
     }
     syncService.schedulePurge(purgeScheduler, config.syncPurgeInterval);
     syncEndpoint = SyncEndpoint.builder(syncService, this::syncUserIdFor).build();
+    SessionEventsEndpoint sessionEvents =
+        new SessionEventsEndpoint(authService, deviceRegistry, sessionService);
     syncServer =
-        SyncServer.start(syncEndpoint, new InetSocketAddress(config.bindAddress, config.syncPort));
+        SyncServer.start(
+            syncEndpoint,
+            new InetSocketAddress(config.bindAddress, config.syncPort),
+            List.of(sessionEvents::newUpgradeHandler));
     log.info("API listening on {}", apiListener.baseUrl());
     log.info("playlist sync listening on {}", syncServer.uri());
     for (HttpListener listener : edgeListeners) {
@@ -368,6 +381,21 @@ public final class ReferenceServer implements AutoCloseable {
   public SyncService syncService() {
     requireStarted();
     return syncService;
+  }
+
+  /**
+   * WebSocket URI of the playback session events endpoint on the sync listener, such as {@code
+   * ws://127.0.0.1:41003/v1/sessions/events}.
+   */
+  public String sessionEventsUrl() {
+    requireStarted();
+    return syncServer.uri().resolve(SessionEventsEndpoint.PATH).toString();
+  }
+
+  /** Returns the playback session service behind the session routes. */
+  public SessionService sessions() {
+    requireStarted();
+    return sessionService;
   }
 
   private Optional<String> syncUserIdFor(String accessToken) {
@@ -565,6 +593,7 @@ public final class ReferenceServer implements AutoCloseable {
     private Duration streamingLicenceDuration = LicenceService.DEFAULT_STREAMING_LICENCE_DURATION;
     private Duration offlineLicenceDuration = LicenceService.DEFAULT_OFFLINE_LICENCE_DURATION;
     private int maxDevicesPerAccount = DeviceRegistry.DEFAULT_MAX_DEVICES_PER_ACCOUNT;
+    private Duration sessionTimeout = SessionService.DEFAULT_SESSION_TIMEOUT;
     private boolean seedDemo = true;
     private String adminToken;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
@@ -712,6 +741,18 @@ public final class ReferenceServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Time without a heartbeat after which a playback session expires, counted on {@link #clock};
+     * default {@link SessionService#DEFAULT_SESSION_TIMEOUT}.
+     */
+    public Builder sessionTimeout(Duration sessionTimeout) {
+      if (sessionTimeout.isNegative() || sessionTimeout.isZero()) {
+        throw new IllegalArgumentException("sessionTimeout must be > 0: " + sessionTimeout);
+      }
+      this.sessionTimeout = sessionTimeout;
+      return this;
+    }
+
     /** Sets whether to ingest the demo catalog on the first start; default true. */
     public Builder seedDemo(boolean seedDemo) {
       this.seedDemo = seedDemo;
@@ -819,6 +860,7 @@ public final class ReferenceServer implements AutoCloseable {
       copy.streamingLicenceDuration = streamingLicenceDuration;
       copy.offlineLicenceDuration = offlineLicenceDuration;
       copy.maxDevicesPerAccount = maxDevicesPerAccount;
+      copy.sessionTimeout = sessionTimeout;
       copy.seedDemo = seedDemo;
       copy.adminToken = adminToken;
       copy.shutdownTimeout = shutdownTimeout;

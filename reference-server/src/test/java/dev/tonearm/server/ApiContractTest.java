@@ -32,6 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ApiContractTest {
   private static final Pattern PLACEHOLDER = Pattern.compile("<[^>]+>");
+  private static final Pattern CAPTURE = Pattern.compile("<\\$[A-Za-z0-9]+>");
+
+  /** Values that responses bound to {@code <$name>}, for later requests; examples run in order. */
+  private static final Map<String, String> CAPTURED = new java.util.concurrent.ConcurrentHashMap<>();
+
   private static final Pattern VARIES = Pattern.compile("<!--\\s*varies:(.*?)-->");
 
   /** Admin token of the server under test; examples write it as {@code <adminToken>}. */
@@ -114,13 +119,14 @@ class ApiContractTest {
   private static void replay(Example example) throws IOException {
     Tokens premium = Tokens.premium(server.apiUrl());
     Tokens free = Tokens.free(server.apiUrl());
-    Map<String, String> substitutions =
+    Map<String, String> substitutions = new LinkedHashMap<>(CAPTURED);
+    substitutions.putAll(
         Map.of(
             "<accessToken>", premium.accessToken(),
             "<refreshToken>", premium.refreshToken(),
             "<freeAccessToken>", free.accessToken(),
             "<adminToken>", ADMIN_TOKEN,
-            "<demoKeyId>", demoKeyId());
+            "<demoKeyId>", demoKeyId()));
 
     List<String> requestLines = example.request().lines().toList();
     String[] requestLine = requestLines.get(0).split(" ");
@@ -144,7 +150,7 @@ class ApiContractTest {
     RawHttp.Response actual;
     try (RawHttp http = new RawHttp(baseUrl)) {
       byte[] bytes = body.isEmpty() ? null : substitute(body, substitutions).getBytes(StandardCharsets.UTF_8);
-      actual = http.send(requestLine[0], requestLine[1], headers, bytes);
+      actual = http.send(requestLine[0], substitute(requestLine[1], substitutions), headers, bytes);
     }
 
     List<String> responseLines = example.response().lines().toList();
@@ -250,6 +256,8 @@ class ApiContractTest {
         errors.add(where + ": expected a string, got " + actual.getNodeType());
       } else if (checkValues && !actual.textValue().matches(wildcard(expected.textValue()))) {
         errors.add(where + ": expected " + expected.textValue() + ", got " + actual.textValue());
+      } else if (checkValues && CAPTURE.matcher(expected.textValue()).matches()) {
+        CAPTURED.put(expected.textValue(), actual.textValue());
       }
     } else if (expected.isNumber()) {
       if (!actual.isNumber() || expected.isIntegralNumber() != actual.isIntegralNumber()) {

@@ -133,6 +133,15 @@ public class PlaybackException extends IOException {
   /** The operation stopped because the source or player was closed or the thread interrupted. */
   public static final String ERROR_CANCELLED = "ERROR_CANCELLED";
 
+  /**
+   * Another device of the account started playing and took over the playback session, so this
+   * device paused. Playing again takes the session back.
+   */
+  public static final String ERROR_SESSION_SUPERSEDED = "ERROR_SESSION_SUPERSEDED";
+
+  /** A message on the session events socket was not valid; the socket is reopened. */
+  public static final String ERROR_SESSION_PROTOCOL = "ERROR_SESSION_PROTOCOL";
+
   private final String reason;
   private final int httpStatus;
   private final String serverCode;

@@ -29,6 +29,14 @@ public enum ErrorCode {
   DEVICE_LIMIT_REACHED(HttpResponseStatus.CONFLICT),
   /** The account's subscription does not allow the requested kind of playback. */
   SUBSCRIPTION_REQUIRED(HttpResponseStatus.FORBIDDEN),
+  /** No playback session has this id, or the account has no active session. */
+  SESSION_NOT_FOUND(HttpResponseStatus.NOT_FOUND),
+  /** The playback session belongs to another account than the caller's. */
+  SESSION_NOT_OWNED(HttpResponseStatus.FORBIDDEN),
+  /** Another device of the account took over the playback session. */
+  SESSION_SUPERSEDED(HttpResponseStatus.CONFLICT),
+  /** The playback session received no heartbeat within its timeout. */
+  SESSION_EXPIRED(HttpResponseStatus.CONFLICT),
   /** A requested content key id does not exist. */
   UNKNOWN_KEY(HttpResponseStatus.NOT_FOUND),
   /** No route or resource matches the path. */

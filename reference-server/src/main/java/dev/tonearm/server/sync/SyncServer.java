@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
@@ -26,6 +27,8 @@ import java.io.Closeable;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Stand-alone Netty server with only the sync endpoint, for tests and benchmarks; the full
@@ -54,6 +57,20 @@ public final class SyncServer implements Closeable {
   /** Binds {@code address} (use port 0 for any free port) and starts serving. */
   public static SyncServer start(SyncEndpoint endpoint, InetSocketAddress address)
       throws InterruptedException {
+    return start(endpoint, address, List.of());
+  }
+
+  /**
+   * Binds {@code address} and starts serving, with the handlers from {@code
+   * upgradeHandlerFactories} after the sync endpoint's upgrade handler in each connection's
+   * pipeline. Each of them must pass requests for other paths on, as the sync endpoint does, so
+   * that other WebSocket endpoints can share the listener.
+   */
+  public static SyncServer start(
+      SyncEndpoint endpoint,
+      InetSocketAddress address,
+      List<Supplier<ChannelHandler>> upgradeHandlerFactories)
+      throws InterruptedException {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     try {
@@ -70,8 +87,11 @@ public final class SyncServer implements Closeable {
                           .pipeline()
                           .addLast(new HttpServerCodec())
                           .addLast(new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES))
-                          .addLast(endpoint.newUpgradeHandler())
-                          .addLast(new NotFoundHandler());
+                          .addLast(endpoint.newUpgradeHandler());
+                      for (Supplier<ChannelHandler> factory : upgradeHandlerFactories) {
+                        channel.pipeline().addLast(factory.get());
+                      }
+                      channel.pipeline().addLast(new NotFoundHandler());
                     }
                   });
       Channel channel = bootstrap.bind(address).sync().channel();

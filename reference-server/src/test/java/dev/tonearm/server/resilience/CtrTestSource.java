@@ -14,14 +14,14 @@ import javax.crypto.spec.SecretKeySpec;
  * stand-in for the SDK's licence-based decryption stage, which needs the DRM module that depends on
  * this one. Thread contract: one reading thread, as {@link ByteSource} requires.
  */
-final class CtrTestSource implements ByteSource {
+public final class CtrTestSource implements ByteSource {
   private static final BigInteger TWO_TO_128 = BigInteger.ONE.shiftLeft(128);
 
   private final ByteSource ciphertext;
   private final SecretKeySpec key;
   private final BigInteger iv;
 
-  CtrTestSource(ByteSource ciphertext, byte[] keyBytes, byte[] iv) {
+  public CtrTestSource(ByteSource ciphertext, byte[] keyBytes, byte[] iv) {
     this.ciphertext = ciphertext;
     this.key = new SecretKeySpec(keyBytes, "AES");
     this.iv = new BigInteger(1, iv);

@@ -13,6 +13,7 @@ import dev.tonearm.core.decode.Decoders;
 import dev.tonearm.core.quality.BandwidthMeter;
 import dev.tonearm.core.quality.Quality;
 import dev.tonearm.core.quality.QualitySelector;
+import dev.tonearm.core.session.PlaybackSessionClient;
 import dev.tonearm.core.sink.AudioSink;
 import dev.tonearm.core.source.ChunkLoader;
 import dev.tonearm.core.source.EdgeSelector;
@@ -177,6 +178,16 @@ public final class Player {
      * the state is {@link State#IDLE}. An unsupported seek leaves playback running.
      */
     default void onPlayerError(PlaybackException error) {}
+
+    /**
+     * Another device of the account started playing and took over the playback session, so this
+     * player paused. {@code reason} has the code {@link
+     * PlaybackException#ERROR_SESSION_SUPERSEDED}; {@code byDeviceId} is null when the takeover
+     * was noticed by a heartbeat instead of the events socket. {@link #play} or {@link #resume}
+     * takes the session back. Only players built with {@link
+     * Builder#setPlaybackSession(PlaybackSessionClient)} send it.
+     */
+    default void onPlaybackSuperseded(String byDeviceId, PlaybackException reason) {}
   }
 
   /** Minimum change of buffered media that triggers another buffer report: 1000 ms. */
@@ -206,6 +217,7 @@ public final class Player {
     int maxRetries = Integer.MAX_VALUE;
     ContentDecryption contentDecryption;
     OfflineSource offlineSource;
+    PlaybackSessionClient playbackSession;
 
     /** Sets the API client, whose session also authorizes edge requests. Required. */
     public Builder setClient(TonearmClient client) {
@@ -399,6 +411,19 @@ public final class Player {
       return this;
     }
 
+    /**
+     * Sets the playback session that enforces one active stream per account, or null for none.
+     * Default none. With a session, {@link #play} and {@link #resume} start or take back the
+     * session without waiting for it, and a takeover by another device pauses the player and
+     * sends {@link Listener#onPlaybackSuperseded}. Failed session starts go to {@link
+     * Listener#onPlayerError} and do not stop playback. The caller keeps ownership of the session
+     * client and closes it after {@link #release()}.
+     */
+    public Builder setPlaybackSession(PlaybackSessionClient playbackSession) {
+      this.playbackSession = playbackSession;
+      return this;
+    }
+
     /** Builds the player and starts its playback thread. */
     public Player build() {
       if (client == null || sink == null) {
@@ -414,6 +439,8 @@ public final class Player {
   private final EventDispatcher events;
   private final TonearmClient client;
   private final TonearmClient.SessionListener sessionListener;
+  private final PlaybackSessionClient playbackSession;
+  private final PlaybackSessionClient.Listener playbackSessionListener;
 
   private Player(Builder builder) {
     ExecutorService loaderExecutor = builder.loaderExecutor;
@@ -434,6 +461,22 @@ public final class Player {
     client = builder.client;
     sessionListener = () -> events.post(Listener::onSessionRefreshed);
     client.addSessionListener(sessionListener);
+    playbackSession = builder.playbackSession;
+    playbackSessionListener = new PlaybackSessionClient.Listener() {
+      @Override
+      public void onSuperseded(String sessionId, String byDeviceId, PlaybackException reason) {
+        loop.post(() -> loop.setPaused(true));
+        events.post(listener -> listener.onPlaybackSuperseded(byDeviceId, reason));
+      }
+
+      @Override
+      public void onSessionError(PlaybackException error) {
+        events.post(listener -> listener.onPlayerError(error));
+      }
+    };
+    if (playbackSession != null) {
+      playbackSession.addListener(playbackSessionListener);
+    }
     loop.start();
   }
 
@@ -463,6 +506,7 @@ public final class Player {
     for (String trackId : queue) {
       Objects.requireNonNull(trackId, "trackIds contains null");
     }
+    claimPlaybackSession();
     loop.post(() -> loop.playQueue(Collections.unmodifiableList(queue)));
   }
 
@@ -471,8 +515,9 @@ public final class Player {
     loop.post(() -> loop.setPaused(true));
   }
 
-  /** Resumes after {@link #pause()}. */
+  /** Resumes after {@link #pause()} or after another device took over the playback session. */
   public void resume() {
+    claimPlaybackSession();
     loop.post(() -> loop.setPaused(false));
   }
 
@@ -502,6 +547,9 @@ public final class Player {
    */
   public void release() {
     client.removeSessionListener(sessionListener);
+    if (playbackSession != null) {
+      playbackSession.removeListener(playbackSessionListener);
+    }
     loop.release();
     awaitPlaybackThreads();
     if (ownedLoaderExecutor != null) {
@@ -554,6 +602,12 @@ public final class Player {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private void claimPlaybackSession() {
+    if (playbackSession != null) {
+      playbackSession.startAsync();
     }
   }
 
