@@ -13,6 +13,10 @@ import dev.tonearm.server.api.AuthRoutes;
 import dev.tonearm.server.api.CatalogRoutes;
 import dev.tonearm.server.api.DrmRoutes;
 import dev.tonearm.server.api.OfflineRoutes;
+import dev.tonearm.server.api.SearchRoutes;
+import dev.tonearm.server.search.CachingSearchIndex;
+import dev.tonearm.server.search.CatalogIndexer;
+import dev.tonearm.server.search.InMemorySearchIndex;
 import dev.tonearm.server.auth.TierAccountDirectory;
 import dev.tonearm.server.catalog.CatalogObjectLocator;
 import dev.tonearm.server.drm.DeviceKeyIssuer;
@@ -147,6 +151,7 @@ public final class ReferenceServer implements AutoCloseable {
   private IngestService ingestService;
   private AuthService authService;
   private CatalogRepository catalog;
+  private CachingSearchIndex searchIndex;
   private KeyManagementService keyManagement;
   private DeviceRegistry deviceRegistry;
   private final List<CdnEdge> edges = new ArrayList<>();
@@ -212,7 +217,12 @@ public final class ReferenceServer implements AutoCloseable {
             new SecureRandom());
     authService.ensureAccount("u-premium", DEMO_PREMIUM_USERNAME, DEMO_PREMIUM_PASSWORD, Tier.PREMIUM);
     authService.ensureAccount("u-free", DEMO_FREE_USERNAME, DEMO_FREE_PASSWORD, Tier.FREE);
-    catalog = new FileCatalogRepository(dataDirectory.tracksDir(), dataDirectory.playlistsDir());
+    searchIndex =
+        new CachingSearchIndex(new InMemorySearchIndex(), CachingSearchIndex.DEFAULT_MAX_ENTRIES);
+    catalog =
+        new CatalogIndexer(
+            new FileCatalogRepository(dataDirectory.tracksDir(), dataDirectory.playlistsDir()),
+            searchIndex);
     openDrm(dataDirectory);
     new PlainObjectMigration(
             catalog, dataDirectory.objectsDir(), keyManagement, new ContentEncryptor())
@@ -271,6 +281,7 @@ public final class ReferenceServer implements AutoCloseable {
     Router.Builder routes = Router.builder();
     AuthRoutes.register(routes, authService);
     CatalogRoutes.register(routes, catalog, () -> edgeUrls);
+    SearchRoutes.register(routes, searchIndex);
     if (faultInjector != null) {
       FaultAdminRoutes.register(routes, faultInjector, config.adminToken);
       AdminIngestRoutes.register(routes, ingestService, config.adminToken);
@@ -379,6 +390,12 @@ public final class ReferenceServer implements AutoCloseable {
   /** Returns the catalog. */
   public CatalogRepository catalog() {
     return catalog;
+  }
+
+  /** The search index over the catalog, with its query cache. */
+  public CachingSearchIndex searchIndex() {
+    requireStarted();
+    return searchIndex;
   }
 
   /**
