@@ -6,8 +6,10 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -26,7 +28,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * allowed edit distance ({@link TypoMatcher}; factor {@value #ONE_EDIT_FACTOR} at distance 1 and
  * {@value #TWO_EDITS_FACTOR} at distance 2) and, for the last query term only, up to {@value
  * #MAX_PREFIX_EXPANSIONS} indexed terms that it starts (factor {@value #PREFIX_FACTOR}). Each
- * query term adds its best match per document. A document that matches m of n query terms keeps
+ * query term adds its best match per document. When the query term itself is indexed, the IDF of
+ * its typo and prefix matches is capped at its own, so a rare neighbour never outranks it. A document that matches m of n query terms keeps
  * {@code (m / n)^2} of its score, so partial matches rank below full ones. The score is then
  * multiplied by {@value #EXACT_TITLE_BOOST} when the title's tokens equal the query's, by {@value
  * #TITLE_PREFIX_BOOST} when the title starts with the query (the last term may be unfinished), or
@@ -52,6 +55,7 @@ public final class InMemorySearchIndex implements SearchIndex {
   static final double EXACT_TITLE_BOOST = 2.0;
   static final double TITLE_PREFIX_BOOST = 1.5;
   static final double PHRASE_BOOST = 1.3;
+  static final int MAX_CONTEXT_DOCUMENTS = 5000;
 
   /** Index of the title in the per-field arrays, which are ordered title, artist, album. */
   private static final int TITLE = 0;
@@ -131,8 +135,15 @@ public final class InMemorySearchIndex implements SearchIndex {
       int n = queryTerms.size();
       for (int i = 0; i < n; i++) {
         boolean last = i == n - 1;
-        for (Alternative alternative : alternatives(queryTerms.get(i), last, completionTable)) {
-          scoreTerm(alternative, i, n, query, termScores);
+        List<Alternative> alternatives = alternatives(queryTerms.get(i), last, completionTable);
+        // A typo or completion of a common word is often a rarer word with a higher IDF, so it
+        // may not outweigh the word itself: its IDF is capped at the exact term's.
+        double idfCap = Double.POSITIVE_INFINITY;
+        if (!alternatives.isEmpty() && alternatives.get(0).factor() == 1.0) {
+          idfCap = idf(postings.get(alternatives.get(0).termId()));
+        }
+        for (Alternative alternative : alternatives) {
+          scoreTerm(alternative, idfCap, i, n, query, termScores);
         }
       }
       List<Scored> ranked = new ArrayList<>(termScores.size());
@@ -165,12 +176,81 @@ public final class InMemorySearchIndex implements SearchIndex {
     }
     String unfinished = queryTerms.get(queryTerms.size() - 1);
     String finished = String.join(" ", queryTerms.subList(0, queryTerms.size() - 1));
+    CompletionTable completionTable = completionTable();
+    Set<String> completions = new LinkedHashSet<>();
+    if (queryTerms.size() > 1) {
+      completions.addAll(
+          contextualCompletions(queryTerms.subList(0, queryTerms.size() - 1), unfinished, limit));
+    }
+    if (completions.size() < limit) {
+      completions.addAll(completionTable.complete(unfinished, limit));
+    }
     List<Suggestion> suggestions = new ArrayList<>();
-    for (String term : completionTable().complete(unfinished, limit)) {
+    for (String term : completions) {
+      if (suggestions.size() == limit) {
+        break;
+      }
       String text = finished.isEmpty() ? term : finished + " " + term;
       suggestions.add(new Suggestion(text, term));
     }
     return suggestions;
+  }
+
+  /**
+   * Returns up to {@code limit} completions of {@code unfinished} found in documents that contain
+   * every finished term, weighted by the field they occur in and summed over documents. At most
+   * {@value #MAX_CONTEXT_DOCUMENTS} documents are read, starting from the rarest finished term.
+   */
+  private List<String> contextualCompletions(
+      List<String> finishedTerms, String unfinished, int limit) {
+    lock.readLock().lock();
+    try {
+      int[] finishedIds = new int[finishedTerms.size()];
+      TermPostings rarest = null;
+      for (int i = 0; i < finishedIds.length; i++) {
+        Integer termId = termIds.get(finishedTerms.get(i));
+        if (termId == null) {
+          return List.of();
+        }
+        finishedIds[i] = termId;
+        TermPostings candidate = postings.get(termId);
+        if (rarest == null || candidate.size < rarest.size) {
+          rarest = candidate;
+        }
+      }
+      Map<String, Double> weights = new HashMap<>();
+      int read = 0;
+      for (int p = 0; p < rarest.size && read < MAX_CONTEXT_DOCUMENTS; p++) {
+        IndexedDocument indexed = documents.get(rarest.postings[p].ordinal());
+        if (!indexed.live || !containsAll(indexed.termIds, finishedIds)) {
+          continue;
+        }
+        read++;
+        for (int field = 0; field < 3; field++) {
+          for (String token : indexed.fieldTokens[field]) {
+            if (token.startsWith(unfinished)) {
+              weights.merge(token, FIELD_WEIGHTS[field], Double::sum);
+            }
+          }
+        }
+      }
+      List<String> ranked = new ArrayList<>(weights.keySet());
+      ranked.sort(
+          Comparator.comparingDouble((String term) -> -weights.get(term))
+              .thenComparing(Comparator.naturalOrder()));
+      return ranked.subList(0, Math.min(limit, ranked.size()));
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private static boolean containsAll(int[] sortedTermIds, int[] required) {
+    for (int termId : required) {
+      if (Arrays.binarySearch(sortedTermIds, termId) < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
@@ -220,6 +300,7 @@ public final class InMemorySearchIndex implements SearchIndex {
       termPostings.weight += completionWeight(entry.getValue());
       indexed.termIds[next++] = entry.getKey();
     }
+    Arrays.sort(indexed.termIds);
   }
 
   private void kill(int ordinal) {
@@ -295,8 +376,14 @@ public final class InMemorySearchIndex implements SearchIndex {
     return alternatives;
   }
 
+  private double idf(TermPostings termPostings) {
+    int documentFrequency = termPostings.liveDocumentFrequency;
+    return Math.log(1 + (liveCount - documentFrequency + 0.5) / (documentFrequency + 0.5));
+  }
+
   private void scoreTerm(
       Alternative alternative,
+      double idfCap,
       int queryTermIndex,
       int queryTermCount,
       SearchQuery query,
@@ -305,11 +392,7 @@ public final class InMemorySearchIndex implements SearchIndex {
     if (termPostings.liveDocumentFrequency == 0) {
       return;
     }
-    double idf =
-        Math.log(
-            1
-                + (liveCount - termPostings.liveDocumentFrequency + 0.5)
-                    / (termPostings.liveDocumentFrequency + 0.5));
+    double idf = Math.min(idf(termPostings), idfCap);
     for (int p = 0; p < termPostings.size; p++) {
       Posting posting = termPostings.postings[p];
       IndexedDocument indexed = documents.get(posting.ordinal());
