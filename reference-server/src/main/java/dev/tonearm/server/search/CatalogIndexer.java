@@ -43,9 +43,12 @@ public final class CatalogIndexer implements CatalogRepository {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
     this.index = Objects.requireNonNull(index, "index");
     synchronized (this) {
+      // Each artist and album document is written once, after all its tracks are counted.
       for (Track track : delegate.tracks()) {
-        indexTrack(track);
+        indexTrack(track, false);
       }
+      artists.forEach((id, group) -> index.upsert(group.document(SearchType.ARTIST, id)));
+      albums.forEach((id, group) -> index.upsert(group.document(SearchType.ALBUM, id)));
       for (Playlist playlist : delegate.playlists()) {
         indexPlaylist(playlist);
       }
@@ -82,7 +85,7 @@ public final class CatalogIndexer implements CatalogRepository {
   @Override
   public synchronized void saveTrack(Track track) throws IOException {
     delegate.saveTrack(track);
-    indexTrack(track);
+    indexTrack(track, true);
   }
 
   @Override
@@ -101,7 +104,11 @@ public final class CatalogIndexer implements CatalogRepository {
     indexPlaylist(playlist);
   }
 
-  private void indexTrack(Track track) {
+  /**
+   * Indexes {@code track} and counts it in its artist and album; {@code upsertGroups} also writes
+   * their documents.
+   */
+  private void indexTrack(Track track, boolean upsertGroups) {
     Track previous = indexedTracks.put(track.id(), track);
     if (previous != null) {
       leaveGroups(previous);
@@ -111,13 +118,17 @@ public final class CatalogIndexer implements CatalogRepository {
       String id = artistId(track.artist());
       Group artist = artists.computeIfAbsent(id, unused -> new Group(track.artist(), ""));
       artist.trackIds.add(track.id());
-      index.upsert(artist.document(SearchType.ARTIST, id));
+      if (upsertGroups) {
+        index.upsert(artist.document(SearchType.ARTIST, id));
+      }
     }
     if (!TextNormalizer.tokenize(track.album()).isEmpty()) {
       String id = albumId(track.artist(), track.album());
       Group album = albums.computeIfAbsent(id, unused -> new Group(track.album(), track.artist()));
       album.trackIds.add(track.id());
-      index.upsert(album.document(SearchType.ALBUM, id));
+      if (upsertGroups) {
+        index.upsert(album.document(SearchType.ALBUM, id));
+      }
     }
   }
 

@@ -131,7 +131,7 @@ public final class InMemorySearchIndex implements SearchIndex {
     CompletionTable completionTable = completionTable();
     lock.readLock().lock();
     try {
-      Map<Integer, double[]> termScores = new LinkedHashMap<>();
+      Map<Integer, double[]> termScores = new HashMap<>();
       int n = queryTerms.size();
       for (int i = 0; i < n; i++) {
         boolean last = i == n - 1;
