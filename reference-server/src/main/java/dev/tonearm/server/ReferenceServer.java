@@ -392,7 +392,7 @@ public final class ReferenceServer implements AutoCloseable {
     return catalog;
   }
 
-  /** The search index over the catalog, with its query cache. */
+  /** Returns the search index over the catalog, with its query cache. */
   public CachingSearchIndex searchIndex() {
     requireStarted();
     return searchIndex;

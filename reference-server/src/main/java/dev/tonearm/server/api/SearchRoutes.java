@@ -42,9 +42,9 @@ public final class SearchRoutes {
   public static final int MAX_SUGGEST_LIMIT = 20;
 
   /**
-   * One result. Fields that do not apply to the type are left out: tracks have title, artist and
-   * album; artists have name and trackCount; albums have title, artist and trackCount; playlists
-   * have name and trackCount.
+   * One result, without the fields that do not apply to its type. Tracks have title, artist and
+   * album. Artists and playlists have name and trackCount. Albums have title, artist and
+   * trackCount.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonPropertyOrder({"type", "id", "title", "name", "artist", "album", "trackCount", "score"})

@@ -109,7 +109,7 @@ public final class CachingSearchIndex implements SearchIndex {
     return delegate.size();
   }
 
-  /** Number of lookups answered from the cache since construction. */
+  /** Number of lookups served from the cache since construction. */
   public synchronized long hitCount() {
     return hitCount;
   }

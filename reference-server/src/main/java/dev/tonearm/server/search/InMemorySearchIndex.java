@@ -136,8 +136,8 @@ public final class InMemorySearchIndex implements SearchIndex {
       for (int i = 0; i < n; i++) {
         boolean last = i == n - 1;
         List<Alternative> alternatives = alternatives(queryTerms.get(i), last, completionTable);
-        // A typo or completion of a common word is often a rarer word with a higher IDF, so it
-        // may not outweigh the word itself: its IDF is capped at the exact term's.
+        // A typo or completion of a common word is often a rarer word with a higher IDF. Capping
+        // its IDF at the exact term's keeps it from outranking the word itself.
         double idfCap = Double.POSITIVE_INFINITY;
         if (!alternatives.isEmpty() && alternatives.get(0).factor() == 1.0) {
           idfCap = idf(postings.get(alternatives.get(0).termId()));
@@ -449,7 +449,7 @@ public final class InMemorySearchIndex implements SearchIndex {
     return 1.0;
   }
 
-  /** Whether {@code field} starts with {@code queryTerms}, the last of which may be unfinished. */
+  /** Returns whether {@code field} starts with {@code queryTerms}, the last possibly unfinished. */
   private static boolean startsWith(List<String> field, List<String> queryTerms) {
     int n = queryTerms.size();
     if (field.size() < n) {

@@ -28,7 +28,7 @@ public record SearchQuery(String text, Set<SearchType> types, int offset, int li
     }
   }
 
-  /** A query over every type. */
+  /** Creates a query over every type. */
   public static SearchQuery allTypes(String text, int offset, int limit) {
     return new SearchQuery(text, EnumSet.allOf(SearchType.class), offset, limit);
   }

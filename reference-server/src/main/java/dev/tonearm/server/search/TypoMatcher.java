@@ -18,7 +18,7 @@ import java.util.Set;
  *
  * <p>Method: a deletion neighbourhood (the symmetric delete scheme of SymSpell, Wolf Garbe, 2012).
  * Two strings within distance k can be reduced to one common string by deleting at most k
- * characters from each: a substitution deletes the position on both sides, an insertion deletes on
+ * characters from each. A substitution deletes the position on both sides, an insertion deletes on
  * one side, and a transposition deletes the same character on both sides. So every term is stored
  * under each string that its deletions produce, and a query looks up the deletions of itself; the
  * candidates that share a key are then checked with the exact distance. A trie walk was the other

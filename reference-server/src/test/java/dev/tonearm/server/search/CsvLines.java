@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits one CSV line into fields (RFC 4180 quoting), leniently: inside a quoted field a quote
- * ends the field only when a comma or the end of the line follows it, a doubled quote is one
+ * Splits one CSV line into fields with RFC 4180 quoting, read leniently. Inside a quoted field, a
+ * quote ends the field only when a comma or the end of the line follows it. A doubled quote is one
  * literal quote, and any other quote is kept as text. The Million Song Dataset CSV needs the last
  * rule, because some titles contain unescaped quotes ({@code "Lala Song (Matesi DJ
  * "Silverstatix"remix"}). Fields never span lines. Stateless.

@@ -15,7 +15,7 @@ final class InMemoryCatalog implements CatalogRepository {
   private final Map<String, Track> tracks = new ConcurrentHashMap<>();
   private final Map<String, Playlist> playlists = new ConcurrentHashMap<>();
 
-  /** A track with the given text fields and no renditions. */
+  /** Creates a track with the given text fields and no renditions. */
   static Track track(String id, String title, String artist, String album) {
     return new Track(
         id, title, artist, album, "", 1000, null, List.of(), "wav", id + ".wav", List.of(), 0);

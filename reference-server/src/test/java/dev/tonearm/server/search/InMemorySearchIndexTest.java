@@ -22,7 +22,7 @@ class InMemorySearchIndexTest {
   }
 
   @Test
-  void search_termInTitleArtistAlbum_ranksTitleFirstAlbumLast() {
+  void search_termInThreeFields_ranksTitleFirst() {
     track("in-album", "Quiet Song", "Some Band", "Harbour Lights");
     track("in-artist", "Loud Song", "Harbour", "Other Record");
     track("in-title", "Harbour", "Third Band", "Third Record");

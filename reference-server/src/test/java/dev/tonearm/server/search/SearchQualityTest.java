@@ -88,7 +88,7 @@ class SearchQualityTest {
   }
 
   @Test
-  void index_allSongs_areIndexedWithArtistsAndAlbums() {
+  void index_allSongs_includeArtistsAndAlbums() {
     long artists = songs.stream().map(song -> CatalogIndexer.artistId(song.artist())).distinct()
         .count();
 
@@ -100,7 +100,7 @@ class SearchQualityTest {
   }
 
   @Test
-  void search_exactTitle_ranksSongWithThatTitleFirst() {
+  void search_exactTitle_ranksFirst() {
     List<String> failures = new ArrayList<>();
     for (MsdCatalog.Song song : songs) {
       String normalized = TextNormalizer.normalize(song.title());

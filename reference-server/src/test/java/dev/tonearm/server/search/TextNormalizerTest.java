@@ -71,7 +71,7 @@ class TextNormalizerTest {
   }
 
   @Test
-  void endsInsideTerm_trailingLetterOrSeparator_isDetected() {
+  void endsInsideTerm_lastCharacter_decides() {
     assertThat(TextNormalizer.endsInsideTerm("apex al")).isTrue();
     assertThat(TextNormalizer.endsInsideTerm("don'")).isTrue();
     assertThat(TextNormalizer.endsInsideTerm("apex ")).isFalse();

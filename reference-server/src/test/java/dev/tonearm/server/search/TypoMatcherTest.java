@@ -48,7 +48,7 @@ class TypoMatcherTest {
   }
 
   @Test
-  void find_fourToSevenLetters_allowsOneEditOnly() {
+  void find_fourToSevenLetters_allowsOneEdit() {
     add("love", "lover", "glove", "live", "lvoe", "loves", "lace");
 
     Map<String, Integer> found = find("love");
@@ -100,7 +100,7 @@ class TypoMatcherTest {
   }
 
   @Test
-  void find_shortTermWithLongerQuery_matchesOneInsertion() {
+  void find_threeLetterTerm_matchesOneInsertion() {
     add("sun");
 
     assertThat(find("suns")).containsEntry("sun", 1);
