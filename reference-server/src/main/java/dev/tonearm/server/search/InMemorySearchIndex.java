@@ -227,7 +227,7 @@ public final class InMemorySearchIndex implements SearchIndex {
         }
         read++;
         for (int field = 0; field < 3; field++) {
-          for (String token : indexed.fieldTokens[field]) {
+          for (String token : indexed.fieldTokens.get(field)) {
             if (token.startsWith(unfinished)) {
               weights.merge(token, FIELD_WEIGHTS[field], Double::sum);
             }
@@ -285,11 +285,11 @@ public final class InMemorySearchIndex implements SearchIndex {
   private void addPostings(int ordinal, IndexedDocument indexed) {
     Map<Integer, int[]> frequencies = new LinkedHashMap<>();
     for (int field = 0; field < 3; field++) {
-      for (String token : indexed.fieldTokens[field]) {
+      for (String token : indexed.fieldTokens.get(field)) {
         int termId = termId(token);
         frequencies.computeIfAbsent(termId, unused -> new int[3])[field]++;
       }
-      fieldLengthSums[field] += indexed.fieldTokens[field].size();
+      fieldLengthSums[field] += indexed.fieldTokens.get(field).size();
     }
     indexed.termIds = new int[frequencies.size()];
     int next = 0;
@@ -307,7 +307,7 @@ public final class InMemorySearchIndex implements SearchIndex {
     IndexedDocument indexed = documents.get(ordinal);
     indexed.live = false;
     for (int field = 0; field < 3; field++) {
-      fieldLengthSums[field] -= indexed.fieldTokens[field].size();
+      fieldLengthSums[field] -= indexed.fieldTokens.get(field).size();
     }
     for (int termId : indexed.termIds) {
       TermPostings termPostings = postings.get(termId);
@@ -407,7 +407,7 @@ public final class InMemorySearchIndex implements SearchIndex {
         }
         double averageLength = (double) fieldLengthSums[field] / liveCount;
         double lengthNorm =
-            1 - B + B * indexed.fieldTokens[field].size() / Math.max(averageLength, 1e-9);
+            1 - B + B * indexed.fieldTokens.get(field).size() / Math.max(averageLength, 1e-9);
         weightedFrequency += FIELD_WEIGHTS[field] * frequency / lengthNorm;
       }
       double score =
@@ -432,7 +432,7 @@ public final class InMemorySearchIndex implements SearchIndex {
   }
 
   private static double boost(IndexedDocument indexed, List<String> queryTerms) {
-    List<String> title = indexed.fieldTokens[TITLE];
+    List<String> title = indexed.fieldTokens.get(TITLE);
     if (title.equals(queryTerms)) {
       return EXACT_TITLE_BOOST;
     }
@@ -534,19 +534,17 @@ public final class InMemorySearchIndex implements SearchIndex {
   /** A document with its normalised fields. */
   private static final class IndexedDocument {
     final SearchDocument document;
-    final List<String>[] fieldTokens;
+    final List<List<String>> fieldTokens;
     int[] termIds;
     boolean live = true;
 
-    @SuppressWarnings("unchecked")
     IndexedDocument(SearchDocument document) {
       this.document = document;
       this.fieldTokens =
-          new List[] {
-            TextNormalizer.tokenize(document.title()),
-            TextNormalizer.tokenize(document.artist()),
-            TextNormalizer.tokenize(document.album())
-          };
+          List.of(
+              TextNormalizer.tokenize(document.title()),
+              TextNormalizer.tokenize(document.artist()),
+              TextNormalizer.tokenize(document.album()));
     }
   }
 }
