@@ -131,6 +131,8 @@ public final class InMemorySearchIndex implements SearchIndex {
     CompletionTable completionTable = completionTable();
     lock.readLock().lock();
     try {
+      // NOTE: every posting of every matched term is scored, with no top-k pruning such as
+      // MaxScore, so a query with words like "the" costs milliseconds on 10,000 tracks.
       Map<Integer, double[]> termScores = new HashMap<>();
       int n = queryTerms.size();
       for (int i = 0; i < n; i++) {
@@ -318,7 +320,12 @@ public final class InMemorySearchIndex implements SearchIndex {
     deadCount++;
   }
 
-  /** Drops the postings of dead documents once they outnumber the live ones. */
+  /**
+   * Drops the postings of dead documents once they outnumber the live ones.
+   *
+   * <p>NOTE: a dead document keeps its slot in {@link #documents}, with its tokens, so memory
+   * grows with every replacement until the index is rebuilt.
+   */
   private void compactIfNeeded() {
     if (deadCount <= Math.max(liveCount, 64)) {
       return;
