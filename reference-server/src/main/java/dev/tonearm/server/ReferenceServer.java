@@ -1,37 +1,22 @@
 package dev.tonearm.server;
 
-import dev.tonearm.server.http.ApiException;
-import dev.tonearm.server.sync.SyncEndpoint;
-import dev.tonearm.server.sync.SyncServer;
-import dev.tonearm.server.sync.SyncService;
-import dev.tonearm.sync.client.SyncScheduler;
-import java.net.InetSocketAddress;
-import java.util.Optional;
+import dev.tonearm.server.api.AdminIngestRoutes;
 import dev.tonearm.server.api.ApiDispatcher;
 import dev.tonearm.server.api.ApiHandler;
-import dev.tonearm.server.api.AdminIngestRoutes;
 import dev.tonearm.server.api.AuthRoutes;
 import dev.tonearm.server.api.CatalogRoutes;
 import dev.tonearm.server.api.DrmRoutes;
 import dev.tonearm.server.api.OfflineRoutes;
-import dev.tonearm.server.api.SessionRoutes;
-import dev.tonearm.server.session.SessionEventsEndpoint;
-import dev.tonearm.server.session.SessionService;
-import dev.tonearm.server.auth.TierAccountDirectory;
-import dev.tonearm.server.catalog.CatalogObjectLocator;
-import dev.tonearm.server.drm.DeviceKeyIssuer;
-import dev.tonearm.server.drm.RegistryDeviceDirectory;
-import dev.tonearm.server.offline.FileOfflineStore;
-import dev.tonearm.server.offline.LicenceExpiryPolicy;
-import dev.tonearm.server.offline.OfflineHttpApi;
-import dev.tonearm.server.offline.OfflineService;
-import java.util.function.Supplier;
 import dev.tonearm.server.api.Router;
+import dev.tonearm.server.api.SearchRoutes;
+import dev.tonearm.server.api.SessionRoutes;
 import dev.tonearm.server.auth.AuthService;
 import dev.tonearm.server.auth.JsonFileAccountRepository;
 import dev.tonearm.server.auth.PasswordHasher;
 import dev.tonearm.server.auth.Tier;
+import dev.tonearm.server.auth.TierAccountDirectory;
 import dev.tonearm.server.auth.TierSubscriptionPolicy;
+import dev.tonearm.server.catalog.CatalogObjectLocator;
 import dev.tonearm.server.catalog.CatalogRepository;
 import dev.tonearm.server.catalog.FileCatalogRepository;
 import dev.tonearm.server.cdn.CatalogOriginStore;
@@ -39,25 +24,42 @@ import dev.tonearm.server.cdn.CdnEdge;
 import dev.tonearm.server.cdn.EdgeHandler;
 import dev.tonearm.server.cdn.EdgeRequestHook;
 import dev.tonearm.server.cdn.OriginShield;
-import dev.tonearm.server.fault.FaultAdminRoutes;
-import dev.tonearm.server.fault.FaultInjector;
 import dev.tonearm.server.drm.ContentEncryptor;
+import dev.tonearm.server.drm.DeviceKeyIssuer;
 import dev.tonearm.server.drm.DeviceRegistry;
 import dev.tonearm.server.drm.DrmServiceException;
 import dev.tonearm.server.drm.FileDeviceRegistry;
 import dev.tonearm.server.drm.FileKeyManagementService;
 import dev.tonearm.server.drm.KeyManagementService;
 import dev.tonearm.server.drm.LicenceService;
+import dev.tonearm.server.drm.RegistryDeviceDirectory;
+import dev.tonearm.server.fault.FaultAdminRoutes;
+import dev.tonearm.server.fault.FaultInjector;
+import dev.tonearm.server.http.ApiException;
 import dev.tonearm.server.http.HttpListener;
 import dev.tonearm.server.http.InFlightTracker;
 import dev.tonearm.server.ingest.ExternalTools;
 import dev.tonearm.server.ingest.IngestService;
 import dev.tonearm.server.ingest.PlainObjectMigration;
+import dev.tonearm.server.offline.FileOfflineStore;
+import dev.tonearm.server.offline.LicenceExpiryPolicy;
+import dev.tonearm.server.offline.OfflineHttpApi;
+import dev.tonearm.server.offline.OfflineService;
+import dev.tonearm.server.search.CachingSearchIndex;
+import dev.tonearm.server.search.CatalogIndexer;
+import dev.tonearm.server.search.InMemorySearchIndex;
+import dev.tonearm.server.session.SessionEventsEndpoint;
+import dev.tonearm.server.session.SessionService;
+import dev.tonearm.server.sync.SyncEndpoint;
+import dev.tonearm.server.sync.SyncServer;
+import dev.tonearm.server.sync.SyncService;
+import dev.tonearm.sync.client.SyncScheduler;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -67,6 +69,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -76,6 +79,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -160,6 +164,7 @@ public final class ReferenceServer implements AutoCloseable {
   private IngestService ingestService;
   private AuthService authService;
   private CatalogRepository catalog;
+  private CachingSearchIndex searchIndex;
   private KeyManagementService keyManagement;
   private DeviceRegistry deviceRegistry;
   private final List<CdnEdge> edges = new ArrayList<>();
@@ -229,7 +234,12 @@ public final class ReferenceServer implements AutoCloseable {
             new SecureRandom());
     authService.ensureAccount("u-premium", DEMO_PREMIUM_USERNAME, DEMO_PREMIUM_PASSWORD, Tier.PREMIUM);
     authService.ensureAccount("u-free", DEMO_FREE_USERNAME, DEMO_FREE_PASSWORD, Tier.FREE);
-    catalog = new FileCatalogRepository(dataDirectory.tracksDir(), dataDirectory.playlistsDir());
+    searchIndex =
+        new CachingSearchIndex(new InMemorySearchIndex(), CachingSearchIndex.DEFAULT_MAX_ENTRIES);
+    catalog =
+        new CatalogIndexer(
+            new FileCatalogRepository(dataDirectory.tracksDir(), dataDirectory.playlistsDir()),
+            searchIndex);
     openDrm(dataDirectory);
     new PlainObjectMigration(
             catalog, dataDirectory.objectsDir(), keyManagement, new ContentEncryptor())
@@ -289,6 +299,7 @@ public final class ReferenceServer implements AutoCloseable {
     Router.Builder routes = Router.builder();
     AuthRoutes.register(routes, authService);
     CatalogRoutes.register(routes, catalog, () -> edgeUrls);
+    SearchRoutes.register(routes, searchIndex);
     if (faultInjector != null) {
       FaultAdminRoutes.register(routes, faultInjector, config.adminToken);
       AdminIngestRoutes.register(routes, ingestService, config.adminToken);
@@ -431,6 +442,12 @@ public final class ReferenceServer implements AutoCloseable {
   /** Returns the catalog. */
   public CatalogRepository catalog() {
     return catalog;
+  }
+
+  /** Returns the search index over the catalog, with its query cache. */
+  public CachingSearchIndex searchIndex() {
+    requireStarted();
+    return searchIndex;
   }
 
   /**

@@ -20,6 +20,9 @@ public interface CatalogRepository {
   /** Inserts or replaces {@code track}. */
   void saveTrack(Track track) throws IOException;
 
+  /** All playlists sorted by id. */
+  List<Playlist> playlists();
+
   /** Finds a playlist by id. */
   Optional<Playlist> playlist(String playlistId);
 

@@ -77,6 +77,13 @@ public final class FileCatalogRepository implements CatalogRepository {
   }
 
   @Override
+  public List<Playlist> playlists() {
+    List<Playlist> sorted = new ArrayList<>(playlists.values());
+    sorted.sort(Comparator.comparing(Playlist::id));
+    return sorted;
+  }
+
+  @Override
   public Optional<Playlist> playlist(String playlistId) {
     return Optional.ofNullable(playlists.get(playlistId));
   }

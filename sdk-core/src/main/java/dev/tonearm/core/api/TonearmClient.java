@@ -204,6 +204,31 @@ public final class TonearmClient {
   }
 
   /**
+   * Searches the catalog with {@code GET /v1/search}. The server checks each parameter. It expects
+   * a {@code query} of 1 to 200 characters with a letter or digit, {@code types} from {@code
+   * track}, {@code artist}, {@code album} and {@code playlist}, a {@code limit} in [1, 50] and an
+   * {@code offset} in [0, 1000].
+   *
+   * @param types types to return, or an empty list for all of them
+   * @throws PlaybackException {@link PlaybackException#ERROR_BAD_REQUEST} when the server rejects
+   *     a parameter
+   */
+  public SearchResults search(String query, List<String> types, int limit, int offset)
+      throws PlaybackException {
+    Objects.requireNonNull(query, "query");
+    Objects.requireNonNull(types, "types");
+    HttpUrl.Builder url =
+        url("search").newBuilder()
+            .addQueryParameter("q", query)
+            .addQueryParameter("limit", Integer.toString(limit))
+            .addQueryParameter("offset", Integer.toString(offset));
+    if (!types.isEmpty()) {
+      url.addQueryParameter("types", String.join(",", types));
+    }
+    return get(url.build(), SearchResults.class);
+  }
+
+  /**
    * Returns an OkHttp client that adds the bearer token and refreshes it once on 401, for
    * requests to CDN edges. It shares the connection pool of the API calls.
    */
