@@ -13,6 +13,10 @@ import dev.tonearm.server.api.AuthRoutes;
 import dev.tonearm.server.api.CatalogRoutes;
 import dev.tonearm.server.api.DrmRoutes;
 import dev.tonearm.server.api.OfflineRoutes;
+import dev.tonearm.server.api.RecommendationRoutes;
+import dev.tonearm.server.recommend.CatalogTrackProfiles;
+import dev.tonearm.server.recommend.InMemoryInteractionStore;
+import dev.tonearm.server.recommend.Recommender;
 import dev.tonearm.server.auth.TierAccountDirectory;
 import dev.tonearm.server.catalog.CatalogObjectLocator;
 import dev.tonearm.server.drm.DeviceKeyIssuer;
@@ -279,6 +283,13 @@ public final class ReferenceServer implements AutoCloseable {
     DrmRoutes.register(routes, deviceRegistry, licenceService);
     OfflineRoutes.register(
         routes, new OfflineHttpApi(openOffline(dataDirectory, accounts, () -> edgeUrls)));
+    RecommendationRoutes.register(
+        routes,
+        Recommender.builder()
+            .interactions(new InMemoryInteractionStore(config.clock))
+            .profiles(new CatalogTrackProfiles(catalog))
+            .random(config.recommendationRandom)
+            .build());
     for (Consumer<Router.Builder> extension : routeExtensions) {
       extension.accept(routes);
     }
@@ -542,6 +553,7 @@ public final class ReferenceServer implements AutoCloseable {
     private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     private int handlerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     private int originThreads = 4;
+    private java.util.Random recommendationRandom = new SecureRandom();
     private final List<Consumer<Router.Builder>> routeExtensions = new ArrayList<>();
     private final List<EdgeRequestHook> edgeHooks = new ArrayList<>();
 
@@ -717,6 +729,16 @@ public final class ReferenceServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Random source of the recommender's Thompson sampling; default a {@link SecureRandom}. Tests
+     * pass a seeded {@link java.util.Random} for repeatable lists.
+     */
+    public Builder recommendationRandom(java.util.Random recommendationRandom) {
+      this.recommendationRandom =
+          Objects.requireNonNull(recommendationRandom, "recommendationRandom");
+      return this;
+    }
+
     /** Netty I/O threads shared by all listeners; default the processor count, at least 2. */
     public Builder workerThreads(int workerThreads) {
       this.workerThreads = workerThreads;
@@ -772,6 +794,7 @@ public final class ReferenceServer implements AutoCloseable {
       copy.workerThreads = workerThreads;
       copy.handlerThreads = handlerThreads;
       copy.originThreads = originThreads;
+      copy.recommendationRandom = recommendationRandom;
       copy.routeExtensions.addAll(routeExtensions);
       copy.edgeHooks.addAll(edgeHooks);
       return copy;

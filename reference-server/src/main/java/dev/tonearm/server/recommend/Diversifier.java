@@ -1,7 +1,6 @@
 package dev.tonearm.server.recommend;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -32,7 +31,7 @@ public final class Diversifier {
   /** Minimum share of tracks the caller has never played. */
   public static final double MIN_DISCOVERY_SHARE = 0.2;
 
-  /** Maximum share of one tempo tercile, and of one energy tercile. */
+  /** Maximum share of one third of the tempo range, and of one third of the energy range. */
   public static final double MAX_FEATURE_BAND_SHARE = 0.5;
 
   /** Features whose spread {@link DiversityRule#FEATURE_SPREAD} checks. */
@@ -61,21 +60,21 @@ public final class Diversifier {
       throw new IllegalArgumentException("limit must be > 0: " + limit);
     }
     int target = Math.min(limit, ranked.size());
-    Map<String, double[]> tercileBounds = new HashMap<>();
+    Map<String, double[]> bandBounds = new HashMap<>();
     for (String feature : SPREAD_FEATURES) {
-      double[] bounds = tercileBounds(ranked, feature);
+      double[] bounds = bandBounds(ranked, feature);
       if (bounds != null) {
-        tercileBounds.put(feature, bounds);
+        bandBounds.put(feature, bounds);
       }
     }
     EnumSet<DiversityRule> active = EnumSet.allOf(DiversityRule.class);
-    if (tercileBounds.isEmpty()) {
+    if (bandBounds.isEmpty()) {
       // Not relaxed, because it never applied.
       active.remove(DiversityRule.FEATURE_SPREAD);
     }
     List<DiversityRule> relaxed = new ArrayList<>();
     while (true) {
-      List<ScoredCandidate> chosen = greedyPass(ranked, played, target, active, tercileBounds);
+      List<ScoredCandidate> chosen = greedyPass(ranked, played, target, active, bandBounds);
       if (chosen.size() >= target || active.isEmpty()) {
         return new Result(chosen, relaxed);
       }
@@ -90,14 +89,14 @@ public final class Diversifier {
       Set<String> played,
       int target,
       Set<DiversityRule> active,
-      Map<String, double[]> tercileBounds) {
+      Map<String, double[]> bandBounds) {
     int genreCap = Math.max(1, (int) Math.floor(MAX_GENRE_SHARE * target));
     int bandCap = Math.max(1, (int) Math.floor(MAX_FEATURE_BAND_SHARE * target));
     int discoveryMin = (int) Math.ceil(MIN_DISCOVERY_SHARE * target);
     Map<String, Integer> perArtist = new HashMap<>();
     Map<String, Integer> perGenre = new HashMap<>();
     Map<String, int[]> perBand = new HashMap<>();
-    tercileBounds.keySet().forEach(feature -> perBand.put(feature, new int[3]));
+    bandBounds.keySet().forEach(feature -> perBand.put(feature, new int[3]));
     int discoveries = 0;
     List<ScoredCandidate> chosen = new ArrayList<>();
     for (ScoredCandidate candidate : ranked) {
@@ -119,7 +118,7 @@ public final class Diversifier {
         continue;
       }
       if (active.contains(DiversityRule.FEATURE_SPREAD)
-          && fullBand(profile, tercileBounds, perBand, bandCap)) {
+          && fullBand(profile, bandBounds, perBand, bandCap)) {
         continue;
       }
       if (active.contains(DiversityRule.DISCOVERY_SHARE) && !discovery) {
@@ -135,7 +134,7 @@ public final class Diversifier {
       if (!genre.isEmpty()) {
         perGenre.merge(genre, 1, Integer::sum);
       }
-      for (Map.Entry<String, double[]> entry : tercileBounds.entrySet()) {
+      for (Map.Entry<String, double[]> entry : bandBounds.entrySet()) {
         int band = band(profile.feature(entry.getKey()), entry.getValue());
         if (band >= 0) {
           perBand.get(entry.getKey())[band]++;
@@ -150,10 +149,10 @@ public final class Diversifier {
 
   private static boolean fullBand(
       TrackProfile profile,
-      Map<String, double[]> tercileBounds,
+      Map<String, double[]> bandBounds,
       Map<String, int[]> perBand,
       int bandCap) {
-    for (Map.Entry<String, double[]> entry : tercileBounds.entrySet()) {
+    for (Map.Entry<String, double[]> entry : bandBounds.entrySet()) {
       int band = band(profile.feature(entry.getKey()), entry.getValue());
       if (band >= 0 && perBand.get(entry.getKey())[band] >= bandCap) {
         return true;
@@ -162,7 +161,7 @@ public final class Diversifier {
     return false;
   }
 
-  /** Returns 0, 1 or 2 for the tercile of {@code value}, or -1 when the value is unknown. */
+  /** Returns 0, 1 or 2 for the third of the range that holds {@code value}, or -1 when the value is unknown. */
   static int band(double value, double[] bounds) {
     if (Double.isNaN(value)) {
       return -1;
@@ -174,29 +173,23 @@ public final class Diversifier {
   }
 
   /**
-   * Returns the lower bounds of the middle and top terciles of {@code feature} over the
-   * candidates, or null when fewer than three distinct values exist.
+   * Returns the lower bounds of the middle and top thirds of the range of {@code feature} over
+   * the candidates (equal widths between the minimum and the maximum), or null when fewer than
+   * three distinct values exist.
    */
-  static double[] tercileBounds(List<ScoredCandidate> candidates, String feature) {
-    double[] values =
-        candidates.stream()
-            .mapToDouble(candidate -> candidate.profile().feature(feature))
-            .filter(value -> !Double.isNaN(value))
-            .sorted()
-            .toArray();
+  static double[] bandBounds(List<ScoredCandidate> candidates, String feature) {
     TreeSet<Double> distinct = new TreeSet<>();
-    Arrays.stream(values).forEach(distinct::add);
+    for (ScoredCandidate candidate : candidates) {
+      double value = candidate.profile().feature(feature);
+      if (!Double.isNaN(value)) {
+        distinct.add(value);
+      }
+    }
     if (distinct.size() < 3) {
       return null;
     }
-    double lower = values[values.length / 3];
-    double upper = values[2 * values.length / 3];
-    if (lower == upper) {
-      // Many equal values: split at the distinct values instead, so all three bands are used.
-      Double[] levels = distinct.toArray(new Double[0]);
-      lower = levels[levels.length / 3];
-      upper = levels[2 * levels.length / 3];
-    }
-    return new double[] {lower, upper};
+    double min = distinct.first();
+    double width = (distinct.last() - min) / 3;
+    return new double[] {min + width, min + 2 * width};
   }
 }
