@@ -16,6 +16,9 @@ public final class DiscoverySource implements CandidateSource {
   /** Explanation of every candidate of this source. */
   public static final String EXPLANATION = "something new";
 
+  /** Relevance of a track that nobody has heard. */
+  static final double MAX_RELEVANCE = 0.5;
+
   @Override
   public SourceKind kind() {
     return SourceKind.DISCOVERY;
@@ -49,7 +52,7 @@ public final class DiscoverySource implements CandidateSource {
           new Candidate(
               unplayed.get((int) entry[1]),
               SourceKind.DISCOVERY,
-              1.0 / (1 + entry[0]),
+              MAX_RELEVANCE / (1 + entry[0]),
               EXPLANATION));
     }
     return candidates;

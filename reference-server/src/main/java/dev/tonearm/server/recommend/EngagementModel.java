@@ -11,7 +11,7 @@ import java.util.Random;
  * the prior chosen from the track's feedback from all accounts:
  *
  * <ul>
- *   <li>no feedback at all (a new track): the optimistic prior {@code Beta(3, 1)}, mean 0.75, so
+ *   <li>no feedback at all (a new track): the optimistic prior {@code Beta(2, 1)}, mean 0.67 and wide, so
  *       Thompson sampling tries the track early;
  *   <li>otherwise {@code Beta(1 + w * others' successes, 1 + w * others' failures)} with {@code w
  *       =} {@link #POPULATION_WEIGHT}, so other accounts' feedback informs a newcomer without
@@ -24,13 +24,13 @@ import java.util.Random;
  */
 public final class EngagementModel {
   /** Prior successes of a track without feedback. */
-  public static final double OPTIMISTIC_ALPHA = 3;
+  public static final double OPTIMISTIC_ALPHA = 2;
 
   /** Prior failures of a track without feedback. */
   public static final double OPTIMISTIC_BETA = 1;
 
   /** Weight of one success or failure from another account in the prior. */
-  public static final double POPULATION_WEIGHT = 0.1;
+  public static final double POPULATION_WEIGHT = 0.25;
 
   private final InteractionStore interactions;
 
