@@ -49,6 +49,7 @@ public final class CollaborativeSource implements CandidateSource {
     Map<String, Double> scores = new HashMap<>();
     Map<String, String> bestAnchor = new HashMap<>();
     Map<String, Double> bestContribution = new HashMap<>();
+    Map<String, Integer> listenerCounts = new HashMap<>();
     for (String anchor : context.anchors(maxAnchors)) {
       Set<String> anchorListeners = interactions.listeners(anchor);
       Map<String, Integer> coListens = new HashMap<>();
@@ -64,12 +65,17 @@ public final class CollaborativeSource implements CandidateSource {
       }
       for (Map.Entry<String, Integer> entry : coListens.entrySet()) {
         String trackId = entry.getKey();
+        int trackListeners =
+            listenerCounts.computeIfAbsent(trackId, id -> interactions.listeners(id).size());
         double cosine =
-            entry.getValue()
-                / Math.sqrt((double) anchorListeners.size() * interactions.listeners(trackId).size());
+            entry.getValue() / Math.sqrt((double) anchorListeners.size() * trackListeners);
         scores.merge(trackId, cosine, Double::sum);
         Double best = bestContribution.get(trackId);
-        if (best == null || cosine > best || (cosine == best && anchor.compareTo(bestAnchor.get(trackId)) < 0)) {
+        boolean better =
+            best == null
+                || cosine > best
+                || (cosine == best && anchor.compareTo(bestAnchor.get(trackId)) < 0);
+        if (better) {
           bestContribution.put(trackId, cosine);
           bestAnchor.put(trackId, anchor);
         }
