@@ -1,9 +1,11 @@
 package dev.tonearm.server.recommend;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 
 /**
@@ -16,25 +18,40 @@ import java.util.Set;
  * score of the request.
  *
  * <p>Cost per request is the sum over anchors and their listeners of each listener's played
- * tracks. Stateless and thread-safe.
+ * tracks. To bound it, an anchor with more than {@code maxListenersPerAnchor} other listeners is
+ * scored from a uniform sample of that many, drawn with the request's random, and its co-listen
+ * counts are scaled up by the sampling ratio: an unbiased estimate whose noise grows as the
+ * sample shrinks. Stateless and thread-safe.
  */
 public final class CollaborativeSource implements CandidateSource {
   /** Default maximum number of anchors: 50. */
   public static final int DEFAULT_MAX_ANCHORS = 50;
 
-  private final int maxAnchors;
+  /** Default maximum number of listeners read per anchor: 200. */
+  public static final int DEFAULT_MAX_LISTENERS_PER_ANCHOR = 200;
 
-  /** Creates a source with {@link #DEFAULT_MAX_ANCHORS}. */
+  private final int maxAnchors;
+  private final int maxListenersPerAnchor;
+
+  /** Creates a source with the default limits. */
   public CollaborativeSource() {
-    this(DEFAULT_MAX_ANCHORS);
+    this(DEFAULT_MAX_ANCHORS, DEFAULT_MAX_LISTENERS_PER_ANCHOR);
   }
 
-  /** Creates a source that bases similarity on at most {@code maxAnchors} played tracks. */
-  public CollaborativeSource(int maxAnchors) {
+  /**
+   * Creates a source that bases similarity on at most {@code maxAnchors} played tracks and reads
+   * at most {@code maxListenersPerAnchor} other listeners of each.
+   */
+  public CollaborativeSource(int maxAnchors, int maxListenersPerAnchor) {
     if (maxAnchors <= 0) {
       throw new IllegalArgumentException("maxAnchors must be > 0: " + maxAnchors);
     }
+    if (maxListenersPerAnchor <= 0) {
+      throw new IllegalArgumentException(
+          "maxListenersPerAnchor must be > 0: " + maxListenersPerAnchor);
+    }
     this.maxAnchors = maxAnchors;
+    this.maxListenersPerAnchor = maxListenersPerAnchor;
   }
 
   @Override
@@ -52,11 +69,15 @@ public final class CollaborativeSource implements CandidateSource {
     Map<String, Integer> listenerCounts = new HashMap<>();
     for (String anchor : context.anchors(maxAnchors)) {
       Set<String> anchorListeners = interactions.listeners(anchor);
+      List<String> others = new ArrayList<>(anchorListeners);
+      others.remove(context.accountId());
+      double scale = 1;
+      if (others.size() > maxListenersPerAnchor) {
+        scale = (double) others.size() / maxListenersPerAnchor;
+        others = sample(others, maxListenersPerAnchor, context.random());
+      }
       Map<String, Integer> coListens = new HashMap<>();
-      for (String listener : anchorListeners) {
-        if (listener.equals(context.accountId())) {
-          continue;
-        }
+      for (String listener : others) {
         for (String trackId : interactions.playedTracks(listener)) {
           if (!played.contains(trackId) && context.catalog().containsKey(trackId)) {
             coListens.merge(trackId, 1, Integer::sum);
@@ -68,7 +89,7 @@ public final class CollaborativeSource implements CandidateSource {
         int trackListeners =
             listenerCounts.computeIfAbsent(trackId, id -> interactions.listeners(id).size());
         double cosine =
-            entry.getValue() / Math.sqrt((double) anchorListeners.size() * trackListeners);
+            scale * entry.getValue() / Math.sqrt((double) anchorListeners.size() * trackListeners);
         scores.merge(trackId, cosine, Double::sum);
         Double best = bestContribution.get(trackId);
         boolean better =
@@ -94,5 +115,15 @@ public final class CollaborativeSource implements CandidateSource {
               "because you played " + anchorTitle));
     }
     return candidates;
+  }
+
+  /** Returns {@code count} elements of {@code items} drawn uniformly without replacement. */
+  private static List<String> sample(List<String> items, int count, Random random) {
+    // NOTE: the draw also depends on the store's iteration order of the listener set, which
+    // repeats when the same records arrive in the same order, but not across store types.
+    for (int i = 0; i < count; i++) {
+      Collections.swap(items, i, i + random.nextInt(items.size() - i));
+    }
+    return items.subList(0, count);
   }
 }

@@ -127,6 +127,39 @@ class RecommenderTest {
   }
 
   @Test
+  void collaborative_manyListeners_sampledEstimateKeepsOrder() {
+    addTwentyTracks();
+    for (int fan = 0; fan < 300; fan++) {
+      store.record("fan-" + fan, "t0", FeedbackEvent.PLAY);
+      store.record("fan-" + fan, "t5", FeedbackEvent.PLAY);
+      if (fan % 3 == 0) {
+        store.record("fan-" + fan, "t6", FeedbackEvent.PLAY);
+      }
+    }
+    store.record("me", "t0", FeedbackEvent.PLAY);
+    RecommendationContext context = new RecommendationContext("me", catalog, store, new Random(8));
+
+    List<Candidate> exact = new CollaborativeSource(50, 1000).propose(context, 10);
+    List<Candidate> sampled = new CollaborativeSource(50, 50).propose(context, 10);
+
+    assertThat(exact).extracting(Candidate::trackId).containsExactly("t5", "t6");
+    assertThat(sampled).extracting(Candidate::trackId).containsExactly("t5", "t6");
+    // Exact relevance of t6: cosine 100 / sqrt(301 * 100) over cosine 300 / sqrt(301 * 300).
+    assertThat(exact.get(1).relevance()).isCloseTo(Math.sqrt(100.0 / 300), offset(1e-9));
+    assertThat(sampled.get(1).relevance()).isCloseTo(Math.sqrt(100.0 / 300), offset(0.2));
+  }
+
+  @Test
+  void collaborative_invalidLimits_areRejected() {
+    assertThatThrownBy(() -> new CollaborativeSource(0, 10))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxAnchors must be > 0: 0");
+    assertThatThrownBy(() -> new CollaborativeSource(10, -1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxListenersPerAnchor must be > 0: -1");
+  }
+
+  @Test
   void content_closestTrack_explainsWithTempoAndEnergy() {
     addTrack("anchor", "Anchor Song", "A", "rock", 120, 0.80);
     addTrack("close", "Close Song", "B", "pop", 121, 0.81);
