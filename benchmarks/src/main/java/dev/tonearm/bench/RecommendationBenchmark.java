@@ -35,14 +35,14 @@ import java.util.TreeMap;
  *
  * <p>Latency: one account with 50 plays asks for 10 tracks from a synthetic catalog of 10,000
  * tracks (2,000 artists, 12 genres, tempo, energy, loudness and duration) after 5,000 other
- * accounts played 30 tracks each, drawn with Zipf-like popularity. Two variants: the default of
- * 200 candidates per source, and every catalog track as a candidate. Each variant runs 200
- * warm-up and 1,000 measured requests on one thread and prints p50, p99 and the maximum.
+ * accounts played 30 tracks each, drawn with Zipf-like popularity. Two variants: the default of 200
+ * candidates per source, and every catalog track as a candidate. Each variant runs 200 warm-up and
+ * 1,000 measured requests on one thread and prints p50, p99 and the maximum.
  *
  * <p>Hit rate: the hold-out evaluation of {@link HoldoutEvaluation} on {@code
- * lastfm-hetrec2011-2k/user_artists.dat} from the test corpus, artists taken as tracks, for
- * the collaborative, popularity and discovery sources. The content source needs audio features,
- * which that data set lacks.
+ * lastfm-hetrec2011-2k/user_artists.dat} from the test corpus, artists taken as tracks, for the
+ * collaborative, popularity and discovery sources. The content source needs audio features, which
+ * that data set lacks.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
  * dev.tonearm.bench.RecommendationBenchmark [sampledUsers]}; default 300 sampled users.
@@ -64,7 +64,9 @@ public final class RecommendationBenchmark {
   public static void main(String[] args) throws IOException {
     int sampledUsers = args.length > 0 ? Integer.parseInt(args[0]) : 300;
     System.out.printf(
-        Locale.ROOT, "%d cores, %s%n", Runtime.getRuntime().availableProcessors(),
+        Locale.ROOT,
+        "%d cores, %s%n",
+        Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.vm.version"));
     latency(Recommender.DEFAULT_CANDIDATES_PER_SOURCE);
     latency(CATALOG_TRACKS);
@@ -82,8 +84,11 @@ public final class RecommendationBenchmark {
       features.put(TrackProfile.DURATION_MS, 120_000 + 240_000 * random.nextDouble());
       catalog.add(
           new TrackProfile(
-              "t" + i, "Track " + i, "Artist " + random.nextInt(ARTISTS),
-              "genre-" + random.nextInt(GENRES), features));
+              "t" + i,
+              "Track " + i,
+              "Artist " + random.nextInt(ARTISTS),
+              "genre-" + random.nextInt(GENRES),
+              features));
     }
     InMemoryInteractionStore store =
         new InMemoryInteractionStore(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
@@ -118,9 +123,14 @@ public final class RecommendationBenchmark {
         Locale.ROOT,
         "latency, %d tracks, %d candidates per source, limit %d: p50 %.2f ms, p99 %.2f ms,"
             + " max %.2f ms over %d requests; %d lists relaxed a rule%n",
-        CATALOG_TRACKS, candidatesPerSource, LIMIT, nanos[nanos.length / 2] / 1e6,
-        nanos[(int) Math.ceil(nanos.length * 0.99) - 1] / 1e6, nanos[nanos.length - 1] / 1e6,
-        MEASURED_REQUESTS, relaxedLists);
+        CATALOG_TRACKS,
+        candidatesPerSource,
+        LIMIT,
+        nanos[nanos.length / 2] / 1e6,
+        nanos[(int) Math.ceil(nanos.length * 0.99) - 1] / 1e6,
+        nanos[nanos.length - 1] / 1e6,
+        MEASURED_REQUESTS,
+        relaxedLists);
   }
 
   /** Draws a track index with probability roughly proportional to 1 / (rank + 10). */
@@ -144,7 +154,9 @@ public final class RecommendationBenchmark {
       while ((line = reader.readLine()) != null) {
         String[] fields = line.strip().split("\t");
         if (fields.length == 3) {
-          artistsByUser.computeIfAbsent("u" + fields[0], id -> new HashSet<>()).add("a" + fields[1]);
+          artistsByUser
+              .computeIfAbsent("u" + fields[0], id -> new HashSet<>())
+              .add("a" + fields[1]);
         }
       }
     }
@@ -158,12 +170,19 @@ public final class RecommendationBenchmark {
       for (HoldoutEvaluation.SourceResult result : results) {
         line.append(
             String.format(
-                Locale.ROOT, ", %s %.3f (%d/%d)", result.source(), result.hitRate(),
-                result.hits(), result.accounts()));
+                Locale.ROOT,
+                ", %s %.3f (%d/%d)",
+                result.source(),
+                result.hitRate(),
+                result.hits(),
+                result.accounts()));
       }
       System.out.printf(
-          Locale.ROOT, "Last.fm hit rate at 10, seed %d, 20%% held out%s; %.1f s%n", seed,
-          line, (System.nanoTime() - start) / 1e9);
+          Locale.ROOT,
+          "Last.fm hit rate at 10, seed %d, 20%% held out%s; %.1f s%n",
+          seed,
+          line,
+          (System.nanoTime() - start) / 1e9);
     }
   }
 }

@@ -11,6 +11,7 @@ import dev.tonearm.server.recommend.RecommendationException;
 import dev.tonearm.server.recommend.Recommender;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Registers the recommendation routes: {@code GET /v1/recommendations?limit=N} and {@code POST
@@ -20,7 +21,14 @@ import java.util.List;
 public final class RecommendationRoutes {
   /** One entry of {@code GET /v1/recommendations}. */
   @JsonPropertyOrder({
-    "trackId", "title", "artist", "genre", "source", "explanation", "score", "discovery"
+    "trackId",
+    "title",
+    "artist",
+    "genre",
+    "source",
+    "explanation",
+    "score",
+    "discovery"
   })
   public record RecommendedTrack(
       String trackId,
@@ -105,7 +113,7 @@ public final class RecommendationRoutes {
     return "\"" + shown + "\"";
   }
 
-  private static <T> T call(java.util.function.Supplier<T> action) {
+  private static <T> T call(Supplier<T> action) {
     try {
       return action.get();
     } catch (RecommendationException e) {

@@ -3,11 +3,11 @@ package dev.tonearm.server.recommend;
 import java.util.Random;
 
 /**
- * Draws from Beta distributions as {@code X / (X + Y)} with {@code X ~ Gamma(alpha)} and {@code Y
- * ~ Gamma(beta)}. Gamma variates use the squeeze-and-reject method of Marsaglia and Tsang, "A
- * Simple Method for Generating Gamma Variables", ACM TOMS 26(3), 2000, with the boost {@code
- * Gamma(a) = Gamma(a + 1) * U^(1/a)} for shapes below 1. Every number comes from the given
- * {@link Random}, so a seeded random gives a repeatable sequence. Stateless.
+ * Draws from Beta distributions as {@code X / (X + Y)} with {@code X ~ Gamma(alpha)} and {@code Y ~
+ * Gamma(beta)}. Gamma variates use the squeeze-and-reject method of Marsaglia and Tsang, "A Simple
+ * Method for Generating Gamma Variables", ACM TOMS 26(3), 2000, with the boost {@code Gamma(a) =
+ * Gamma(a + 1) * U^(1/a)} for shapes below 1. Every number comes from the given {@link Random}, so
+ * a seeded random gives a repeatable sequence. Stateless.
  */
 public final class BetaSampler {
   private BetaSampler() {}

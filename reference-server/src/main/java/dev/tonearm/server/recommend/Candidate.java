@@ -8,8 +8,8 @@ import java.util.Objects;
  * @param trackId proposed track
  * @param source the generator that proposed it
  * @param relevance the generator's confidence in [0, 1], comparable within one source only
- * @param explanation why the track was proposed, in words shown to the listener, such as
- *     "because you played Awakening"
+ * @param explanation why the track was proposed, in words shown to the listener, such as "because
+ *     you played Awakening"
  */
 public record Candidate(String trackId, SourceKind source, double relevance, String explanation) {
   public Candidate {

@@ -10,8 +10,8 @@ import java.util.Objects;
 /**
  * Profiles of the server's catalog. Ingest measures loudness and duration, so those are the only
  * features; tempo and energy are unknown and the feature-spread rule does not apply. Reads the
- * catalog on every call, so newly ingested tracks are recommended at once. Thread-safe because
- * the catalog is.
+ * catalog on every call, so newly ingested tracks are recommended at once. Thread-safe because the
+ * catalog is.
  */
 public final class CatalogTrackProfiles implements TrackProfileSource {
   private final CatalogRepository catalog;

@@ -9,19 +9,19 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Item-item collaborative filtering over play events. Two tracks are similar when the same
- * accounts played them: the cosine of their binary listener vectors, {@code |L(i) ∩ L(j)| /
- * sqrt(|L(i)| |L(j)|)}, where {@code L(t)} is the set of accounts that played or saved {@code t}.
- * A track's score is the sum of its similarities to the caller's anchors (see {@link
+ * Item-item collaborative filtering over play events. Two tracks are similar when the same accounts
+ * played them: the cosine of their binary listener vectors, {@code |L(i) ∩ L(j)| / sqrt(|L(i)|
+ * |L(j)|)}, where {@code L(t)} is the set of accounts that played or saved {@code t}. A track's
+ * score is the sum of its similarities to the caller's anchors (see {@link
  * RecommendationContext#anchors}), and its explanation names the anchor that contributed most.
  * Tracks the caller already played are not proposed. Relevance is the score divided by the best
  * score of the request.
  *
- * <p>Cost per request is the sum over anchors and their listeners of each listener's played
- * tracks. To bound it, an anchor with more than {@code maxListenersPerAnchor} other listeners is
- * scored from a uniform sample of that many, drawn with the request's random, and its co-listen
- * counts are scaled up by the sampling ratio: an unbiased estimate whose noise grows as the
- * sample shrinks. Stateless and thread-safe.
+ * <p>Cost per request is the sum over anchors and their listeners of each listener's played tracks.
+ * To bound it, an anchor with more than {@code maxListenersPerAnchor} other listeners is scored
+ * from a uniform sample of that many, drawn with the request's random, and its co-listen counts are
+ * scaled up by the sampling ratio: an unbiased estimate whose noise grows as the sample shrinks.
+ * Stateless and thread-safe.
  */
 public final class CollaborativeSource implements CandidateSource {
   /** Default maximum number of anchors: 50. */
@@ -39,8 +39,8 @@ public final class CollaborativeSource implements CandidateSource {
   }
 
   /**
-   * Creates a source that bases similarity on at most {@code maxAnchors} played tracks and reads
-   * at most {@code maxListenersPerAnchor} other listeners of each.
+   * Creates a source that bases similarity on at most {@code maxAnchors} played tracks and reads at
+   * most {@code maxListenersPerAnchor} other listeners of each.
    */
   public CollaborativeSource(int maxAnchors, int maxListenersPerAnchor) {
     if (maxAnchors <= 0) {

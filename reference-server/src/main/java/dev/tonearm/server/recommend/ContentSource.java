@@ -9,10 +9,10 @@ import java.util.Set;
 
 /**
  * Proposes unplayed tracks whose audio features are close to the caller's anchors (see {@link
- * RecommendationContext#anchors}) in a {@link FeatureSpace} of the request's catalog. Relevance
- * is the best {@link FeatureSpace#similarity} to any anchor. The explanation names that anchor
- * and the two features on which the pair is closest, such as "similar tempo and energy to
- * Awakening". Stateless and thread-safe.
+ * RecommendationContext#anchors}) in a {@link FeatureSpace} of the request's catalog. Relevance is
+ * the best {@link FeatureSpace#similarity} to any anchor. The explanation names that anchor and the
+ * two features on which the pair is closest, such as "similar tempo and energy to Awakening".
+ * Stateless and thread-safe.
  */
 public final class ContentSource implements CandidateSource {
   /** Default maximum number of anchors: 10. */

@@ -6,17 +6,18 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Proposes tracks the caller has never played, least exposed first, with the explanation
- * "something new". Exposure is the number of feedback events from all accounts; tracks with equal
- * exposure come in an order shuffled with the request's random. Relevance is {@code 1 / (1 +
- * exposure)}, so a track nobody has heard has relevance 1. Together with the optimistic prior of
- * {@link EngagementModel} this is how new tracks get explored. Stateless and thread-safe.
+ * Proposes tracks the caller has never played, least exposed first, with the explanation "something
+ * new". Exposure is the number of feedback events from all accounts; tracks with equal exposure
+ * come in an order shuffled with the request's random. Relevance is {@code 0.5 / (1 + exposure)}:
+ * half that of the best candidate of another source, because novelty alone is weak evidence, and
+ * lower the more the track has been heard. Together with the optimistic prior of {@link
+ * EngagementModel}, this source is how new tracks get explored. Stateless and thread-safe.
  */
 public final class DiscoverySource implements CandidateSource {
   /** Explanation of every candidate of this source. */
   public static final String EXPLANATION = "something new";
 
-  /** Relevance of a track that nobody has heard. */
+  /** Relevance of a track without any feedback. */
   static final double MAX_RELEVANCE = 0.5;
 
   @Override

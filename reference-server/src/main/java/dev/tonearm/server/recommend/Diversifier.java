@@ -11,9 +11,9 @@ import java.util.TreeSet;
 /**
  * Picks the final list from ranked candidates under the {@link DiversityRule}s.
  *
- * <p>The list length is the target {@code min(limit, candidates)}, and the shares of the rules
- * are taken of that target. A greedy pass walks the candidates best first and takes each one that
- * breaks no active rule; it passes over an already-played track while the remaining slots are
+ * <p>The list length is the target {@code min(limit, candidates)}, and the shares of the rules are
+ * taken of that target. A greedy pass walks the candidates best first and takes each one that
+ * breaks no active rule. It passes over an already-played track while the remaining slots are
  * needed for the discovery quota. When the pass cannot reach the target, the next rule in {@link
  * DiversityRule} order is relaxed (dropped) and the pass repeats, so the result names every rule
  * given up. A greedy pass can miss a selection that meets all rules where one exists, and then
@@ -40,7 +40,7 @@ public final class Diversifier {
   /**
    * The chosen list and the rules given up to fill it. Immutable.
    *
-   * @param relaxed rules dropped, in the order they were dropped; empty when all held
+   * @param relaxed rules dropped, in the order they were dropped, or empty when all held
    */
   public record Result(List<ScoredCandidate> items, List<DiversityRule> relaxed) {
     public Result {
@@ -161,7 +161,10 @@ public final class Diversifier {
     return false;
   }
 
-  /** Returns 0, 1 or 2 for the third of the range that holds {@code value}, or -1 when the value is unknown. */
+  /**
+   * Returns 0, 1 or 2 for the third of the range that contains {@code value}, or -1 when the value
+   * is unknown.
+   */
   static int band(double value, double[] bounds) {
     if (Double.isNaN(value)) {
       return -1;
@@ -173,9 +176,9 @@ public final class Diversifier {
   }
 
   /**
-   * Returns the lower bounds of the middle and top thirds of the range of {@code feature} over
-   * the candidates (equal widths between the minimum and the maximum), or null when fewer than
-   * three distinct values exist.
+   * Returns the lower bounds of the middle and top thirds of the range of {@code feature} over the
+   * candidates (equal widths between the minimum and the maximum), or null when fewer than three
+   * distinct values exist.
    */
   static double[] bandBounds(List<ScoredCandidate> candidates, String feature) {
     TreeSet<Double> distinct = new TreeSet<>();

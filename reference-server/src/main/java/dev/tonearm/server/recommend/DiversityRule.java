@@ -8,10 +8,10 @@ package dev.tonearm.server.recommend;
  */
 public enum DiversityRule {
   /**
-   * At most half of the list (at least one track) in one third of the tempo range, and likewise
-   * of energy. The range runs from the lowest to the highest value among the candidates, split
-   * into three equal widths. The rule applies to a feature only when at least three distinct
-   * values exist, and tracks without the feature are exempt.
+   * At most half of the list (at least one track) in one third of the tempo range, and likewise of
+   * energy. The range runs from the lowest to the highest value among the candidates, split into
+   * three equal widths. The rule applies to a feature only when at least three distinct values
+   * exist, and tracks without the feature are exempt.
    */
   FEATURE_SPREAD,
   /** At most 40% of the list (at least one track) with one genre; unknown genres are exempt. */

@@ -6,13 +6,13 @@ import java.util.Random;
 /**
  * The reward model: a Beta posterior of the probability that an account engages with a track.
  *
- * <p>Successes are plays, plus {@link FeedbackEvent#SAVE_WEIGHT} per save; failures are skips.
- * The posterior of (account, track) is {@code Beta(a0 + own successes, b0 + own failures)}, with
- * the prior chosen from the track's feedback from all accounts:
+ * <p>Successes are plays, plus {@link FeedbackEvent#SAVE_WEIGHT} per save; failures are skips. The
+ * posterior of (account, track) is {@code Beta(a0 + own successes, b0 + own failures)}, with the
+ * prior chosen from the track's feedback from all accounts:
  *
  * <ul>
- *   <li>no feedback at all (a new track): the optimistic prior {@code Beta(2, 1)}, mean 0.67 and wide, so
- *       Thompson sampling tries the track early;
+ *   <li>no feedback at all (a new track): the optimistic prior {@code Beta(2, 1)}, with mean 0.67
+ *       and a wide spread, so Thompson sampling tries the track early;
  *   <li>otherwise {@code Beta(1 + w * others' successes, 1 + w * others' failures)} with {@code w
  *       =} {@link #POPULATION_WEIGHT}, so other accounts' feedback informs a newcomer without
  *       outweighing the account's own.

@@ -10,9 +10,9 @@ import java.util.TreeSet;
 /**
  * Audio features standardised over one catalog, for content similarity. Each feature becomes a
  * z-score with the mean and population standard deviation of the tracks that have it; a feature
- * that is constant or known for fewer than two tracks is dropped. The distance of two tracks is
- * the root mean square of their z-score differences over the features both have, so a track with
- * fewer known features is not closer by default. Immutable.
+ * that is constant or known for fewer than two tracks is dropped. The distance of two tracks is the
+ * root mean square of their z-score differences over the features both have, so a track with fewer
+ * known features is not closer by default. Immutable.
  */
 public final class FeatureSpace {
   private final List<String> names;
@@ -66,9 +66,7 @@ public final class FeatureSpace {
     return names;
   }
 
-  /**
-   * Returns the distance of two tracks, or NaN when either is unknown or they share no feature.
-   */
+  /** Returns the distance of two tracks, or NaN when either is unknown or they share no feature. */
   public double distance(String trackIdA, String trackIdB) {
     double[] a = vectors.get(trackIdA);
     double[] b = vectors.get(trackIdB);

@@ -18,12 +18,12 @@ import java.util.TreeSet;
 /**
  * Offline evaluation of candidate sources by hit rate at k on held-out plays.
  *
- * <p>From the accounts with at least {@code minTracksPerAccount} played tracks, a seeded sample
- * is drawn. Each sampled account has a share of its tracks held out; every other play is recorded
- * as one {@link FeedbackEvent#PLAY}, so popularity is the number of listeners. Each source then
- * proposes tracks for each sampled account, the account's remaining played tracks are removed,
- * and the account is a hit when one of the first k proposals is held out. The hit rate is hits
- * divided by sampled accounts.
+ * <p>From the accounts with at least {@code minTracksPerAccount} played tracks, a seeded sample is
+ * drawn. Each sampled account has a share of its tracks held out; every other play is recorded as
+ * one {@link FeedbackEvent#PLAY}, so popularity is the number of listeners. Each source then
+ * proposes tracks for each sampled account, the account's remaining played tracks are removed, and
+ * the account is a hit when one of the first k proposals is held out. The hit rate is hits divided
+ * by sampled accounts.
  *
  * <p>All randomness comes from the seed, so a run is repeatable. Not thread-safe.
  */
@@ -47,8 +47,8 @@ public final class HoldoutEvaluation {
    *
    * @param tracksByAccount played tracks of each account
    * @param sampleSize accounts to evaluate, at most the eligible ones
-   * @param holdoutShare share of each sampled account's tracks to hold out, in (0, 1); at least
-   *     one track is held out and at least one kept
+   * @param holdoutShare share of each sampled account's tracks to hold out, in (0, 1). At least one
+   *     track is held out and at least one stays in the training plays.
    * @param minTracksPerAccount accounts with fewer played tracks are not sampled; at least 2
    */
   public HoldoutEvaluation(
@@ -124,10 +124,10 @@ public final class HoldoutEvaluation {
         RecommendationContext context =
             new RecommendationContext(
                 account, catalog, store, new Random(seed ^ account.hashCode()));
-        Set<String> kept = store.playedTracks(account);
+        Set<String> trainingTracks = store.playedTracks(account);
         int proposed = 0;
-        for (Candidate candidate : source.propose(context, k + kept.size())) {
-          if (kept.contains(candidate.trackId())) {
+        for (Candidate candidate : source.propose(context, k + trainingTracks.size())) {
+          if (trainingTracks.contains(candidate.trackId())) {
             continue;
           }
           if (heldOut.get(account).contains(candidate.trackId())) {

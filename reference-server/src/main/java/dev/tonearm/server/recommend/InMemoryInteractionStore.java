@@ -9,9 +9,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * An {@link InteractionStore} in memory. Memory grows with the number of distinct (account,
- * track) pairs that received feedback; callers bound it by accepting feedback only for catalog
- * tracks.
+ * An {@link InteractionStore} in memory. Memory grows with the number of distinct (account, track)
+ * pairs that received feedback; callers bound it by accepting feedback only for catalog tracks.
  *
  * <p>Popularity decays exponentially with {@link #DEFAULT_POPULARITY_HALF_LIFE} by default, read
  * from the injected clock: a play a half-life ago counts half as much as a play now.
@@ -38,8 +37,7 @@ public final class InMemoryInteractionStore implements InteractionStore {
   public InMemoryInteractionStore(Clock clock, Duration popularityHalfLife) {
     this.clock = Objects.requireNonNull(clock, "clock");
     if (popularityHalfLife.isNegative() || popularityHalfLife.isZero()) {
-      throw new IllegalArgumentException(
-          "popularityHalfLife must be > 0: " + popularityHalfLife);
+      throw new IllegalArgumentException("popularityHalfLife must be > 0: " + popularityHalfLife);
     }
     this.halfLifeMs = popularityHalfLife.toMillis();
   }

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Proposes the tracks with the highest {@link InteractionStore#popularity}, played or not, with
- * the explanation "popular now". Tracks nobody has played are not proposed. Relevance is the
- * popularity divided by the request's highest. Stateless and thread-safe.
+ * Proposes the tracks with the highest {@link InteractionStore#popularity}, played or not, with the
+ * explanation "popular now". Tracks nobody has played are not proposed. Relevance is the popularity
+ * divided by the request's highest. Stateless and thread-safe.
  */
 public final class PopularitySource implements CandidateSource {
   /** Explanation of every candidate of this source. */
@@ -32,8 +32,7 @@ public final class PopularitySource implements CandidateSource {
     List<Candidate> candidates = new ArrayList<>();
     for (Map.Entry<String, Double> entry : ranked) {
       double relevance = Math.min(1.0, entry.getValue() / ranked.get(0).getValue());
-      candidates.add(
-          new Candidate(entry.getKey(), SourceKind.POPULARITY, relevance, EXPLANATION));
+      candidates.add(new Candidate(entry.getKey(), SourceKind.POPULARITY, relevance, EXPLANATION));
     }
     return candidates;
   }

@@ -20,7 +20,8 @@ final class Ranking {
     if (k <= 0) {
       return new ArrayList<>();
     }
-    PriorityQueue<Map.Entry<String, Double>> worstFirst = new PriorityQueue<>(BEST_FIRST.reversed());
+    PriorityQueue<Map.Entry<String, Double>> worstFirst =
+        new PriorityQueue<>(BEST_FIRST.reversed());
     for (Map.Entry<String, Double> entry : scores.entrySet()) {
       worstFirst.add(Map.entry(entry.getKey(), entry.getValue()));
       if (worstFirst.size() > k) {

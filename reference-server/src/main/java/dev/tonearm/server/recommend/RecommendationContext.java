@@ -11,9 +11,9 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * One recommendation request as the candidate sources see it: the caller, the catalog at the
- * time of the request and the shared feedback state. Not thread-safe, because of the random; one
- * request uses it on one thread.
+ * One recommendation request as the candidate sources see it: the caller, the catalog at the time
+ * of the request and the shared feedback state. Not thread-safe, because of the random; one request
+ * uses it on one thread.
  */
 public final class RecommendationContext {
   private final String accountId;

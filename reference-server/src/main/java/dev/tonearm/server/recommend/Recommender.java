@@ -10,17 +10,18 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A recommender in the style of BaRT ("bandits for recommendations as treatments", McInerney et
- * al., RecSys 2018): each slot of the list is filled by an arm chosen with Thompson sampling over
- * a Beta posterior of engagement, so the list both exploits what an account likes and explores
- * what it has not heard.
+ * A recommender in the style of BaRT, the bandit recommender of McInerney et al., "Explore,
+ * Exploit, and Explain: Personalizing Explainable Recommendations with Bandits", RecSys 2018 (doi
+ * 10.1145/3240323.3240354). Each slot of the list is filled by an arm chosen with Thompson sampling
+ * over a Beta posterior of engagement. The list therefore both exploits what an account likes and
+ * explores what it has not heard.
  *
  * <p>One request runs these steps:
  *
  * <ol>
- *   <li>Candidate generation: each {@link CandidateSource}, in the configured order, proposes up
- *       to {@code candidatesPerSource} tracks. A track proposed by several sources keeps the
- *       proposal of the first, with its explanation.
+ *   <li>Candidate generation: each {@link CandidateSource}, in the configured order, proposes up to
+ *       {@code candidatesPerSource} tracks. A track proposed by several sources keeps the proposal
+ *       of the first, with its explanation.
  *   <li>Scoring: for each candidate, in track id order so that a seeded random gives the same
  *       draws, a value {@code theta} is drawn from the {@link EngagementModel} posterior, and the
  *       score is {@code theta * (0.5 + 0.5 * relevance)}: the posterior decides, the source's
@@ -69,7 +70,9 @@ public final class Recommender {
   /** Returns the sources in their default order: collaborative, content, popularity, discovery. */
   public static List<CandidateSource> defaultSources() {
     return List.of(
-        new CollaborativeSource(), new ContentSource(), new PopularitySource(),
+        new CollaborativeSource(),
+        new ContentSource(),
+        new PopularitySource(),
         new DiscoverySource());
   }
 
@@ -101,8 +104,7 @@ public final class Recommender {
     for (Candidate candidate : candidates.values()) {
       double theta = model.posterior(accountId, candidate.trackId()).sample(random);
       double score = theta * (0.5 + 0.5 * candidate.relevance());
-      ranked.add(
-          new ScoredCandidate(candidate, context.catalog().get(candidate.trackId()), score));
+      ranked.add(new ScoredCandidate(candidate, context.catalog().get(candidate.trackId()), score));
     }
     ranked.sort(
         Comparator.comparingDouble((ScoredCandidate scored) -> -scored.score())

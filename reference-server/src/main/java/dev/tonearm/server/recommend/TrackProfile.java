@@ -1,5 +1,6 @@
 package dev.tonearm.server.recommend;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -11,8 +12,8 @@ import java.util.Objects;
  * @param title title shown in explanations
  * @param artist artist, or empty when unknown; empty artists are exempt from the artist limit
  * @param genre genre, or empty when unknown; empty genres are exempt from the genre share
- * @param features audio features by name, such as {@link #TEMPO_BPM} or {@link #LOUDNESS_LUFS};
- *     a missing name means the feature is unknown for this track. Values must be finite.
+ * @param features audio features by name, such as {@link #TEMPO_BPM} or {@link #LOUDNESS_LUFS}; a
+ *     missing name means the feature is unknown for this track. Values must be finite.
  */
 public record TrackProfile(
     String trackId, String title, String artist, String genre, Map<String, Double> features) {
@@ -37,7 +38,11 @@ public record TrackProfile(
     for (Map.Entry<String, Double> feature : features.entrySet()) {
       if (!Double.isFinite(feature.getValue())) {
         throw new IllegalArgumentException(
-            "feature " + feature.getKey() + " of " + trackId + " must be finite: "
+            "feature "
+                + feature.getKey()
+                + " of "
+                + trackId
+                + " must be finite: "
                 + feature.getValue());
       }
     }
@@ -51,11 +56,11 @@ public record TrackProfile(
 
   /** Returns the artist as a grouping key: trimmed and lower-cased, empty when unknown. */
   String artistKey() {
-    return artist.trim().toLowerCase(java.util.Locale.ROOT);
+    return artist.trim().toLowerCase(Locale.ROOT);
   }
 
   /** Returns the genre as a grouping key: trimmed and lower-cased, empty when unknown. */
   String genreKey() {
-    return genre.trim().toLowerCase(java.util.Locale.ROOT);
+    return genre.trim().toLowerCase(Locale.ROOT);
   }
 }

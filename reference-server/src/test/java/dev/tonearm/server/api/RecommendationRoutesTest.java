@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -24,9 +25,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The recommendation routes over real sockets, on a server whose catalog holds twelve tracks by
- * six artists (catalog records without audio, which the recommender does not read): input
- * checks, cold start, feedback and per-account state.
+ * The recommendation routes over real sockets, on a server whose catalog holds twelve tracks by six
+ * artists (catalog records without audio, which the recommender does not read): input checks, cold
+ * start, feedback and per-account state.
  */
 @ExtendWith(NoLeaks.class)
 class RecommendationRoutesTest {
@@ -89,8 +90,7 @@ class RecommendationRoutesTest {
     return response.json().path("error").path("code").asText();
   }
 
-  private RawHttp.Response feedback(Tokens caller, String trackId, String event)
-      throws Exception {
+  private RawHttp.Response feedback(Tokens caller, String trackId, String event) throws Exception {
     return send(
         "POST",
         "/v1/recommendations/feedback",
@@ -150,13 +150,21 @@ class RecommendationRoutesTest {
 
   @Test
   void recommendations_invalidLimit_isBadRequest() throws Exception {
-    for (String query : List.of("limit=0", "limit=101", "limit=-3", "limit=ten", "limit=",
-        "limit=2&limit=3", "limit=99999999999")) {
+    for (String query :
+        List.of(
+            "limit=0",
+            "limit=101",
+            "limit=-3",
+            "limit=ten",
+            "limit=",
+            "limit=2&limit=3",
+            "limit=99999999999")) {
       RawHttp.Response response = send("GET", "/v1/recommendations?" + query, premium, null);
 
       assertThat(response.status()).as(query).isEqualTo(400);
       assertThat(errorCode(response)).as(query).isEqualTo("BAD_REQUEST");
-      assertThat(response.json().path("error").path("message").asText()).as(query)
+      assertThat(response.json().path("error").path("message").asText())
+          .as(query)
           .contains("limit");
     }
   }
@@ -198,7 +206,7 @@ class RecommendationRoutesTest {
 
   @Test
   void feedback_invalidBodies_areRejectedWithCodes() throws Exception {
-    Map<String, String> expectedCodes = new java.util.LinkedHashMap<>();
+    Map<String, String> expectedCodes = new LinkedHashMap<>();
     expectedCodes.put("{\"event\":\"PLAY\"}", "BAD_REQUEST");
     expectedCodes.put("{\"trackId\":\"t-1\"}", "BAD_REQUEST");
     expectedCodes.put("{\"trackId\":\"t-1\",\"event\":\"play\"}", "BAD_REQUEST");
@@ -229,7 +237,11 @@ class RecommendationRoutesTest {
   @Test
   void feedback_withoutToken_isUnauthorized() throws Exception {
     RawHttp.Response response =
-        send("POST", "/v1/recommendations/feedback", null, "{\"trackId\":\"t-1\",\"event\":\"PLAY\"}");
+        send(
+            "POST",
+            "/v1/recommendations/feedback",
+            null,
+            "{\"trackId\":\"t-1\",\"event\":\"PLAY\"}");
 
     assertThat(response.status()).isEqualTo(401);
     assertThat(errorCode(response)).isEqualTo("UNAUTHORIZED");

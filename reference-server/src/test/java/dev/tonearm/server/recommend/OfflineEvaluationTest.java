@@ -19,10 +19,10 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Offline checks on public data sets from the test corpus (skipped when it is absent): hit rate
- * at 10 of collaborative filtering against popularity on Last.fm listening data (HetRec 2011,
- * artists taken as tracks), and genre agreement of audio-feature neighbours on the Spotify top
- * hits 2000-2019 table. Only comparisons are asserted; the figures are in BENCHMARKS.md.
+ * Offline checks on public data sets from the test corpus (skipped when it is absent): hit rate at
+ * 10 of collaborative filtering against popularity on Last.fm listening data (HetRec 2011, artists
+ * taken as tracks), and genre agreement of audio-feature neighbours on the Spotify top hits
+ * 2000-2019 table. Only comparisons are asserted; the figures are in BENCHMARKS.md.
  */
 class OfflineEvaluationTest {
   static final String LASTFM_USER_ARTISTS = "lastfm-hetrec2011-2k/user_artists.dat";
@@ -44,8 +44,7 @@ class OfflineEvaluationTest {
 
   @Test
   void lastfmHoldout_collaborative_beatsPopularityAtTen() throws IOException {
-    Map<String, Set<String>> artistsByUser =
-        readUserArtists(Corpus.require(LASTFM_USER_ARTISTS));
+    Map<String, Set<String>> artistsByUser = readUserArtists(Corpus.require(LASTFM_USER_ARTISTS));
     HoldoutEvaluation evaluation = new HoldoutEvaluation(artistsByUser, 100, 0.2, 10, 2011);
 
     List<HoldoutEvaluation.SourceResult> results =
@@ -62,8 +61,7 @@ class OfflineEvaluationTest {
 
   @Test
   void lastfmFile_loaded_matchesPublishedCounts() throws IOException {
-    Map<String, Set<String>> artistsByUser =
-        readUserArtists(Corpus.require(LASTFM_USER_ARTISTS));
+    Map<String, Set<String>> artistsByUser = readUserArtists(Corpus.require(LASTFM_USER_ARTISTS));
 
     Set<String> artists = new HashSet<>();
     artistsByUser.values().forEach(artists::addAll);
@@ -131,7 +129,9 @@ class OfflineEvaluationTest {
       while ((line = reader.readLine()) != null) {
         String[] fields = line.strip().split("\t");
         if (fields.length == 3) {
-          artistsByUser.computeIfAbsent("u" + fields[0], id -> new HashSet<>()).add("a" + fields[1]);
+          artistsByUser
+              .computeIfAbsent("u" + fields[0], id -> new HashSet<>())
+              .add("a" + fields[1]);
         }
       }
     }

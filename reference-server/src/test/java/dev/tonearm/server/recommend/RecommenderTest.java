@@ -24,8 +24,8 @@ class RecommenderTest {
   private final List<TrackProfile> catalog = new ArrayList<>();
 
   /** Adds a track with tempo and energy. */
-  private void addTrack(String id, String title, String artist, String genre, double tempoBpm,
-      double energy) {
+  private void addTrack(
+      String id, String title, String artist, String genre, double tempoBpm, double energy) {
     Map<String, Double> features = new HashMap<>();
     features.put(TrackProfile.TEMPO_BPM, tempoBpm);
     features.put(TrackProfile.ENERGY, energy);
@@ -179,14 +179,26 @@ class RecommenderTest {
   @Test
   void content_onlyLoudnessAndDuration_namesThoseFeatures() {
     catalog.add(
-        new TrackProfile("a", "First", "X", "", Map.of(
-            TrackProfile.LOUDNESS_LUFS, -14.0, TrackProfile.DURATION_MS, 200_000.0)));
+        new TrackProfile(
+            "a",
+            "First",
+            "X",
+            "",
+            Map.of(TrackProfile.LOUDNESS_LUFS, -14.0, TrackProfile.DURATION_MS, 200_000.0)));
     catalog.add(
-        new TrackProfile("b", "Second", "Y", "", Map.of(
-            TrackProfile.LOUDNESS_LUFS, -13.0, TrackProfile.DURATION_MS, 210_000.0)));
+        new TrackProfile(
+            "b",
+            "Second",
+            "Y",
+            "",
+            Map.of(TrackProfile.LOUDNESS_LUFS, -13.0, TrackProfile.DURATION_MS, 210_000.0)));
     catalog.add(
-        new TrackProfile("c", "Third", "Z", "", Map.of(
-            TrackProfile.LOUDNESS_LUFS, -30.0, TrackProfile.DURATION_MS, 100_000.0)));
+        new TrackProfile(
+            "c",
+            "Third",
+            "Z",
+            "",
+            Map.of(TrackProfile.LOUDNESS_LUFS, -30.0, TrackProfile.DURATION_MS, 100_000.0)));
     store.record("me", "a", FeedbackEvent.PLAY);
 
     List<Candidate> candidates =

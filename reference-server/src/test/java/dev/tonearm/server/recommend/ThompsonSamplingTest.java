@@ -45,8 +45,7 @@ class ThompsonSamplingTest {
     double variance = sumOfSquares / draws - mean * mean;
 
     double expectedMean = alpha / (alpha + beta);
-    double expectedVariance =
-        alpha * beta / ((alpha + beta) * (alpha + beta) * (alpha + beta + 1));
+    double expectedVariance = alpha * beta / ((alpha + beta) * (alpha + beta) * (alpha + beta + 1));
     assertThat(mean).isCloseTo(expectedMean, offset(0.005));
     assertThat(variance).isCloseTo(expectedVariance, offset(0.002));
   }
@@ -107,12 +106,11 @@ class ThompsonSamplingTest {
     EngagementModel.Posterior newcomer = model.posterior("u1", "t");
     EngagementModel.Posterior listener = model.posterior("other-0", "t");
 
-    assertThat(newcomer.alpha()).isCloseTo(1 + 10 * EngagementModel.POPULATION_WEIGHT,
-        offset(1e-9));
-    assertThat(newcomer.beta()).isCloseTo(1 + EngagementModel.POPULATION_WEIGHT,
-        offset(1e-9));
-    assertThat(listener.alpha()).isCloseTo(1 + 9 * EngagementModel.POPULATION_WEIGHT + 1,
-        offset(1e-9));
+    assertThat(newcomer.alpha())
+        .isCloseTo(1 + 10 * EngagementModel.POPULATION_WEIGHT, offset(1e-9));
+    assertThat(newcomer.beta()).isCloseTo(1 + EngagementModel.POPULATION_WEIGHT, offset(1e-9));
+    assertThat(listener.alpha())
+        .isCloseTo(1 + 9 * EngagementModel.POPULATION_WEIGHT + 1, offset(1e-9));
     assertThat(listener.beta()).isCloseTo(2, offset(1e-9));
   }
 
@@ -126,9 +124,9 @@ class ThompsonSamplingTest {
   }
 
   /**
-   * Three arms with true engagement rates 0.2, 0.5 and 0.8. Each round draws one value per arm
-   * from its posterior, shows the arm with the highest draw, and records a play or a skip from
-   * the seeded simulated listener.
+   * Three arms with true engagement rates 0.2, 0.5 and 0.8. Each round draws one value per arm from
+   * its posterior, shows the arm with the highest draw, and records a play or a skip from the
+   * seeded simulated listener.
    */
   @Test
   void banditSimulation_seeded_convergesToBestArm() {
