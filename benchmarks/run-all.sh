@@ -78,4 +78,5 @@ is_selected crdt-trace-memory && run crdt-trace-memory "${java_cp[@]}" dev.tonea
 is_selected sync-fanout && run sync-fanout "${java_cp[@]}" dev.tonearm.bench.SyncFanoutBenchmark 100 2000 1 NEVER 3
 is_selected offline-batch && run offline-batch "${java_cp[@]}" dev.tonearm.bench.OfflineRefreshBatchBenchmark
 is_selected offline-storm && run offline-storm "${java_cp[@]}" dev.tonearm.bench.OfflineRefreshStormBenchmark
+is_selected recommend && run recommend "${java_cp[@]}" dev.tonearm.bench.RecommendationBenchmark
 echo "output in $out"

@@ -8,11 +8,14 @@ import dev.tonearm.server.recommend.HoldoutEvaluation;
 import dev.tonearm.server.recommend.InMemoryInteractionStore;
 import dev.tonearm.server.recommend.PopularitySource;
 import dev.tonearm.server.recommend.Recommendation;
+import dev.tonearm.server.recommend.RecommendationContext;
 import dev.tonearm.server.recommend.Recommender;
 import dev.tonearm.server.recommend.TrackProfile;
 import dev.tonearm.testing.Corpus;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +36,7 @@ import java.util.TreeMap;
 /**
  * Recommendation latency and offline hit rate, in-process.
  *
- * <p>Latency: one account with 50 plays asks for 10 tracks from a synthetic catalog of 10,000
+ * <p>Latency: one account with 50 plays requests 10 tracks from a synthetic catalog of 10,000
  * tracks (2,000 artists, 12 genres, tempo, energy, loudness and duration) after 5,000 other
  * accounts played 30 tracks each, drawn with Zipf-like popularity. Two variants: the default of 200
  * candidates per source, and every catalog track as a candidate. Each variant runs 200 warm-up and
@@ -119,6 +122,9 @@ public final class RecommendationBenchmark {
       relaxedLists += recommendation.relaxed().isEmpty() ? 0 : 1;
     }
     Arrays.sort(nanos);
+    if (candidatesPerSource == Recommender.DEFAULT_CANDIDATES_PER_SOURCE) {
+      printSourceCpuTimes(catalog, store, candidatesPerSource);
+    }
     System.out.printf(
         Locale.ROOT,
         "latency, %d tracks, %d candidates per source, limit %d: p50 %.2f ms, p99 %.2f ms,"
@@ -131,6 +137,25 @@ public final class RecommendationBenchmark {
         nanos[nanos.length - 1] / 1e6,
         MEASURED_REQUESTS,
         relaxedLists);
+  }
+
+  /** Prints the mean thread CPU time of one proposal by each default source, over 50 calls. */
+  private static void printSourceCpuTimes(
+      List<TrackProfile> catalog, InMemoryInteractionStore store, int candidatesPerSource) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    RecommendationContext context =
+        new RecommendationContext("me", catalog, store, new Random(SEED));
+    StringBuilder line = new StringBuilder("CPU time per proposal of " + candidatesPerSource);
+    for (CandidateSource source : Recommender.defaultSources()) {
+      source.propose(context, candidatesPerSource);
+      long start = threads.getCurrentThreadCpuTime();
+      for (int i = 0; i < 50; i++) {
+        source.propose(context, candidatesPerSource);
+      }
+      double meanMs = (threads.getCurrentThreadCpuTime() - start) / 50 / 1e6;
+      line.append(String.format(Locale.ROOT, ", %s %.1f ms", source.kind(), meanMs));
+    }
+    System.out.println(line);
   }
 
   /** Draws a track index with probability roughly proportional to 1 / (rank + 10). */

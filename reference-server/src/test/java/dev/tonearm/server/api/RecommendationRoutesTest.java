@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The recommendation routes over real sockets, on a server whose catalog holds twelve tracks by six
+ * The recommendation routes over real sockets, on a server whose catalog contains twelve tracks by six
  * artists (catalog records without audio, which the recommender does not read): input checks, cold
  * start, feedback and per-account state.
  */
@@ -170,7 +170,7 @@ class RecommendationRoutesTest {
   }
 
   @Test
-  void feedback_play_isNoContentAndEndsDiscoveryForThatAccountOnly() throws Exception {
+  void feedback_play_endsDiscoveryPerAccount() throws Exception {
     for (int i = 0; i < 12; i++) {
       assertThat(feedback(premium, "t-" + i, "PLAY").status()).isEqualTo(204);
     }
@@ -191,7 +191,7 @@ class RecommendationRoutesTest {
   }
 
   @Test
-  void feedback_coListenedTrack_isRecommendedBecauseOfPlay() throws Exception {
+  void feedback_coListen_explainsByPlayedTrack() throws Exception {
     feedback(free, "t-0", "PLAY");
     feedback(free, "t-7", "PLAY");
     feedback(premium, "t-0", "PLAY");

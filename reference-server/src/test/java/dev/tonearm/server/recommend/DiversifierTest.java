@@ -45,7 +45,7 @@ class DiversifierTest {
   }
 
   @Test
-  void artistLimit_threeByOneArtist_keepsTwoAndFillsFromOthers() {
+  void artistLimit_fiveByOneArtist_keepsTwo() {
     List<TrackProfile> profiles = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       profiles.add(track("a" + i, "Same Artist", "genre-" + i));
@@ -61,7 +61,7 @@ class DiversifierTest {
   }
 
   @Test
-  void genreShare_tenSlots_allowsFourOfOneGenre() {
+  void genreShare_tenSlots_allowsFour() {
     List<TrackProfile> profiles = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       profiles.add(track("rock" + i, "Rock Artist " + i, "Rock"));
@@ -82,7 +82,7 @@ class DiversifierTest {
   }
 
   @Test
-  void genreShare_caseAndSpaceDiffer_countsAsOneGenre() {
+  void genreShare_caseDiffers_sameGenre() {
     List<TrackProfile> profiles =
         List.of(
             track("x1", "A1", "Pop"),
@@ -99,7 +99,7 @@ class DiversifierTest {
   }
 
   @Test
-  void discoveryShare_allTopPlayed_reservesSlotsForUnplayed() {
+  void discoveryShare_topPlayed_reservesSlots() {
     List<TrackProfile> profiles = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       profiles.add(track("played" + i, "Played Artist " + i, "g" + i));
@@ -123,7 +123,7 @@ class DiversifierTest {
   }
 
   @Test
-  void featureSpread_similarTempoAtTop_spreadsAcrossBands() {
+  void featureSpread_similarTempo_spreadsBands() {
     List<TrackProfile> profiles = new ArrayList<>();
     // Ranked best first: six slow quiet tracks, then three mid, then three fast loud ones.
     for (int i = 0; i < 6; i++) {
@@ -146,7 +146,7 @@ class DiversifierTest {
   }
 
   @Test
-  void featureSpread_noFeatures_isNotReportedAsRelaxed() {
+  void featureSpread_noFeatures_notRelaxed() {
     List<TrackProfile> profiles = List.of(track("a", "A", "g1"), track("b", "B", "g2"));
 
     Diversifier.Result result = diversifier.select(ranked(profiles), Set.of(), 2);
@@ -156,7 +156,7 @@ class DiversifierTest {
   }
 
   @Test
-  void tinyCatalog_oneArtistOneGenreAllPlayed_relaxesInDocumentedOrder() {
+  void tinyCatalog_allRulesBroken_relaxInOrder() {
     List<TrackProfile> profiles = new ArrayList<>();
     double[] tempos = {80, 80, 120, 160};
     for (int i = 0; i < 4; i++) {

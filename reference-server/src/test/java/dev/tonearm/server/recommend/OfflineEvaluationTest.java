@@ -73,7 +73,7 @@ class OfflineEvaluationTest {
   }
 
   @Test
-  void spotifyNeighbours_content_agreeOnGenreMoreThanRandomPairs() throws IOException {
+  void spotifyNeighbours_shareGenreAboveRandom() throws IOException {
     List<TrackProfile> profiles = readSpotify(Corpus.require(SPOTIFY_TOP_HITS));
     FeatureSpace space = new FeatureSpace(profiles);
     Map<String, TrackProfile> byId = new HashMap<>();
@@ -101,7 +101,7 @@ class OfflineEvaluationTest {
         .isGreaterThan(randomAgreements);
   }
 
-  /** Whether two tracks have a genre in common; Spotify genres are comma-separated lists. */
+  /** Returns whether two tracks share a genre. Spotify genres are comma-separated lists. */
   static boolean sharesGenre(TrackProfile a, TrackProfile b) {
     Set<String> genres = genres(a);
     genres.retainAll(genres(b));

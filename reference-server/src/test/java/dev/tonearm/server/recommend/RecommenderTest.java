@@ -56,7 +56,7 @@ class RecommenderTest {
   }
 
   @Test
-  void coldStart_newAccount_getsPopularityAndDiscoveryOnly() {
+  void coldStart_newAccount_popularityAndDiscovery() {
     addTwentyTracks();
     for (int listener = 0; listener < 5; listener++) {
       store.record("listener-" + listener, "t3", FeedbackEvent.PLAY);
@@ -211,7 +211,7 @@ class RecommenderTest {
   }
 
   @Test
-  void featureWord_unknownCamelCaseName_isSplitIntoWords() {
+  void featureWord_camelCase_splitsWords() {
     assertThat(ContentSource.featureWord("acousticnessScore")).isEqualTo("acousticness score");
     assertThat(ContentSource.featureWord(TrackProfile.TEMPO_BPM)).isEqualTo("tempo");
   }
@@ -280,7 +280,7 @@ class RecommenderTest {
   }
 
   @Test
-  void newTrack_withoutPlays_isExploredMoreOftenThanSkippedTrack() {
+  void newTrack_withoutPlays_isExploredFirst() {
     addTrack("old", "Old", "A", "rock", 100, 0.5);
     addTrack("new", "New", "B", "pop", 110, 0.6);
     for (int listener = 0; listener < 20; listener++) {
@@ -323,7 +323,7 @@ class RecommenderTest {
   }
 
   @Test
-  void recommend_limitOutOfRange_isRejectedWithReason() {
+  void recommend_badLimit_isRejected() {
     addTwentyTracks();
     Recommender recommender = recommender(5);
 
@@ -350,7 +350,7 @@ class RecommenderTest {
   }
 
   @Test
-  void feedback_play_marksTrackPlayedForThatAccountOnly() {
+  void feedback_play_marksOnlyCallerPlayed() {
     addTwentyTracks();
     Recommender recommender = recommender(7);
 

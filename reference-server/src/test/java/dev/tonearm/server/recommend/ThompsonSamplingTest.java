@@ -51,7 +51,7 @@ class ThompsonSamplingTest {
   }
 
   @Test
-  void betaSampler_shapeBelowOne_staysInUnitInterval() {
+  void betaSampler_smallShape_staysInRange() {
     Random random = new Random(3);
     double sum = 0;
     for (int i = 0; i < 20_000; i++) {
@@ -97,7 +97,7 @@ class ThompsonSamplingTest {
   }
 
   @Test
-  void posterior_otherAccountsFeedback_entersPriorWithPopulationWeight() {
+  void posterior_othersFeedback_weightsPrior() {
     for (int i = 0; i < 10; i++) {
       store.record("other-" + i, "t", FeedbackEvent.PLAY);
     }
@@ -115,7 +115,7 @@ class ThompsonSamplingTest {
   }
 
   @Test
-  void skip_onNewTrack_dropsPosteriorMeanBelowPrior() {
+  void skip_newTrack_lowersMean() {
     double before = model.posterior("u1", "t").mean();
 
     store.record("u1", "t", FeedbackEvent.SKIP);
