@@ -79,4 +79,5 @@ is_selected sync-fanout && run sync-fanout "${java_cp[@]}" dev.tonearm.bench.Syn
 is_selected offline-batch && run offline-batch "${java_cp[@]}" dev.tonearm.bench.OfflineRefreshBatchBenchmark
 is_selected offline-storm && run offline-storm "${java_cp[@]}" dev.tonearm.bench.OfflineRefreshStormBenchmark
 is_selected search && run search "${java_cp[@]}" dev.tonearm.bench.SearchBenchmark
+is_selected recommend && run recommend "${java_cp[@]}" dev.tonearm.bench.RecommendationBenchmark
 echo "output in $out"

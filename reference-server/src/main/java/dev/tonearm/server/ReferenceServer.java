@@ -7,6 +7,7 @@ import dev.tonearm.server.api.AuthRoutes;
 import dev.tonearm.server.api.CatalogRoutes;
 import dev.tonearm.server.api.DrmRoutes;
 import dev.tonearm.server.api.OfflineRoutes;
+import dev.tonearm.server.api.RecommendationRoutes;
 import dev.tonearm.server.api.Router;
 import dev.tonearm.server.api.SearchRoutes;
 import dev.tonearm.server.api.SessionRoutes;
@@ -45,6 +46,9 @@ import dev.tonearm.server.offline.FileOfflineStore;
 import dev.tonearm.server.offline.LicenceExpiryPolicy;
 import dev.tonearm.server.offline.OfflineHttpApi;
 import dev.tonearm.server.offline.OfflineService;
+import dev.tonearm.server.recommend.CatalogTrackProfiles;
+import dev.tonearm.server.recommend.InMemoryInteractionStore;
+import dev.tonearm.server.recommend.Recommender;
 import dev.tonearm.server.search.CachingSearchIndex;
 import dev.tonearm.server.search.CatalogIndexer;
 import dev.tonearm.server.search.InMemorySearchIndex;
@@ -312,6 +316,13 @@ public final class ReferenceServer implements AutoCloseable {
     SessionRoutes.register(routes, sessionService);
     OfflineRoutes.register(
         routes, new OfflineHttpApi(openOffline(dataDirectory, accounts, () -> edgeUrls)));
+    RecommendationRoutes.register(
+        routes,
+        Recommender.builder()
+            .interactions(new InMemoryInteractionStore(config.clock))
+            .profiles(new CatalogTrackProfiles(catalog))
+            .random(config.recommendationRandom)
+            .build());
     for (Consumer<Router.Builder> extension : routeExtensions) {
       extension.accept(routes);
     }
@@ -620,6 +631,7 @@ public final class ReferenceServer implements AutoCloseable {
     private int workerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     private int handlerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     private int originThreads = 4;
+    private java.util.Random recommendationRandom = new SecureRandom();
     private final List<Consumer<Router.Builder>> routeExtensions = new ArrayList<>();
     private final List<EdgeRequestHook> edgeHooks = new ArrayList<>();
 
@@ -829,6 +841,16 @@ public final class ReferenceServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Random source of the recommender's Thompson sampling; default a {@link SecureRandom}. Tests
+     * pass a seeded {@link java.util.Random} for repeatable lists.
+     */
+    public Builder recommendationRandom(java.util.Random recommendationRandom) {
+      this.recommendationRandom =
+          Objects.requireNonNull(recommendationRandom, "recommendationRandom");
+      return this;
+    }
+
     /** Netty I/O threads shared by all listeners; default the processor count, at least 2. */
     public Builder workerThreads(int workerThreads) {
       this.workerThreads = workerThreads;
@@ -887,6 +909,7 @@ public final class ReferenceServer implements AutoCloseable {
       copy.workerThreads = workerThreads;
       copy.handlerThreads = handlerThreads;
       copy.originThreads = originThreads;
+      copy.recommendationRandom = recommendationRandom;
       copy.routeExtensions.addAll(routeExtensions);
       copy.edgeHooks.addAll(edgeHooks);
       return copy;
