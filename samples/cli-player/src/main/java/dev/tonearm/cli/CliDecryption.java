@@ -12,11 +12,13 @@ import dev.tonearm.drm.LicenceVerifier;
 import dev.tonearm.drm.OkHttpLicenceClient;
 import dev.tonearm.drm.SigningKey;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Builds the decryption stage that lets the CLI play encrypted renditions: a device key store in a
@@ -60,6 +62,26 @@ final class CliDecryption {
   /** Like {@link #open(TonearmClient, Path, HardwareIdentity)} with this machine's id. */
   static DrmContentDecryption open(TonearmClient client, Path keyStoreFile) throws DrmException {
     return open(client, keyStoreFile, DesktopHardwareIdentity.createDefault());
+  }
+
+  /**
+   * Returns the device id in the key store {@code keyStoreFile}, or empty when the file does not
+   * exist. Only reads the file, so it creates no key store and registers no device.
+   *
+   * @throws DrmException when the file cannot be read, is damaged or belongs to another machine
+   */
+  static Optional<String> storedDeviceId(Path keyStoreFile) throws DrmException {
+    if (!Files.exists(keyStoreFile)) {
+      return Optional.empty();
+    }
+    try (DeviceKeyStore keyStore =
+        DeviceKeyStore.builder(
+                new FileKeyStorage(keyStoreFile),
+                DesktopHardwareIdentity.createDefault(),
+                appSignature())
+            .open()) {
+      return Optional.of(keyStore.deviceIdentity().deviceId());
+    }
   }
 
   /**

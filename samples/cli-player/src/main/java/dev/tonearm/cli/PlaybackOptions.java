@@ -49,8 +49,21 @@ final class PlaybackOptions {
   @Option(
       names = "--key-store",
       paramLabel = "FILE",
-      description =
-          "Device key store with this machine's identity and the keys of licensed tracks."
-              + " Default: .tonearm/cli-key-store.tks in the home folder.")
+      description = {
+        "Device key store with this machine's identity and the keys of licensed tracks. Its"
+            + " folder must exist.",
+        "Default: ~/.tonearm/cli-key-store.tks"
+      })
   Path keyStore;
+
+  @Option(
+      names = "--network-timeout",
+      paramLabel = "SECONDS",
+      description = {
+        "Time in seconds that playback may wait for the network after every edge failed, before"
+            + " the command stops with ERROR_NETWORK. 0 waits until the network returns.",
+        "Default: ${DEFAULT-VALUE}"
+      },
+      defaultValue = "60")
+  long networkTimeoutS;
 }

@@ -1,5 +1,6 @@
 package dev.tonearm.cli;
 
+import dev.tonearm.core.Clock;
 import dev.tonearm.core.PlaybackException;
 import dev.tonearm.core.api.Rendition;
 import dev.tonearm.core.api.TonearmClient;
@@ -14,7 +15,6 @@ import dev.tonearm.drm.DrmContentDecryption;
 import dev.tonearm.drm.DrmException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
@@ -39,34 +39,49 @@ final class PlaybackSession {
   /** Interval between status lines when standard output is not a terminal: 5000 ms. */
   private static final long LOG_STATUS_INTERVAL_MS = 5_000;
 
+  /** Value of {@link StatusListener#waitingSinceMs} while the player is not waiting. */
+  private static final long NOT_WAITING = -1;
+
   private final TonearmClient client;
   private final PlaybackOptions options;
   private final PrintWriter out;
   private final PrintWriter err;
+  private final Clock clock;
 
   PlaybackSession(TonearmClient client, PlaybackOptions options, PrintWriter out, PrintWriter err) {
     this.client = client;
     this.options = options;
     this.out = out;
     this.err = err;
+    this.clock = Clock.SYSTEM;
   }
 
   /**
    * Checks the options that can be wrong before anything streams.
    *
-   * @throws ParameterException for a cache size below 1 MB or an output folder that is missing
+   * @throws ParameterException for a cache size below 1 MB, a negative network timeout, or a
+   *     folder of {@code --out}, {@code --cache-dir} or {@code --key-store} that is missing or not
+   *     writable
    */
   static void validate(PlaybackOptions options, CommandSpec spec) {
     if (options.cacheSizeMb < 1) {
       throw new ParameterException(
           spec.commandLine(), "--cache-size-mb must be at least 1: " + options.cacheSizeMb);
     }
+    if (options.networkTimeoutS < 0) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--network-timeout must be 0 (wait for ever) or more seconds: "
+              + options.networkTimeoutS);
+    }
     if (options.out != null) {
-      Path parent = options.out.toAbsolutePath().getParent();
-      if (parent != null && !Files.isDirectory(parent)) {
-        throw new ParameterException(
-            spec.commandLine(), "--out folder does not exist: " + parent);
-      }
+      FolderChecks.requireWritableFile(spec, "--out", options.out);
+    }
+    if (options.cacheDir != null) {
+      FolderChecks.requireWritableOrCreatableFolder(spec, "--cache-dir", options.cacheDir);
+    }
+    if (options.keyStore != null) {
+      FolderChecks.requireWritableFile(spec, "--key-store", options.keyStore);
     }
   }
 
@@ -88,11 +103,10 @@ final class PlaybackSession {
     } else {
       if (wavPath == null) {
         wavPath = Paths.get(DEFAULT_WAV_NAME).toAbsolutePath();
-        out.println("no sound device found; writing the audio to " + wavPath);
-      } else {
-        out.println("writing the audio to " + wavPath.toAbsolutePath());
+        out.println("no sound device found; writing the audio to WAV files instead");
       }
-      sink = WavFileSink.builder(wavPath).build();
+      // The sink prints each file as it opens it, because a format change starts a new file.
+      sink = new AnnouncingWavSink(WavFileSink.builder(wavPath.toAbsolutePath()).build(), out);
     }
     out.flush();
 
@@ -116,7 +130,12 @@ final class PlaybackSession {
         player.play(trackIds);
         boolean terminal = System.console() != null;
         long intervalMs = terminal ? TERMINAL_STATUS_INTERVAL_MS : LOG_STATUS_INTERVAL_MS;
-        while (!status.finished.await(intervalMs, TimeUnit.MILLISECONDS)) {
+        while (!status.finished.await(nextWakeUpMs(status, intervalMs), TimeUnit.MILLISECONDS)) {
+          if (networkTimedOut(status)) {
+            player.stop();
+            status.error.compareAndSet(null, networkTimeoutError(status));
+            break;
+          }
           printStatus(player, status, terminal);
         }
         if (terminal) {
@@ -129,17 +148,75 @@ final class PlaybackSession {
       sink.close();
     }
     PlaybackException error = status.error.get();
-    if (error != null) {
-      err.println("error: " + error.reason() + ": " + error.getMessage());
-      return TonearmCli.EXIT_FAILURE;
+    if (error == null) {
+      out.println("finished " + trackIds.size() + " track(s)");
     }
-    out.println("finished " + trackIds.size() + " track(s)");
-    if (wavPath != null && sink instanceof WavFileSink) {
-      for (Path file : ((WavFileSink) sink).files()) {
-        out.println("wrote " + file.toAbsolutePath());
+    if (sink instanceof AnnouncingWavSink) {
+      for (Path file : ((AnnouncingWavSink) sink).files()) {
+        out.println("wrote " + file);
       }
     }
+    out.flush();
+    if (error != null) {
+      err.println("error: " + error.reason() + ": " + error.getMessage() + remedy(error));
+      return TonearmCli.EXIT_FAILURE;
+    }
     return 0;
+  }
+
+  /**
+   * Returns how long the status loop may sleep: the status interval, or less when the network
+   * timeout runs out sooner.
+   */
+  private long nextWakeUpMs(StatusListener status, long intervalMs) {
+    long waitingSinceMs = status.waitingSinceMs;
+    if (options.networkTimeoutS == 0 || waitingSinceMs == NOT_WAITING) {
+      return intervalMs;
+    }
+    long leftMs = waitingSinceMs + options.networkTimeoutS * 1000 - clock.elapsedRealtimeMs();
+    return Math.max(1, Math.min(intervalMs, leftMs));
+  }
+
+  private boolean networkTimedOut(StatusListener status) {
+    long waitingSinceMs = status.waitingSinceMs;
+    return options.networkTimeoutS > 0
+        && waitingSinceMs != NOT_WAITING
+        && clock.elapsedRealtimeMs() - waitingSinceMs >= options.networkTimeoutS * 1000;
+  }
+
+  private PlaybackException networkTimeoutError(StatusListener status) {
+    PlaybackException lastFailure = status.lastNetworkFailure;
+    String message =
+        "every edge failed and no audio arrived within --network-timeout "
+            + options.networkTimeoutS
+            + " s; check that the server is running and reachable, or raise --network-timeout";
+    if (lastFailure != null) {
+      message += " (last failure: " + lastFailure.getMessage() + ")";
+    }
+    return new PlaybackException(PlaybackException.ERROR_NETWORK, message, lastFailure);
+  }
+
+  /** Returns advice to append to the message of {@code error}, or an empty string. */
+  private static String remedy(PlaybackException error) {
+    if (!isDeviceLimit(error)) {
+      return "";
+    }
+    return ". Every key store file registers one device, and the account has no free device"
+        + " slot: list its devices with 'tonearm devices --server URL', then free one with"
+        + " 'tonearm devices remove DEVICE_ID --server URL', or reuse an existing --key-store";
+  }
+
+  private static boolean isDeviceLimit(PlaybackException error) {
+    if ("DEVICE_LIMIT_REACHED".equals(error.serverCode())) {
+      return true;
+    }
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof DrmException
+          && ((DrmException) cause).reason() == DrmException.ERROR_DEVICE_LIMIT_REACHED) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void printStatus(Player player, StatusListener status, boolean terminal) {
@@ -178,6 +255,9 @@ final class PlaybackSession {
     volatile BufferState bufferState = BufferState.BUFFERING;
     volatile Rendition rendition;
     volatile String edge;
+    /** Clock time at which the player entered {@code WAITING_FOR_NETWORK}, or NOT_WAITING. */
+    volatile long waitingSinceMs = NOT_WAITING;
+    volatile PlaybackException lastNetworkFailure;
 
     StatusListener(int queueLength) {
       this.queueLength = queueLength;
@@ -185,9 +265,22 @@ final class PlaybackSession {
 
     @Override
     public void onStateChanged(Player.State state) {
+      if (state == Player.State.WAITING_FOR_NETWORK) {
+        if (waitingSinceMs == NOT_WAITING) {
+          waitingSinceMs = clock.elapsedRealtimeMs();
+        }
+      } else {
+        waitingSinceMs = NOT_WAITING;
+      }
       if (state == Player.State.ENDED) {
         finished.countDown();
       }
+    }
+
+    @Override
+    public void onRetryScheduled(
+        String trackId, int chunkIndex, int attempt, long delayMs, PlaybackException failure) {
+      lastNetworkFailure = failure;
     }
 
     @Override

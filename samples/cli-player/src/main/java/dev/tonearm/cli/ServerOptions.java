@@ -4,26 +4,34 @@ import dev.tonearm.core.api.TonearmClient;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
 
-/** Options that name a running Tonearm server and the account to log in with. */
+/**
+ * Options that name a running Tonearm server and the account to log in with. Subcommands inherit
+ * them, so {@code devices remove ID --server URL} and {@code devices --server URL remove ID} both
+ * set the options of {@code devices}.
+ */
 final class ServerOptions {
   @Option(
       names = "--server",
       paramLabel = "URL",
       required = true,
+      scope = ScopeType.INHERIT,
       description = "Base URL of the server's API listener, such as http://127.0.0.1:8080.")
   String serverUrl;
 
   @Option(
       names = "--user",
       paramLabel = "NAME",
-      description = "Account to log in with. Default: ${DEFAULT-VALUE}.",
+      scope = ScopeType.INHERIT,
+      description = {"Account to log in with.", "Default: ${DEFAULT-VALUE}"},
       defaultValue = DemoCommand.PREMIUM_USER)
   String user;
 
   @Option(
       names = "--password",
       paramLabel = "PASSWORD",
+      scope = ScopeType.INHERIT,
       description = "Password of the account. Default: the demo Premium account's password.",
       defaultValue = DemoCommand.PREMIUM_PASSWORD)
   String password;

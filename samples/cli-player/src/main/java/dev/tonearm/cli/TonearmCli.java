@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       PlayCommand.class,
       TracksCommand.class,
       DecodeCommand.class,
+      DevicesCommand.class,
       AboutCommand.class
     })
 public final class TonearmCli implements Callable<Integer> {
@@ -65,7 +66,7 @@ public final class TonearmCli implements Callable<Integer> {
         });
     commandLine.setExecutionExceptionHandler(
         (exception, failed, parseResult) -> {
-          failed.getErr().println("error: INTERNAL_ERROR: " + exception);
+          failed.getErr().println("error: " + ErrorLines.describe(exception));
           return EXIT_FAILURE;
         });
     return commandLine.execute(args);
