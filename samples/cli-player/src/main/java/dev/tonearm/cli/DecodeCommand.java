@@ -60,6 +60,9 @@ final class DecodeCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--out must not be the input file: " + out);
     }
+    if (out != null) {
+      FolderChecks.requireWritableFile(spec, "--out", out);
+    }
     try {
       Result result = decode();
       if (json) {

@@ -57,7 +57,7 @@ final class DevicesCommand implements Callable<Integer> {
       Optional<String> thisDevice = CliDecryption.storedDeviceId(keyStoreFile);
       List<RegisteredDevice> devices = licenceClient(server.login(spec)).listDevices();
       for (RegisteredDevice device : devices) {
-        boolean isThisMachine = thisDevice.isPresent() && thisDevice.get().equals(device.deviceId());
+        boolean isThisMachine = thisDevice.map(device.deviceId()::equals).orElse(false);
         out.printf(
             "%s %s  registered %s  %s%n",
             isThisMachine ? "*" : " ",

@@ -31,7 +31,8 @@ final class ErrorLines {
       return drm.reasonName() + ": " + drm.getMessage();
     }
     if (exception instanceof NoSuchFileException) {
-      return "FILE_NOT_FOUND: no such file or folder: " + ((FileSystemException) exception).getFile();
+      String file = ((FileSystemException) exception).getFile();
+      return "FILE_NOT_FOUND: no such file or folder: " + file;
     }
     if (exception instanceof AccessDeniedException) {
       return "IO_ERROR: permission denied: " + ((FileSystemException) exception).getFile();

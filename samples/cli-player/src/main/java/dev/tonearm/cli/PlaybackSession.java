@@ -189,7 +189,7 @@ final class PlaybackSession {
     String message =
         "every edge failed and no audio arrived within --network-timeout "
             + options.networkTimeoutS
-            + " s; check that the server is running and reachable, or raise --network-timeout";
+            + " s. Check that the server is running and reachable, or raise --network-timeout";
     if (lastFailure != null) {
       message += " (last failure: " + lastFailure.getMessage() + ")";
     }

@@ -33,14 +33,15 @@ class CommandOptionsTest {
   }
 
   @Test
-  void cacheDirOnProc_usageErrorBeforeAnyOutput() {
+  void cacheDirOnProc_usageError() {
     Path proc = Paths.get("/proc");
     assumeTrue(Files.isDirectory(proc), "needs the Linux /proc file system");
 
     int exit = run("play", "t-1", "--server", UNUSED_SERVER, "--cache-dir", "/proc/tonearm-x");
 
     assertThat(exit).as(err.toString()).isEqualTo(2);
-    assertThat(err.toString()).startsWith("error: USAGE: --cache-dir folder is not writable: /proc");
+    assertThat(err.toString())
+        .startsWith("error: USAGE: --cache-dir folder is not writable: /proc");
     assertThat(out.toString()).isEmpty();
   }
 
@@ -66,6 +67,16 @@ class CommandOptionsTest {
       assertThat(out.toString()).as(option[0]).isEmpty();
     }
     assertThat(missing).as("no option created the folder").doesNotExist();
+  }
+
+  @Test
+  void decodeOutInMissingFolder_usageError() {
+    Path missing = dir.resolve("missing");
+
+    int exit = run("decode", "in.flac", "--out", missing.resolve("out.wav").toString());
+
+    assertThat(exit).as(err.toString()).isEqualTo(2);
+    assertThat(err.toString()).startsWith("error: USAGE: --out folder does not exist: " + missing);
   }
 
   @Test
@@ -98,7 +109,7 @@ class CommandOptionsTest {
   }
 
   @Test
-  void demoOnLockedDataDir_printsReasonWithoutClassName() throws Exception {
+  void lockedDataDir_printsReasonCode() throws Exception {
     Path data = dir.resolve("server");
     try (ReferenceServer server =
         ReferenceServer.builder()
@@ -121,7 +132,7 @@ class CommandOptionsTest {
   }
 
   @Test
-  void errorLines_useReasonCodesAndNoClassNames() {
+  void errorLines_omitClassNames() {
     assertThat(ErrorLines.describe(new DataDirectoryLockedException(dir, "42")))
         .startsWith("DATA_DIR_LOCKED: data directory " + dir + " is in use by process 42");
     assertThat(ErrorLines.describe(new NoSuchFileException("/x/y")))

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * are known.
  */
 class PlayCommandTest {
-  /** Hang guard for one command run; each takes seconds on loopback. */
+  /** Hang guard for one command run, which takes seconds on loopback. */
   private static final long COMMAND_TIMEOUT_S = 300;
 
   /** Small chunks, so that a short track needs many edge requests. */
@@ -52,7 +52,7 @@ class PlayCommandTest {
   private final StringWriter err = new StringWriter();
 
   @Test
-  void serverStopsMidPlay_exitsOneAfterNetworkTimeout() throws Exception {
+  void serverStopsMidPlay_exitsAfterTimeout() throws Exception {
     assumeTools();
     AtomicInteger edgeRequests = new AtomicInteger();
     CountDownLatch failing = new CountDownLatch(1);
@@ -226,7 +226,7 @@ class PlayCommandTest {
         .shutdownTimeout(Duration.ofSeconds(1));
   }
 
-  /** Generates stereo white noise with sox and ingests it; returns the track id. */
+  /** Generates stereo white noise with sox, ingests it and returns the track id. */
   private String ingest(ReferenceServer server, String name, int sampleRateHz, int seconds)
       throws Exception {
     Path file = dir.resolve(name);
