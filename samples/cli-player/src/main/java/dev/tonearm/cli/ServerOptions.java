@@ -17,7 +17,7 @@ final class ServerOptions {
       paramLabel = "URL",
       required = true,
       scope = ScopeType.INHERIT,
-      description = "Base URL of the server's API listener, such as http://127.0.0.1:8080.")
+      description = {"Base URL of the server's API listener.", "Example: http://127.0.0.1:8080"})
   String serverUrl;
 
   @Option(

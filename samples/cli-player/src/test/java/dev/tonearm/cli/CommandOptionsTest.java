@@ -154,6 +154,7 @@ class CommandOptionsTest {
       String help = out.toString();
       assertThat(help).as(command).contains("Default: ~/.tonearm/cli-key-store.tks");
       assertThat(help).as(command).doesNotContain(". tonearm");
+      assertThat(help).as(command).doesNotContain("http: //");
     }
     out.getBuffer().setLength(0);
 
