@@ -33,7 +33,7 @@ final class ChunkFetcher {
    * {@code chunk}, except on {@link PlaybackException#ERROR_BAD_RESPONSE}, which drops the bytes of
    * this response.
    *
-   * @param noProgressTimeoutMs longest wait for any byte, from connecting to the body's end
+   * @param noProgressTimeoutMs maximum wait for any byte, from connecting to the body's end
    * @param deadlineMs time limit for the whole request
    * @throws PlaybackException with the HTTP reason for an error status, {@link
    *     PlaybackException#ERROR_BAD_RESPONSE} when the response is not the requested range,
@@ -124,7 +124,7 @@ final class ChunkFetcher {
     }
   }
 
-  /** Reads until {@code chunk} is full; a body that ends early is {@code ERROR_NETWORK}. */
+  /** Reads until {@code chunk} is full. A body that ends early is {@code ERROR_NETWORK}. */
   private static void readBody(BufferedSource source, PartialChunk chunk, String description)
       throws IOException, PlaybackException {
     int resumeFrom = chunk.receivedBytes;

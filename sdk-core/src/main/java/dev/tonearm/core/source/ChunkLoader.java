@@ -70,9 +70,9 @@ import org.slf4j.LoggerFactory;
  * #MAX_TIMEOUT_FACTOR} times it. An edge that sends nothing is therefore left after the chunk
  * timeout, while a slow edge may go on for as long as the buffer allows. The body's bytes are kept
  * as they arrive, also when the request then times out or the connection breaks, and the next
- * request for the chunk asks only for the missing tail ({@code Range} from the received offset),
+ * request for the chunk requests only the missing tail ({@code Range} from the received offset),
  * from whichever edge the selector names. The SHA-256 is checked over the whole chunk once it is
- * complete; a mismatch drops every byte of the chunk, and the edge that sent the last part is
+ * complete. A mismatch drops every byte of the chunk, and the edge that sent the last part is
  * reported. A timed-out request that delivered at least {@value #MIN_PROGRESS_BYTES} bytes does not
  * count towards the round: the edge is reported as failed, but the round starts again, so a link
  * that is slow on every edge keeps loading instead of waiting for the network.
@@ -98,7 +98,7 @@ public final class ChunkLoader implements Closeable {
   public static final long DEFAULT_MAX_RETAINED_BYTES = 16L * 1024 * 1024;
 
   /**
-   * Longest wait for the next byte of a chunk request, and the shortest time limit of a whole
+   * Maximum wait for the next byte of a chunk request, and the minimum time limit of a whole
    * request, before the next edge is tried: 3000 ms.
    */
   public static final long DEFAULT_CHUNK_TIMEOUT_MS = 3_000;
@@ -232,7 +232,7 @@ public final class ChunkLoader implements Closeable {
     }
 
     /**
-     * Sets the longest wait for the next byte of a chunk request, which is also the shortest time
+     * Sets the maximum wait for the next byte of a chunk request, which is also the minimum time
      * limit of a whole request. Default {@link #DEFAULT_CHUNK_TIMEOUT_MS}.
      */
     public Builder setChunkTimeoutMs(long chunkTimeoutMs) {
@@ -639,8 +639,8 @@ public final class ChunkLoader implements Closeable {
       failedEdge = edge;
       if (PlaybackException.ERROR_TIMEOUT.equals(failure.reason())
           && partial.receivedBytes - receivedBefore >= MIN_PROGRESS_BYTES) {
-        // A slow edge that delivered bytes is not a failed round. The next edge continues
-        // the chunk where this one stopped.
+        // A slow edge that delivered MIN_PROGRESS_BYTES does not fail the round. The next edge
+        // continues the chunk where this one stopped.
         tried.clear();
         anyTransient = false;
         allTimedOut = true;
