@@ -79,8 +79,10 @@ class SlowLinkTest {
     long bytesBefore = traffic.bytesWritten("edge-0") + traffic.bytesWritten("edge-1");
     PacedSink sink = new PacedSink(SPEED);
     PlayerEvents events = new PlayerEvents();
+    long startNanos = System.nanoTime();
 
     play(sink, events, Quality.NORMAL, CHUNK_TIMEOUT_MS);
+    long playMs = (System.nanoTime() - startNanos) / 1_000_000;
 
     assertThat(events.errors()).isEmpty();
     assertThat(events.selected()).extracting(Rendition::id).containsExactly(RENDITION);
@@ -103,8 +105,9 @@ class SlowLinkTest {
         .as("bytes served for %d requests of a %d-byte object", requests.size(), objectBytes)
         .isLessThanOrEqualTo(objectBytes + requests.size() * PER_REQUEST_OVERHEAD_BYTES);
     System.out.printf(
-        "throttled play: %d requests, %d bytes served for %d object bytes, %d stalls of %d ms%n",
-        requests.size(), served, objectBytes, sink.stallCount(), sink.stallMs());
+        "throttled play: %d ms, %d requests, %d bytes served for %d object bytes,"
+            + " %d stalls of %d ms%n",
+        playMs, requests.size(), served, objectBytes, sink.stallCount(), sink.stallMs());
   }
 
   @Test
