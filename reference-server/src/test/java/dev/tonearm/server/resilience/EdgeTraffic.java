@@ -60,7 +60,7 @@ final class EdgeTraffic implements EdgeRequestHook {
     return bytesByEdge.computeIfAbsent(edgeName, name -> new AtomicLong());
   }
 
-  /** Counts the bytes of every outbound buffer; it stays for the connection's lifetime. */
+  /** Counter of the bytes of every outbound buffer, kept for the connection's lifetime. */
   @ChannelHandler.Sharable
   private static final class Counter extends ChannelDuplexHandler {
     private final AtomicLong bytes;

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Slow and broken links on real loopback sockets: partial chunks continue on the next edge with a
- * range request from the received offset, and a link slower than one chunk per chunk timeout but
- * faster than the bitrate plays without waiting for the network.
+ * Slow and broken links on real loopback sockets. A partial chunk continues on the next edge with a
+ * range request from the received offset. A link that needs longer than the chunk timeout for one
+ * chunk, but is faster than the bitrate, plays without waiting for the network.
  *
  * <p>The throttled case is the scenario of a 96 kbit/s track (12000 B/s) on edges capped at 40000
  * B/s with the default 3000 ms chunk timeout, run 4 times faster: a sink at 4x, edges capped at
@@ -68,7 +68,7 @@ class SlowLinkTest {
   }
 
   @Test
-  void throttledEdges_aboveBitrate_playWithoutWaitingOrRefetching() throws Exception {
+  void throttledEdges_playWithoutWaiting() throws Exception {
     harness.addFault(
         "{\"kind\":\"throttle\",\"bytesPerS\":"
             + THROTTLE_BYTES_PER_S
@@ -111,7 +111,7 @@ class SlowLinkTest {
   }
 
   @Test
-  void stallMidChunk_nextEdgeResumesAtReceivedOffset() throws Exception {
+  void midChunkStall_resumesAtOffset() throws Exception {
     // edge-0 sends the first 100000 bytes of its first response, then nothing.
     harness.addFault(
         "{\"kind\":\"stall\",\"afterBytes\":100000,\"count\":1,"

@@ -4,7 +4,7 @@ import dev.tonearm.core.PlaybackException;
 
 /**
  * Restores a session after the server rejected the refresh token, for example because the server
- * restarted and lost its sessions. An application that holds the user's credentials, or can ask
+ * restarted and lost its sessions. An application that stores the user's credentials, or can ask
  * for them again, implements it by calling {@link TonearmClient#login}, which stores the new
  * session. Set it with {@link TonearmClient.Builder#setReauthenticator}.
  *

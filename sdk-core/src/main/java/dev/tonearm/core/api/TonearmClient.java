@@ -157,8 +157,8 @@ public final class TonearmClient {
    * then the {@link Reauthenticator}, if one is set, logs in once and its session is returned.
    *
    * @throws PlaybackException {@link PlaybackException#ERROR_AUTH_FAILED} when there is no
-   *     session, or the server rejects the refresh token and no reauthenticator is set or it
-   *     stores no session; the reauthenticator's own failure when it fails
+   *     session, or when the server rejects the refresh token and no reauthenticator is set or it
+   *     stores no session. A failing reauthenticator's own exception is thrown as it is.
    */
   public AuthTokens refresh() throws PlaybackException {
     AuthTokens current = tokenStore.tokens();

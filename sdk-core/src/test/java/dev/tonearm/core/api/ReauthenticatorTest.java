@@ -38,7 +38,7 @@ class ReauthenticatorTest {
   }
 
   @Test
-  void rejectedRefresh_withReauthenticator_logsInOnceAndRepeatsRequest() throws Exception {
+  void rejectedRefresh_logsInOnce_repeatsRequest() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     TonearmClient client =
         newClient(
@@ -63,7 +63,7 @@ class ReauthenticatorTest {
   }
 
   @Test
-  void rejectedRefresh_withoutReauthenticator_failsAndClearsSession() throws Exception {
+  void noReauthenticator_failsAndClearsSession() throws Exception {
     TonearmClient client = TonearmClient.builder().setBaseUrl(origin.apiBaseUrl()).build();
     client.login(TestOrigin.USERNAME, TestOrigin.PASSWORD);
     origin.expireAccessToken();
@@ -77,7 +77,7 @@ class ReauthenticatorTest {
   }
 
   @Test
-  void rejectedRefresh_reauthenticationRejected_failsOnceWithoutSecrets() throws Exception {
+  void reloginRejected_failsWithoutSecrets() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     TonearmClient client =
         newClient(
@@ -104,7 +104,7 @@ class ReauthenticatorTest {
   }
 
   @Test
-  void rejectedRefresh_reauthenticatorStoresNothing_failsWithAuthReason() throws Exception {
+  void noSessionStored_failsWithAuthReason() throws Exception {
     TonearmClient client = newClient(c -> {});
     client.login(TestOrigin.USERNAME, TestOrigin.PASSWORD);
     origin.expireAccessToken();

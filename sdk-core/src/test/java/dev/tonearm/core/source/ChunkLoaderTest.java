@@ -168,7 +168,7 @@ class ChunkLoaderTest {
   }
 
   @Test
-  void edgeTruncatesBody_nextEdgeResumesThenFailsWithNetworkReason() throws Exception {
+  void truncatedBody_nextEdgeResumes_failsNetwork() throws Exception {
     // Each edge sends half of the requested range and closes the connection.
     origin.setEdgeMode(TestOrigin.EdgeMode.TRUNCATE_BODY);
 
