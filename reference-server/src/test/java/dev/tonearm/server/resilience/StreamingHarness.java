@@ -11,6 +11,7 @@ import dev.tonearm.core.player.ContentDecryption;
 import dev.tonearm.core.player.DecoderFactory;
 import dev.tonearm.server.ReferenceServer;
 import dev.tonearm.server.TestServers;
+import dev.tonearm.server.cdn.EdgeRequestHook;
 import dev.tonearm.server.catalog.Rendition;
 import dev.tonearm.server.drm.ContentKey;
 import dev.tonearm.server.drm.DrmServiceException;
@@ -50,9 +51,32 @@ final class StreamingHarness implements AutoCloseable {
   }
 
   static StreamingHarness start(Path tempDir) throws Exception {
+    return start(tempDir, request -> {});
+  }
+
+  /** Starts a server whose edges also run {@code edgeHook} before the fault injector. */
+  static StreamingHarness start(Path tempDir, EdgeRequestHook edgeHook) throws Exception {
     Path data = TestServers.seededDataDir(tempDir.resolve("data"));
-    ReferenceServer server = TestServers.builder(data).faultInjection(ADMIN_TOKEN).build().start();
+    ReferenceServer server =
+        TestServers.builder(data)
+            .edgeHook(edgeHook)
+            .faultInjection(ADMIN_TOKEN)
+            .build()
+            .start();
     return new StreamingHarness(server, data);
+  }
+
+  /**
+   * Closes this server and starts a new one on the same data directory and API port. Accounts and
+   * objects survive, while sessions, which the server keeps in memory, are lost. Use only the
+   * returned harness afterwards.
+   */
+  StreamingHarness restart() throws Exception {
+    int apiPort = java.net.URI.create(server.apiUrl()).getPort();
+    server.close();
+    ReferenceServer restarted =
+        TestServers.builder(dataDir).apiPort(apiPort).faultInjection(ADMIN_TOKEN).build().start();
+    return new StreamingHarness(restarted, dataDir);
   }
 
   /** Returns a client logged in as the premium demo account. */

@@ -18,6 +18,8 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Client of the Tonearm HTTP API ({@code /v1}): login and refresh, the catalog, the demo playlist
@@ -54,6 +56,7 @@ public final class TonearmClient {
     private HttpUrl baseUrl;
     private OkHttpClient httpClient;
     private TokenStore tokenStore;
+    private Reauthenticator reauthenticator;
 
     /**
      * Sets the API listener's base URL, such as {@code http://127.0.0.1:8080}. Paths like {@code
@@ -83,6 +86,17 @@ public final class TonearmClient {
       return this;
     }
 
+    /**
+     * Sets the hook that logs in again when the server rejects the refresh token. It runs once
+     * per rejected refresh, and the refresh then returns the new session, so the request that got
+     * the 401 is repeated with it. Default none: a rejected refresh fails with {@link
+     * PlaybackException#ERROR_AUTH_FAILED}.
+     */
+    public Builder setReauthenticator(Reauthenticator reauthenticator) {
+      this.reauthenticator = Objects.requireNonNull(reauthenticator, "reauthenticator");
+      return this;
+    }
+
     public TonearmClient build() {
       if (baseUrl == null) {
         throw new IllegalStateException("baseUrl is required");
@@ -91,10 +105,12 @@ public final class TonearmClient {
     }
   }
 
+  private static final Logger LOG = LoggerFactory.getLogger(TonearmClient.class);
   private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
 
   private final HttpUrl baseUrl;
   private final TokenStore tokenStore;
+  private final Reauthenticator reauthenticator;
   private final OkHttpClient plainClient;
   private final OkHttpClient authenticatedClient;
   private final ObjectMapper mapper;
@@ -104,6 +120,7 @@ public final class TonearmClient {
   private TonearmClient(Builder builder) {
     this.baseUrl = builder.baseUrl;
     this.tokenStore = builder.tokenStore != null ? builder.tokenStore : new InMemoryTokenStore();
+    this.reauthenticator = builder.reauthenticator;
     this.plainClient = builder.httpClient != null ? builder.httpClient : new OkHttpClient();
     this.authenticatedClient =
         plainClient.newBuilder().addInterceptor(new AuthInterceptor(tokenStore, this::refresh))
@@ -136,10 +153,12 @@ public final class TonearmClient {
 
   /**
    * Exchanges the stored refresh token for a new session with {@code POST /v1/auth/refresh} and
-   * stores it. The refresh token rotates. A rejected refresh token clears the token store.
+   * stores it. The refresh token rotates. A rejected refresh token clears the token store, and
+   * then the {@link Reauthenticator}, if one is set, logs in once and its session is returned.
    *
    * @throws PlaybackException {@link PlaybackException#ERROR_AUTH_FAILED} when there is no
-   *     session or the server rejects the refresh token
+   *     session, or when the server rejects the refresh token and no reauthenticator is set or it
+   *     stores no session. A failing reauthenticator's own exception is thrown as it is.
    */
   public AuthTokens refresh() throws PlaybackException {
     AuthTokens current = tokenStore.tokens();
@@ -153,14 +172,39 @@ public final class TonearmClient {
     try {
       tokens = post(plainClient, "auth/refresh", body, AuthTokens.class);
     } catch (PlaybackException e) {
-      if (PlaybackException.ERROR_AUTH_FAILED.equals(e.reason())) {
-        tokenStore.clear();
+      if (!PlaybackException.ERROR_AUTH_FAILED.equals(e.reason())) {
+        throw e;
       }
-      throw e;
+      tokenStore.clear();
+      if (reauthenticator == null) {
+        throw e;
+      }
+      tokens = reauthenticate(e);
     }
     tokenStore.store(tokens);
     for (SessionListener listener : sessionListeners) {
       listener.onSessionRefreshed();
+    }
+    return tokens;
+  }
+
+  /** Runs the reauthenticator after {@code rejection} and returns the session it stored. */
+  private AuthTokens reauthenticate(PlaybackException rejection) throws PlaybackException {
+    LOG.warn("Refresh token rejected; logging in again through the reauthenticator");
+    try {
+      reauthenticator.reauthenticate(this);
+    } catch (PlaybackException e) {
+      e.addSuppressed(rejection);
+      throw e;
+    }
+    AuthTokens tokens = tokenStore.tokens();
+    if (tokens == null) {
+      PlaybackException failure =
+          new PlaybackException(
+              PlaybackException.ERROR_AUTH_FAILED,
+              "the reauthenticator stored no session after the refresh token was rejected");
+      failure.addSuppressed(rejection);
+      throw failure;
     }
     return tokens;
   }

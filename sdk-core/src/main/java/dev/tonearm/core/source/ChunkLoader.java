@@ -47,8 +47,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Failover and retry. A request that fails is reported to the selector, which excludes that
  * edge, and the chunk is requested again from the edge the selector names next. Failures that move
- * on this way: no complete body within the chunk timeout ({@link
- * PlaybackException#ERROR_TIMEOUT}, default {@value #DEFAULT_CHUNK_TIMEOUT_MS} ms), a connection
+ * on this way: a timeout ({@link PlaybackException#ERROR_TIMEOUT}, see below), a connection
  * error ({@link PlaybackException#ERROR_NETWORK}), a 5xx ({@link PlaybackException#ERROR_SERVER}),
  * a digest mismatch ({@link PlaybackException#ERROR_CHUNK_CORRUPT}), a response that is not the
  * requested range and any other unexpected status. A round ends when the selector names an edge
@@ -64,12 +63,26 @@ import org.slf4j.LoggerFactory;
  *       failure.
  * </ul>
  *
+ * <p>Timeouts and partial chunks. A request times out when no byte arrives for the chunk timeout
+ * (default {@value #DEFAULT_CHUNK_TIMEOUT_MS} ms, covering connecting, sending, the response head
+ * and each body read), or when it has not ended by its deadline: half the media time buffered
+ * ahead of the reader when it starts, at least the chunk timeout and at most {@value
+ * #MAX_TIMEOUT_FACTOR} times it. An edge that sends nothing is therefore left after the chunk
+ * timeout, while a slow edge may go on for as long as the buffer allows. The body's bytes are kept
+ * as they arrive, also when the request then times out or the connection breaks, and the next
+ * request for the chunk requests only the missing tail ({@code Range} from the received offset),
+ * from whichever edge the selector names. The SHA-256 is checked over the whole chunk once it is
+ * complete. A mismatch drops every byte of the chunk, and the edge that sent the last part is
+ * reported. A timed-out request that delivered at least {@value #MIN_PROGRESS_BYTES} bytes does not
+ * count towards the round: the edge is reported as failed, but the round starts again, so a link
+ * that is slow on every edge keeps loading instead of waiting for the network.
+ *
  * <p>{@link PlaybackException#ERROR_AUTH_FAILED} (a 401 after the client's one silent token
  * refresh) and {@link PlaybackException#ERROR_FORBIDDEN} fail the stream at once, because another
- * edge would answer the same. When every edge of a round timed out, the next round allows twice
- * the time, up to {@value #MAX_TIMEOUT_FACTOR} times the chunk timeout, because then the whole
- * network is slow rather than one edge. A success restores the chunk timeout and the first backoff
- * delay.
+ * edge would return the same. When every edge of a round timed out without delivering {@value
+ * #MIN_PROGRESS_BYTES} bytes, the next round doubles the no-progress timeout, up to {@value
+ * #MAX_TIMEOUT_FACTOR} times the chunk timeout, because then the whole network is slow rather than
+ * one edge. A success restores the chunk timeout and the first backoff delay.
  *
  * <p>Each failure that the loader reports (to the listener, or as the stream's failure) carries
  * the earlier failures since the last success as suppressed exceptions, at most {@value
@@ -84,11 +97,20 @@ public final class ChunkLoader implements Closeable {
   /** Per-stream limit of chunk bytes held in memory: 16 MiB. */
   public static final long DEFAULT_MAX_RETAINED_BYTES = 16L * 1024 * 1024;
 
-  /** Time within which a chunk must arrive in full before the next edge is tried: 3000 ms. */
+  /**
+   * Maximum wait for the next byte of a chunk request, and the minimum time limit of a whole
+   * request, before the next edge is tried: 3000 ms.
+   */
   public static final long DEFAULT_CHUNK_TIMEOUT_MS = 3_000;
 
   /** Largest factor by which rounds that time out on every edge stretch the chunk timeout. */
   public static final int MAX_TIMEOUT_FACTOR = 8;
+
+  /**
+   * Bytes that a timed-out request must have delivered for the loader to treat its edge as slow
+   * rather than failed: 16 KiB.
+   */
+  public static final int MIN_PROGRESS_BYTES = 16 * 1024;
 
   /** Most earlier failures attached to a reported failure as suppressed exceptions. */
   public static final int MAX_KEPT_FAILURES = 16;
@@ -210,8 +232,8 @@ public final class ChunkLoader implements Closeable {
     }
 
     /**
-     * Sets the time within which a chunk must arrive in full before the next edge is tried.
-     * Default {@link #DEFAULT_CHUNK_TIMEOUT_MS}.
+     * Sets the maximum wait for the next byte of a chunk request, which is also the minimum time
+     * limit of a whole request. Default {@link #DEFAULT_CHUNK_TIMEOUT_MS}.
      */
     public Builder setChunkTimeoutMs(long chunkTimeoutMs) {
       if (chunkTimeoutMs <= 0) {
@@ -288,6 +310,7 @@ public final class ChunkLoader implements Closeable {
   private final ArrayDeque<PlaybackException> failuresSinceSuccess = new ArrayDeque<>();
   private int retryAttempt;
   private long roundTimeoutMs;
+  private PartialChunk partial;
 
   private ChunkLoader(Builder builder) {
     // The loader retries and fails over itself, so OkHttp must not repeat a failed request on the
@@ -545,6 +568,11 @@ public final class ChunkLoader implements Closeable {
   private byte[] loadFromEdges(TrackStream stream, int index, String expectedSha256) {
     Rendition rendition = stream.rendition();
     List<String> edges = stream.manifest().edges();
+    if (partial == null || !partial.isFor(stream, index)) {
+      partial =
+          new PartialChunk(
+              stream, index, rendition.chunkStartBytes(index), rendition.chunkLengthBytes(index));
+    }
     Set<Integer> tried = new HashSet<>();
     boolean anyTransient = false;
     boolean allTimedOut = true;
@@ -564,29 +592,38 @@ public final class ChunkLoader implements Closeable {
         listener.onEdgeSelected(stream.trackId(), edge);
       }
 
+      int receivedBefore = partial.receivedBytes;
       long startMs = clock.elapsedRealtimeMs();
       PlaybackException failure;
       try {
-        byte[] bytes =
-            fetcher.fetch(
-                stream.objectUrl(edgeIndex),
-                rendition.chunkStartBytes(index),
-                rendition.chunkLengthBytes(index),
-                rendition.sizeBytes(),
-                stream,
-                roundTimeoutMs);
+        fetcher.fetch(
+            stream.objectUrl(edgeIndex),
+            partial,
+            rendition.sizeBytes(),
+            stream,
+            roundTimeoutMs,
+            requestDeadlineMs(stream));
         long elapsedMs = clock.elapsedRealtimeMs() - startMs;
-        bandwidthMeter.addSample(bytes.length, elapsedMs);
+        bandwidthMeter.addSample(partial.receivedBytes - receivedBefore, elapsedMs);
+        byte[] bytes = partial.bytes;
+        partial = null;
         failure = verify(stream, index, edge, bytes, expectedSha256);
         if (failure == null) {
-          edgeSelector.onTransferSucceeded(edge, bytes.length, elapsedMs);
+          edgeSelector.onTransferSucceeded(edge, bytes.length - receivedBefore, elapsedMs);
           onSuccess();
           return bytes;
         }
+        // The digest covers the whole chunk, so no part of a mismatching chunk can be trusted.
+        partial =
+            new PartialChunk(
+                stream, index, rendition.chunkStartBytes(index), rendition.chunkLengthBytes(index));
       } catch (PlaybackException e) {
         failure = e;
+        bandwidthMeter.addSample(
+            partial.receivedBytes - receivedBefore, clock.elapsedRealtimeMs() - startMs);
       }
       if (PlaybackException.ERROR_CANCELLED.equals(failure.reason())) {
+        partial = null;
         stream.fail(index, failure);
         return null;
       }
@@ -595,22 +632,43 @@ public final class ChunkLoader implements Closeable {
       rememberFailure(failure);
       edgeSelector.onTransferFailed(edge, stream.trackId(), index, failure);
       if (isFatal(failure)) {
+        partial = null;
         stream.fail(index, lastFailure);
         return null;
       }
+      failedEdge = edge;
+      if (PlaybackException.ERROR_TIMEOUT.equals(failure.reason())
+          && partial.receivedBytes - receivedBefore >= MIN_PROGRESS_BYTES) {
+        // A slow edge that delivered MIN_PROGRESS_BYTES does not fail the round. The next edge
+        // continues the chunk where this one stopped.
+        tried.clear();
+        anyTransient = false;
+        allTimedOut = true;
+        continue;
+      }
       anyTransient |= isTransient(failure);
       allTimedOut &= PlaybackException.ERROR_TIMEOUT.equals(failure.reason());
-      failedEdge = edge;
     }
     if (lastFailure == null || stream.isClosed()) {
       return null; // Closed before any request, or while failing: nothing waits for the chunk.
     }
     if (!anyTransient || retryAttempt >= maxRetries) {
+      partial = null;
       stream.fail(index, lastFailure);
       return null;
     }
     scheduleRetry(stream, index, lastFailure, allTimedOut);
     return null;
+  }
+
+  /**
+   * Returns the time limit of a whole request: half the media time buffered ahead of the reader,
+   * so that the other half is left for the next edge, but at least the round's no-progress timeout
+   * and at most {@value #MAX_TIMEOUT_FACTOR} times the chunk timeout.
+   */
+  private long requestDeadlineMs(TrackStream stream) {
+    long fromBufferMs = Math.min(stream.bufferedAheadMs() / 2, chunkTimeoutMs * MAX_TIMEOUT_FACTOR);
+    return Math.max(roundTimeoutMs, fromBufferMs);
   }
 
   /** Returns the failure for a digest mismatch, or null when {@code bytes} are the chunk. */

@@ -168,9 +168,16 @@ class ChunkLoaderTest {
   }
 
   @Test
-  void edgeTruncatesBody_failsWithNetworkReason() throws Exception {
+  void truncatedBody_nextEdgeResumes_failsNetwork() throws Exception {
+    // Each edge sends half of the requested range and closes the connection.
     origin.setEdgeMode(TestOrigin.EdgeMode.TRUNCATE_BODY);
-    assertFirstReadFails(PlaybackException.ERROR_NETWORK, "bytes 0-262143");
+
+    assertFirstReadFails(PlaybackException.ERROR_NETWORK, "bytes 131072-262143");
+
+    assertThat(origin.objectRequests())
+        .containsExactly(
+            range(0),
+            "edge-1 /objects/" + TRACK + "/" + RENDITION + " bytes=131072-262143");
   }
 
   @Test
