@@ -36,11 +36,18 @@ final class ServerOptions {
       defaultValue = DemoCommand.PREMIUM_PASSWORD)
   String password;
 
-  /** Creates a client for the server and logs in. */
+  /**
+   * Creates a client for the server and logs in. The client logs in again with the same
+   * credentials when the server rejects its refresh token, as after a server restart.
+   */
   TonearmClient login(CommandSpec spec) throws java.io.IOException {
     TonearmClient client;
     try {
-      client = TonearmClient.builder().setBaseUrl(serverUrl).build();
+      client =
+          TonearmClient.builder()
+              .setBaseUrl(serverUrl)
+              .setReauthenticator(again -> again.login(user, password))
+              .build();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(
           spec.commandLine(), "--server must be an http or https URL: " + serverUrl);
