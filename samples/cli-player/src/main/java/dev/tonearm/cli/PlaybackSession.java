@@ -67,8 +67,8 @@ final class PlaybackSession {
    *
    * @param sessionEventsUrl {@code ws://} URL of the server's session events socket, or null to
    *     notice a takeover by another device only at the next session heartbeat
-   * @param sinkFactory sink for the audio, or null to choose the speakers or a WAV file as the
-   *     options say
+   * @param sinkFactory sink for the audio, or null to choose the speakers or a WAV file from the
+   *     options
    */
   PlaybackSession(
       TonearmClient client,

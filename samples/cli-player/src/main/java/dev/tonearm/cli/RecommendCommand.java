@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
       "Tracks played to the end with 'play' or 'demo' count as plays for later lists."
     })
 final class RecommendCommand implements Callable<Integer> {
-  /** Largest list length that the server accepts. */
+  /** Maximum list length that the server accepts. */
   static final int MAX_LIMIT = 100;
 
   @Spec CommandSpec spec;

@@ -32,7 +32,7 @@ final class SearchCommand implements Callable<Integer> {
   /** Result types that the server accepts in {@code types}. */
   static final List<String> TYPES = Arrays.asList("track", "artist", "album", "playlist");
 
-  /** Largest {@code limit} that the server accepts for one page. */
+  /** Maximum {@code limit} that the server accepts for one page. */
   static final int MAX_LIMIT = 50;
 
   /** Maximum query length in characters that the server accepts. */
@@ -45,7 +45,7 @@ final class SearchCommand implements Callable<Integer> {
   @Parameters(
       arity = "1..*",
       paramLabel = "QUERY",
-      description = "Words to search for; several arguments are joined with spaces.")
+      description = "Words to search for. Several arguments are joined with spaces.")
   List<String> queryWords;
 
   @Option(

@@ -21,7 +21,7 @@ final class TextTable {
     this.header = header.clone();
   }
 
-  /** Adds a row; a null cell prints as "-". */
+  /** Adds a row. A null cell prints as "-". */
   void addRow(String... cells) {
     if (cells.length != header.length) {
       throw new IllegalArgumentException(

@@ -70,7 +70,7 @@ public final class Recommendation {
     return score;
   }
 
-  /** Whether the caller has never played or saved the track. */
+  /** Returns whether the caller has never played or saved the track. */
   public boolean discovery() {
     return discovery;
   }
