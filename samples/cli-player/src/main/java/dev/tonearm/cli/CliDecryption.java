@@ -35,6 +35,9 @@ final class CliDecryption {
 
   private CliDecryption() {}
 
+  /** Decryption stage of this CLI's device, and the device id registered with the account. */
+  record CliDevice(String deviceId, DrmContentDecryption decryption) {}
+
   /**
    * Opens the key store in {@code keyStoreFile} (created on first use) and returns a decryption
    * stage that obtains licences through {@code client}'s session.
@@ -45,23 +48,57 @@ final class CliDecryption {
   static DrmContentDecryption open(
       TonearmClient client, Path keyStoreFile, HardwareIdentity hardwareIdentity)
       throws DrmException {
-    DeviceKeyStore keyStore =
-        DeviceKeyStore.builder(new FileKeyStorage(keyStoreFile), hardwareIdentity, appSignature())
-            .open();
+    DeviceKeyStore keyStore = openKeyStore(keyStoreFile, hardwareIdentity);
+    return DrmContentDecryption.builder(licenceManager(client, keyStore), keyStore)
+        .deviceName(DEVICE_NAME)
+        .build();
+  }
+
+  /** Like {@link #open(TonearmClient, Path, HardwareIdentity)} with this machine's id. */
+  static DrmContentDecryption open(TonearmClient client, Path keyStoreFile) throws DrmException {
+    return open(client, keyStoreFile, DesktopHardwareIdentity.createDefault());
+  }
+
+  /**
+   * Like {@link #open(TonearmClient, Path, HardwareIdentity)}, and also registers the key store's
+   * device with the account at once, because a playback session can only start on a registered
+   * device. Registering an id the account already owns keeps it, so repeated runs add no device.
+   *
+   * @throws DrmException also when the account already has the server's maximum of devices
+   */
+  static CliDevice openRegistered(
+      TonearmClient client, Path keyStoreFile, HardwareIdentity hardwareIdentity)
+      throws DrmException {
+    DeviceKeyStore keyStore = openKeyStore(keyStoreFile, hardwareIdentity);
+    LicenceManager manager = licenceManager(client, keyStore);
+    String deviceId = manager.registerDevice(DEVICE_NAME).deviceId();
+    DrmContentDecryption decryption =
+        DrmContentDecryption.builder(manager, keyStore).deviceName(DEVICE_NAME).build();
+    return new CliDevice(deviceId, decryption);
+  }
+
+  /** Like {@link #openRegistered(TonearmClient, Path, HardwareIdentity)} with this machine's id. */
+  static CliDevice openRegistered(TonearmClient client, Path keyStoreFile)
+      throws DrmException {
+    return openRegistered(client, keyStoreFile, DesktopHardwareIdentity.createDefault());
+  }
+
+  private static DeviceKeyStore openKeyStore(Path keyStoreFile, HardwareIdentity hardwareIdentity)
+      throws DrmException {
+    return DeviceKeyStore.builder(
+            new FileKeyStorage(keyStoreFile), hardwareIdentity, appSignature())
+        .open();
+  }
+
+  private static LicenceManager licenceManager(TonearmClient client, DeviceKeyStore keyStore)
+      throws DrmException {
     OkHttpLicenceClient licences = OkHttpLicenceClient.builder().session(client).build();
     List<SigningKey> signingKeys = licences.fetchSigningKeys();
     if (signingKeys.isEmpty()) {
       throw new DrmException(
           DrmException.ERROR_MALFORMED_RESPONSE, "the server lists no Ed25519 signing key");
     }
-    LicenceManager manager =
-        LicenceManager.builder(licences, keyStore, new LicenceVerifier(signingKeys)).build();
-    return DrmContentDecryption.builder(manager, keyStore).deviceName(DEVICE_NAME).build();
-  }
-
-  /** Like {@link #open(TonearmClient, Path, HardwareIdentity)} with this machine's id. */
-  static DrmContentDecryption open(TonearmClient client, Path keyStoreFile) throws DrmException {
-    return open(client, keyStoreFile, DesktopHardwareIdentity.createDefault());
+    return LicenceManager.builder(licences, keyStore, new LicenceVerifier(signingKeys)).build();
   }
 
   /**

@@ -72,7 +72,13 @@ final class DemoCommand implements Callable<Integer> {
           "playing \"" + playlist.name() + "\": " + playlist.trackIds().size() + " tracks"
               + " (music by Maxstack, CC BY-SA 3.0; run 'about' for the attribution)");
       out.flush();
-      return new PlaybackSession(client, playback, out, spec.commandLine().getErr())
+      return new PlaybackSession(
+              client,
+              playback,
+              server.sessionEventsUrl(),
+              null,
+              out,
+              spec.commandLine().getErr())
           .play(playlist.trackIds());
     } catch (PlaybackException e) {
       spec.commandLine().getErr().println("error: " + e.reason() + ": " + e.getMessage());

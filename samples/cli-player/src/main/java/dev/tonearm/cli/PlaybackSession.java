@@ -8,26 +8,35 @@ import dev.tonearm.core.buffer.BufferState;
 import dev.tonearm.core.cache.StreamCache;
 import dev.tonearm.core.player.LoudnessProcessor;
 import dev.tonearm.core.player.Player;
+import dev.tonearm.core.session.PlaybackSessionClient;
 import dev.tonearm.core.sink.AudioSink;
 import dev.tonearm.core.sink.WavFileSink;
 import dev.tonearm.core.sink.desktop.JavaSoundSink;
-import dev.tonearm.drm.DrmContentDecryption;
 import dev.tonearm.drm.DrmException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
 /**
  * Plays a list of tracks through the SDK's {@link Player} and reports progress: a live status line
  * on a terminal, plain log lines otherwise. Encrypted renditions are decrypted with licences for
- * this machine, kept in the key store of {@code --key-store}.
+ * this machine, kept in the key store of {@code --key-store}. The key store's device holds the
+ * account's playback session while it plays, and stops when another device takes it over.
+ * Tracks played to the end are reported as recommendation feedback.
+ *
+ * <p>Not to be confused with the SDK's {@link PlaybackSessionClient}, which this class uses for
+ * the server-side session.
  */
 final class PlaybackSession {
   /** Default WAV file when there is no sound device and no {@code --out}. */
@@ -42,15 +51,40 @@ final class PlaybackSession {
   /** Value of {@link StatusListener#waitingSinceMs} while the player is not waiting. */
   private static final long NOT_WAITING = -1;
 
+  private static final Logger LOG = LoggerFactory.getLogger(PlaybackSession.class);
+
+  /** Creates the audio sink of one playback, or null for the speakers or the WAV default. */
+  interface SinkFactory {
+    AudioSink create() throws IOException;
+  }
+
   private final TonearmClient client;
   private final PlaybackOptions options;
+  private final String sessionEventsUrl;
+  private final SinkFactory sinkFactory;
   private final PrintWriter out;
   private final PrintWriter err;
   private final Clock clock;
 
-  PlaybackSession(TonearmClient client, PlaybackOptions options, PrintWriter out, PrintWriter err) {
+  /**
+   * Creates a playback of the account that {@code client} is logged in to.
+   *
+   * @param sessionEventsUrl {@code ws://} URL of the server's session events socket, or null to
+   *     notice a takeover by another device only at the next session heartbeat
+   * @param sinkFactory sink for the audio, or null to choose the speakers or a WAV file from the
+   *     options
+   */
+  PlaybackSession(
+      TonearmClient client,
+      PlaybackOptions options,
+      String sessionEventsUrl,
+      SinkFactory sinkFactory,
+      PrintWriter out,
+      PrintWriter err) {
     this.client = client;
     this.options = options;
+    this.sessionEventsUrl = sessionEventsUrl;
+    this.sinkFactory = sinkFactory;
     this.out = out;
     this.err = err;
     this.clock = Clock.SYSTEM;
@@ -85,19 +119,52 @@ final class PlaybackSession {
     }
   }
 
-  /** Plays {@code trackIds} to the end and returns the process exit code. */
+  /**
+   * Claims the account's playback session for this machine, plays {@code trackIds} to the end and
+   * returns the process exit code: 0 at the end, {@link TonearmCli#EXIT_FAILURE} after an error,
+   * {@link TonearmCli#EXIT_SUPERSEDED} when another device took over the session.
+   */
   int play(List<String> trackIds) throws IOException, InterruptedException {
     Path keyStore = options.keyStore != null ? options.keyStore : CliDecryption.DEFAULT_KEY_STORE;
-    DrmContentDecryption decryption;
+    CliDecryption.CliDevice device;
     try {
-      decryption = CliDecryption.open(client, keyStore);
+      device = CliDecryption.openRegistered(client, keyStore);
     } catch (DrmException e) {
       err.println("error: " + e.reasonName() + ": " + e.getMessage());
       return TonearmCli.EXIT_FAILURE;
     }
+    try (PlaybackSessionClient playbackSession =
+        PlaybackSessionClient.builder()
+            .setClient(client)
+            .setDeviceId(device.deviceId())
+            .setEventsUrl(sessionEventsUrl)
+            .build()) {
+      // A synchronous start fails fast, for example when the device is not the account's, and
+      // orders this claim before any later one by another device.
+      playbackSession.start();
+      out.println("playing on device " + device.deviceId() + " (" + CliDecryption.DEVICE_NAME
+          + "); starting playback on another device of the account stops it here");
+      StatusListener status = new StatusListener(trackIds.size());
+      playbackSession.addListener(status.sessionErrors);
+      int exitCode = play(trackIds, device, playbackSession, status);
+      if (exitCode != TonearmCli.EXIT_SUPERSEDED) {
+        endQuietly(playbackSession);
+      }
+      return exitCode;
+    }
+  }
+
+  private int play(
+      List<String> trackIds,
+      CliDecryption.CliDevice device,
+      PlaybackSessionClient playbackSession,
+      StatusListener status)
+      throws IOException, InterruptedException {
     Path wavPath = options.out;
-    AudioSink sink;
-    if (wavPath == null && JavaSoundSink.isAvailable()) {
+    AudioSink sink = sinkFactory != null ? sinkFactory.create() : null;
+    if (sink != null) {
+      wavPath = null;
+    } else if (wavPath == null && JavaSoundSink.isAvailable()) {
       sink = new JavaSoundSink();
       out.println("playing to the default sound device");
     } else {
@@ -114,8 +181,8 @@ final class PlaybackSession {
         options.cacheDir != null
             ? options.cacheDir
             : Paths.get(System.getProperty("java.io.tmpdir"), "tonearm-stream-cache");
-    StatusListener status = new StatusListener(trackIds.size());
-    try (StreamCache cache = StreamCache.open(cacheDir, options.cacheSizeMb * 1024 * 1024)) {
+    try (StreamCache cache = StreamCache.open(cacheDir, options.cacheSizeMb * 1024 * 1024);
+        FeedbackReporter feedback = new FeedbackReporter(client)) {
       Player player =
           Player.builder()
               .setClient(client)
@@ -123,8 +190,12 @@ final class PlaybackSession {
               .setQuality(options.quality)
               .setPcmProcessor(new LoudnessProcessor(options.normalization))
               .setCache(cache)
-              .setContentDecryption(decryption)
+              .setContentDecryption(device.decryption())
+              .setPlaybackSession(playbackSession)
               .build();
+      // The feedback listener goes first, so that it queues the last PLAY before the status
+      // listener lets this thread close the reporter.
+      player.addListener(feedback);
       player.addListener(status);
       try {
         player.play(trackIds);
@@ -141,11 +212,16 @@ final class PlaybackSession {
         if (terminal) {
           out.println();
         }
+        // Printed before the release, which waits for the playback thread to stop.
+        printSupersededLine(status.supersededBy.get());
       } finally {
         player.release();
       }
     } finally {
       sink.close();
+    }
+    if (status.supersededBy.get() != null) {
+      return TonearmCli.EXIT_SUPERSEDED;
     }
     PlaybackException error = status.error.get();
     if (error == null) {
@@ -219,6 +295,26 @@ final class PlaybackSession {
     return false;
   }
 
+  private void printSupersededLine(String byDeviceId) {
+    if (byDeviceId == null) {
+      return;
+    }
+    out.println(
+        "playback moved to another device"
+            + (byDeviceId.isEmpty() ? "" : " (" + byDeviceId + ")")
+            + "; stopped here");
+    out.flush();
+  }
+
+  /** Ends the session so that the account is free at once; the server expires it otherwise. */
+  private void endQuietly(PlaybackSessionClient playbackSession) {
+    try {
+      playbackSession.end();
+    } catch (PlaybackException e) {
+      LOG.warn("ending the playback session failed: {}", e.getMessage());
+    }
+  }
+
   private void printStatus(Player player, StatusListener status, boolean terminal) {
     Rendition rendition = status.rendition;
     String line =
@@ -249,6 +345,24 @@ final class PlaybackSession {
   private final class StatusListener implements Player.Listener {
     final CountDownLatch finished = new CountDownLatch(1);
     final AtomicReference<PlaybackException> error = new AtomicReference<>();
+
+    /** Id of the device that took over, empty when unknown, null while this device plays. */
+    final AtomicReference<String> supersededBy = new AtomicReference<>();
+
+    /**
+     * Session failures. The player passes them on to {@link #onPlayerError} as well, but they do
+     * not stop playback, so that method skips the instances recorded here.
+     */
+    final Set<PlaybackException> sessionErrorSet = ConcurrentHashMap.newKeySet();
+
+    final PlaybackSessionClient.Listener sessionErrors =
+        new PlaybackSessionClient.Listener() {
+          @Override
+          public void onSessionError(PlaybackException sessionError) {
+            sessionErrorSet.add(sessionError);
+            LOG.warn("playback session: {}", sessionError.getMessage());
+          }
+        };
     final int queueLength;
     volatile int queueIndex;
     volatile long bufferedMs;
@@ -310,7 +424,16 @@ final class PlaybackSession {
 
     @Override
     public void onPlayerError(PlaybackException playbackError) {
+      if (sessionErrorSet.remove(playbackError)) {
+        return;
+      }
       error.compareAndSet(null, playbackError);
+      finished.countDown();
+    }
+
+    @Override
+    public void onPlaybackSuperseded(String byDeviceId, PlaybackException reason) {
+      supersededBy.compareAndSet(null, byDeviceId == null ? "" : byDeviceId);
       finished.countDown();
     }
   }

@@ -8,17 +8,28 @@ import picocli.CommandLine.Command;
 
 /**
  * Entry point of the sample terminal player. Exit codes: 0 success, 1 invalid media or a failed
- * operation (one line {@code error: REASON_CODE: message} on standard error), 2 usage error.
+ * operation (one line {@code error: REASON_CODE: message} on standard error), 2 usage error, 3
+ * playback stopped because another device of the account took over the playback session.
  */
 @Command(
     name = "tonearm",
     mixinStandardHelpOptions = true,
     versionProvider = TonearmCli.Version.class,
     description = "Sample player for the Tonearm streaming SDK.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "1:a server, network, authentication or media error; one 'error: REASON: message' line"
+          + " on standard error",
+      "2:invalid command-line usage",
+      "3:playback stopped because another device of the account started playing"
+    },
     subcommands = {
       DemoCommand.class,
       PlayCommand.class,
       TracksCommand.class,
+      SearchCommand.class,
+      RecommendCommand.class,
       DecodeCommand.class,
       DevicesCommand.class,
       AboutCommand.class
@@ -29,6 +40,9 @@ public final class TonearmCli implements Callable<Integer> {
 
   /** Exit code for command-line usage errors. */
   static final int EXIT_USAGE = 2;
+
+  /** Exit code of {@code play} and {@code demo} when another device took over the playback. */
+  static final int EXIT_SUPERSEDED = 3;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -54,7 +68,15 @@ public final class TonearmCli implements Callable<Integer> {
 
   /** Runs the command line with the given output streams and returns its exit code. */
   static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine commandLine = new CommandLine(new TonearmCli());
+    return run(CommandLine.defaultFactory(), out, err, args);
+  }
+
+  /**
+   * Like {@link #run(PrintWriter, PrintWriter, String...)}, with {@code factory} creating the
+   * subcommand objects, so that tests can configure them.
+   */
+  static int run(CommandLine.IFactory factory, PrintWriter out, PrintWriter err, String... args) {
+    CommandLine commandLine = new CommandLine(new TonearmCli(), factory);
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setParameterExceptionHandler(

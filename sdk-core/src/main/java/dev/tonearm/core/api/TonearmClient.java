@@ -22,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Client of the Tonearm HTTP API ({@code /v1}): login and refresh, the catalog, the demo playlist
- * and track manifests.
+ * Client of the Tonearm HTTP API ({@code /v1}): login and refresh, the catalog, the demo playlist,
+ * track manifests, search, and recommendations with their feedback.
  *
  * <p>Every call but login and refresh sends the session's access token. A 401 response triggers
  * one silent refresh and a repeat of the request, and a second 401 fails with {@link
@@ -273,6 +273,69 @@ public final class TonearmClient {
   }
 
   /**
+   * Completes the last word of {@code query} with {@code GET /v1/search/suggest}. The server
+   * expects a {@code query} of 1 to 200 characters with a letter or digit and a {@code limit} in
+   * [1, 20]. A query that ends with a space or punctuation gets no suggestions.
+   *
+   * @throws PlaybackException {@link PlaybackException#ERROR_BAD_REQUEST} when the server rejects
+   *     a parameter
+   */
+  public SearchSuggestions suggest(String query, int limit) throws PlaybackException {
+    Objects.requireNonNull(query, "query");
+    HttpUrl url =
+        url("search", "suggest").newBuilder()
+            .addQueryParameter("q", query)
+            .addQueryParameter("limit", Integer.toString(limit))
+            .build();
+    return get(url, SearchSuggestions.class);
+  }
+
+  /**
+   * Returns up to {@code limit} recommended tracks for the logged-in account from {@code GET
+   * /v1/recommendations}. The server expects a {@code limit} in [1, 100] and returns fewer items
+   * when the catalog is smaller.
+   *
+   * @throws PlaybackException {@link PlaybackException#ERROR_BAD_REQUEST} when the server rejects
+   *     {@code limit}
+   */
+  public Recommendations recommendations(int limit) throws PlaybackException {
+    HttpUrl url =
+        url("recommendations").newBuilder()
+            .addQueryParameter("limit", Integer.toString(limit))
+            .build();
+    return get(url, Recommendations.class);
+  }
+
+  /**
+   * Reports a reaction of the logged-in account to {@code trackId} with {@code POST
+   * /v1/recommendations/feedback}. Later recommendations take it into account.
+   *
+   * @throws PlaybackException {@link PlaybackException#ERROR_NOT_FOUND} when the track is not in
+   *     the catalog, {@link PlaybackException#ERROR_BAD_REQUEST} when the server rejects the body
+   */
+  public void sendFeedback(String trackId, FeedbackEvent event) throws PlaybackException {
+    ObjectNode body = mapper.createObjectNode();
+    body.put("trackId", Objects.requireNonNull(trackId, "trackId"));
+    body.put("event", Objects.requireNonNull(event, "event").name());
+    Request request =
+        new Request.Builder()
+            .url(url("recommendations", "feedback"))
+            .post(RequestBody.create(toJson(body), JSON))
+            .build();
+    String description = HttpErrors.describe(request);
+    try (Response response = authenticatedClient.newCall(request).execute()) {
+      if (!response.isSuccessful()) {
+        throw HttpErrors.fromResponse(response);
+      }
+    } catch (PlaybackException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new PlaybackException(
+          PlaybackException.ERROR_NETWORK, description + " failed: " + e, e);
+    }
+  }
+
+  /**
    * Returns an OkHttp client that adds the bearer token and refreshes it once on 401, for
    * requests to CDN edges. It shares the connection pool of the API calls.
    */
@@ -336,16 +399,19 @@ public final class TonearmClient {
 
   private <T> T post(OkHttpClient client, String path, JsonNode body, Class<T> type)
       throws PlaybackException {
-    byte[] json;
+    String[] segments = path.split("/");
+    Request request =
+        new Request.Builder().url(url(segments)).post(RequestBody.create(toJson(body), JSON))
+            .build();
+    return execute(client, request, type);
+  }
+
+  private byte[] toJson(JsonNode body) {
     try {
-      json = mapper.writeValueAsBytes(body);
+      return mapper.writeValueAsBytes(body);
     } catch (IOException e) {
       throw new IllegalStateException("cannot serialize a JSON tree", e);
     }
-    String[] segments = path.split("/");
-    Request request = new Request.Builder().url(url(segments)).post(RequestBody.create(json, JSON))
-        .build();
-    return execute(client, request, type);
   }
 
   private <T> T execute(OkHttpClient client, Request request, Class<T> type)
