@@ -51,6 +51,12 @@ final class PlaybackSession {
   /** Value of {@link StatusListener#waitingSinceMs} while the player is not waiting. */
   private static final long NOT_WAITING = -1;
 
+  /** Advice appended to a device-limit error. */
+  private static final String DEVICE_LIMIT_REMEDY =
+      ". Every key store file registers one device, and the account has no free device"
+          + " slot: list its devices with 'tonearm devices --server URL', then free one with"
+          + " 'tonearm devices remove DEVICE_ID --server URL', or reuse an existing --key-store";
+
   private static final Logger LOG = LoggerFactory.getLogger(PlaybackSession.class);
 
   /** Creates the audio sink of one playback, or null for the speakers or the WAV default. */
@@ -130,7 +136,9 @@ final class PlaybackSession {
     try {
       device = CliDecryption.openRegistered(client, keyStore);
     } catch (DrmException e) {
-      err.println("error: " + e.reasonName() + ": " + e.getMessage());
+      String remedy =
+          e.reason() == DrmException.ERROR_DEVICE_LIMIT_REACHED ? DEVICE_LIMIT_REMEDY : "";
+      err.println("error: " + e.reasonName() + ": " + e.getMessage() + remedy);
       return TonearmCli.EXIT_FAILURE;
     }
     try (PlaybackSessionClient playbackSession =
@@ -274,12 +282,7 @@ final class PlaybackSession {
 
   /** Returns advice to append to the message of {@code error}, or an empty string. */
   private static String remedy(PlaybackException error) {
-    if (!isDeviceLimit(error)) {
-      return "";
-    }
-    return ". Every key store file registers one device, and the account has no free device"
-        + " slot: list its devices with 'tonearm devices --server URL', then free one with"
-        + " 'tonearm devices remove DEVICE_ID --server URL', or reuse an existing --key-store";
+    return isDeviceLimit(error) ? DEVICE_LIMIT_REMEDY : "";
   }
 
   private static boolean isDeviceLimit(PlaybackException error) {

@@ -136,8 +136,7 @@ class PlayCommandTest {
       int limited = play(server, wav, trackId);
 
       assertThat(limited).isEqualTo(1);
-      assertThat(err.toString()).startsWith("error: ERROR_DRM_LICENCE_DENIED: ");
-      assertThat(err.toString()).contains("ERROR_DEVICE_LIMIT_REACHED");
+      assertThat(err.toString()).startsWith("error: ERROR_DEVICE_LIMIT_REACHED: ");
       assertThat(err.toString()).contains("'tonearm devices remove DEVICE_ID --server URL'");
 
       clearOutput();

@@ -44,6 +44,10 @@ class PlaybackTakeoverTest {
       String trackId = client.search("Apex Aleph", java.util.Arrays.asList("track"), 1, 0)
           .results().get(0).id();
 
+      // The CLI checks that the key store's folder exists before it plays.
+      java.nio.file.Files.createDirectories(dir.resolve("first"));
+      java.nio.file.Files.createDirectories(dir.resolve("second"));
+
       // The first player's sink holds playback after its first block, because a real sink
       // would finish the track faster than real time, before the second player starts.
       GatedSink gate = new GatedSink();
