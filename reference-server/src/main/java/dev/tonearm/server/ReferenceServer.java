@@ -420,12 +420,13 @@ public final class ReferenceServer implements AutoCloseable {
     return sessionService;
   }
 
+  /**
+   * Returns the account of a sync access token. An invalid or expired token raises the API's
+   * {@link ApiException}, so the upgrade response carries the API's code ({@code UNAUTHORIZED} or
+   * {@code TOKEN_EXPIRED}).
+   */
   private Optional<String> syncUserIdFor(String accessToken) {
-    try {
-      return Optional.of(authService.authenticate("Bearer " + accessToken).accountId());
-    } catch (ApiException e) {
-      return Optional.empty();
-    }
+    return Optional.of(authService.authenticate("Bearer " + accessToken).accountId());
   }
 
   /** Base URL of the API listener, such as {@code http://127.0.0.1:41000}. */
