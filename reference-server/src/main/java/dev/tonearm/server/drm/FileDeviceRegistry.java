@@ -252,7 +252,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
           JSON.writeValueAsBytes(new DeviceList(new ArrayList<>(devicesById.values())));
       Path parent = file.toAbsolutePath().getParent();
       Files.createDirectories(parent);
-      SecureFiles.writeAtomically(file, content, false);
+      SecureFiles.writeAtomically(file, content, true);
     } catch (IOException e) {
       if (previous == null) {
         devicesById.remove(deviceId);
