@@ -2,7 +2,7 @@ package dev.tonearm.server;
 
 import java.net.BindException;
 
-/** A listener of the server could not bind its port; the message names the listener and port. */
+/** Raised when a listener of the server cannot bind its port. The message names both. */
 public final class ListenerBindException extends BindException {
   private static final long serialVersionUID = 1L;
 

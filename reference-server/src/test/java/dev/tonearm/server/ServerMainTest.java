@@ -95,7 +95,7 @@ class ServerMainTest {
   }
 
   @Test
-  void serve_portInUse_failsBeforeDemoIngestNamingListener() throws Exception {
+  void serve_portInUse_failsFastNamingListener() throws Exception {
     Path dataDir = tempDir.resolve("data");
     try (ServerSocket occupied =
         new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

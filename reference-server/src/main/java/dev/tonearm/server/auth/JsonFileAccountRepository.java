@@ -80,7 +80,7 @@ public final class JsonFileAccountRepository implements AccountRepository {
     Files.createDirectories(file.toAbsolutePath().getParent());
     Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
     Files.deleteIfExists(temporary);
-    // The file holds password hashes, so only the owner may read it where POSIX permissions exist.
+    // The file contains password hashes, so only the owner may read it where POSIX permissions exist.
     try {
       Files.createFile(
           temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
