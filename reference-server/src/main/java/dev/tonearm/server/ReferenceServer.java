@@ -64,6 +64,7 @@ import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -180,6 +181,8 @@ public final class ReferenceServer implements AutoCloseable {
   private SessionService sessionService;
   private OriginShield shield;
   private boolean started;
+  /** Set once {@link #start()} has bound every listener, so close() logs a stop only after that. */
+  private boolean running;
   private boolean closed;
 
   private ReferenceServer(Builder config) {
@@ -218,6 +221,7 @@ public final class ReferenceServer implements AutoCloseable {
       close();
       throw e;
     }
+    running = true;
     return this;
   }
 
@@ -269,6 +273,8 @@ public final class ReferenceServer implements AutoCloseable {
             .build();
     ingestService.deleteStaleWorkDirectories();
     if (config.seedDemo && !Files.exists(dataDirectory.demoSeededMarker())) {
+      // The demo ingest takes many seconds, so a port in use should fail the start before it.
+      checkPortsFree();
       DemoCatalog.seed(ingestService, catalog, dataDirectory);
       Files.writeString(dataDirectory.demoSeededMarker(), "demo catalog ingested\n");
     }
@@ -288,15 +294,20 @@ public final class ReferenceServer implements AutoCloseable {
     for (int i = 0; i < config.edgePorts.size(); i++) {
       CdnEdge edge = new CdnEdge(edgeName(i), config.edgeCacheBytes, shield);
       edges.add(edge);
+      int edgePort = config.edgePorts.get(i);
       edgeListeners.add(
-          HttpListener.bind(
+          bindNamed(
               edge.name(),
-              bossGroup,
-              workerGroup,
-              config.bindAddress,
-              config.edgePorts.get(i),
-              EDGE_MAX_REQUEST_BODY_BYTES,
-              () -> new EdgeHandler(edge, authService, edgeHooks, tracker)));
+              edgePort,
+              () ->
+                  HttpListener.bind(
+                      edge.name(),
+                      bossGroup,
+                      workerGroup,
+                      config.bindAddress,
+                      edgePort,
+                      EDGE_MAX_REQUEST_BODY_BYTES,
+                      () -> new EdgeHandler(edge, authService, edgeHooks, tracker))));
     }
     List<String> edgeUrls = edgeListeners.stream().map(HttpListener::baseUrl).toList();
 
@@ -328,14 +339,18 @@ public final class ReferenceServer implements AutoCloseable {
     }
     ApiDispatcher dispatcher = new ApiDispatcher(routes.build(), authService);
     apiListener =
-        HttpListener.bind(
+        bindNamed(
             "api",
-            bossGroup,
-            workerGroup,
-            config.bindAddress,
             config.apiPort,
-            config.maxRequestBodyBytes,
-            () -> new ApiHandler(dispatcher, handlerExecutor, tracker));
+            () ->
+                HttpListener.bind(
+                    "api",
+                    bossGroup,
+                    workerGroup,
+                    config.bindAddress,
+                    config.apiPort,
+                    config.maxRequestBodyBytes,
+                    () -> new ApiHandler(dispatcher, handlerExecutor, tracker)));
     syncService =
         SyncService.builder(dataDirectory.root().resolve("sync")).clock(config.clock).open();
     SyncScheduler purgeScheduler = config.syncPurgeScheduler;
@@ -352,14 +367,75 @@ public final class ReferenceServer implements AutoCloseable {
     SessionEventsEndpoint sessionEvents =
         new SessionEventsEndpoint(authService, deviceRegistry, sessionService);
     syncServer =
-        SyncServer.start(
-            syncEndpoint,
-            new InetSocketAddress(config.bindAddress, config.syncPort),
-            List.of(sessionEvents::newUpgradeHandler));
+        bindNamed(
+            "sync",
+            config.syncPort,
+            () ->
+                SyncServer.start(
+                    syncEndpoint,
+                    new InetSocketAddress(config.bindAddress, config.syncPort),
+                    List.of(sessionEvents::newUpgradeHandler)));
     log.info("API listening on {}", apiListener.baseUrl());
     log.info("playlist sync listening on {}", syncServer.uri());
     for (HttpListener listener : edgeListeners) {
       log.info("{} listening on {}", listener.name(), listener.baseUrl());
+    }
+  }
+
+  /** A bind step that may fail with Netty's undeclared {@link java.net.BindException}. */
+  private interface BindStep<T> {
+    T bind() throws InterruptedException;
+  }
+
+  /**
+   * Runs {@code step} and turns a failure to bind into a {@link ListenerBindException} that names
+   * the listener and its port.
+   */
+  private <T> T bindNamed(String listenerName, int port, BindStep<T> step)
+      throws InterruptedException, ListenerBindException {
+    try {
+      return step.bind();
+    } catch (InterruptedException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      // Netty's sync() rethrows the bind failure even though bind() does not declare it.
+      if (e instanceof java.net.BindException) {
+        throw new ListenerBindException(
+            listenerName, config.bindAddress.getHostAddress(), port, e);
+      }
+      throw new IllegalStateException("binding the " + listenerName + " listener failed", e);
+    }
+  }
+
+  /**
+   * Binds and releases each fixed port of the API, edge and sync listeners, so that a port in use
+   * fails the start before long work. Ports of 0 are skipped.
+   *
+   * <p>NOTE: another process can still take a port between this check and the real bind, which
+   * then fails with the same {@link ListenerBindException}.
+   */
+  private void checkPortsFree() throws ListenerBindException {
+    List<String> names = new ArrayList<>();
+    List<Integer> ports = new ArrayList<>();
+    names.add("api");
+    ports.add(config.apiPort);
+    for (int i = 0; i < config.edgePorts.size(); i++) {
+      names.add(edgeName(i));
+      ports.add(config.edgePorts.get(i));
+    }
+    names.add("sync");
+    ports.add(config.syncPort);
+    for (int i = 0; i < ports.size(); i++) {
+      int port = ports.get(i);
+      if (port == 0) {
+        continue;
+      }
+      try (ServerSocket probe = new ServerSocket()) {
+        probe.setReuseAddress(true);
+        probe.bind(new InetSocketAddress(config.bindAddress, port));
+      } catch (IOException e) {
+        throw new ListenerBindException(names.get(i), config.bindAddress.getHostAddress(), port, e);
+      }
     }
   }
 
@@ -420,12 +496,13 @@ public final class ReferenceServer implements AutoCloseable {
     return sessionService;
   }
 
+  /**
+   * Returns the account of a sync access token. An invalid or expired token raises the API's
+   * {@link ApiException}, so the upgrade response carries the API's code ({@code UNAUTHORIZED} or
+   * {@code TOKEN_EXPIRED}).
+   */
   private Optional<String> syncUserIdFor(String accessToken) {
-    try {
-      return Optional.of(authService.authenticate("Bearer " + accessToken).accountId());
-    } catch (ApiException e) {
-      return Optional.empty();
-    }
+    return Optional.of(authService.authenticate("Bearer " + accessToken).accountId());
   }
 
   /** Base URL of the API listener, such as {@code http://127.0.0.1:41000}. */
@@ -559,7 +636,9 @@ public final class ReferenceServer implements AutoCloseable {
     if (dataDirectoryLock != null) {
       dataDirectoryLock.close();
     }
-    log.info("server stopped");
+    if (running) {
+      log.info("server stopped");
+    }
   }
 
   private static void shutdownGroup(EventLoopGroup group) {

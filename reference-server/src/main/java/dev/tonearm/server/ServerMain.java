@@ -92,6 +92,10 @@ public final class ServerMain implements Runnable {
       DataDirectoryLockedException locked = (DataDirectoryLockedException) exception;
       return "error: " + locked.reason() + ": " + locked.getMessage();
     }
+    if (exception instanceof ListenerBindException) {
+      return "error: ADDRESS_IN_USE: " + exception.getMessage()
+          + "; choose free ports with --port, --edge-ports and --sync-port";
+    }
     if (exception instanceof java.net.BindException) {
       return "error: ADDRESS_IN_USE: cannot listen on a port (" + exception.getMessage()
           + "); choose free ports with --port, --edge-ports and --sync-port";

@@ -9,6 +9,7 @@ import dev.tonearm.testing.Corpus;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -91,5 +92,34 @@ class ServerMainTest {
     assertThat(run("serve")).isEqualTo(2);
     assertThat(run("frobnicate")).isEqualTo(2);
     assertThat(run()).isEqualTo(2);
+  }
+
+  @Test
+  void serve_portInUse_failsFastNamingListener() throws Exception {
+    Path dataDir = tempDir.resolve("data");
+    try (ServerSocket occupied =
+        new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      int port = occupied.getLocalPort();
+
+      int exitCode =
+          run(
+              "serve",
+              "--data-dir",
+              dataDir.toString(),
+              "--port",
+              "0",
+              "--edge-ports",
+              port + ",0",
+              "--sync-port",
+              "0");
+
+      assertThat(exitCode).isEqualTo(ServerMain.EXIT_REJECTED);
+      assertThat(err.toString()).contains("ADDRESS_IN_USE");
+      assertThat(err.toString()).contains("edge-0");
+      assertThat(err.toString()).contains(":" + port);
+      // The demo catalog is ingested only after the port check, so a failed start leaves none.
+      assertThat(dataDir.resolve("demo-seeded")).doesNotExist();
+      assertThat(dataDir.resolve("catalog/tracks")).isEmptyDirectory();
+    }
   }
 }

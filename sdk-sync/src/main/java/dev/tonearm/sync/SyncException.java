@@ -23,8 +23,10 @@ public final class SyncException extends java.io.IOException {
     STORAGE_FAILED,
     /** A message does not follow the sync protocol. */
     PROTOCOL_ERROR,
-    /** The access token is missing, invalid or expired. */
+    /** The access token is missing or invalid. */
     UNAUTHORIZED,
+    /** The access token has expired; refresh it and connect again. */
+    TOKEN_EXPIRED,
     /** The user is neither the owner nor a collaborator, or the action is owner-only. */
     FORBIDDEN,
     /** The playlist does not exist, or its deletion has expired and it was purged. */

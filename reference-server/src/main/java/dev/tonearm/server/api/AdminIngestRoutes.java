@@ -10,6 +10,7 @@ import dev.tonearm.server.ingest.IngestService;
 import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
@@ -33,10 +34,22 @@ public final class AdminIngestRoutes {
 
   private static ApiResponse ingest(IngestService ingest, ApiRequest request) {
     JsonNode body = request.jsonObjectBody();
-    Path file = Paths.get(ApiRequest.requiredString(body, "path"));
-    if (!file.isAbsolute() || !Files.isRegularFile(file)) {
+    String pathText = ApiRequest.requiredString(body, "path");
+    Path file;
+    try {
+      file = Paths.get(pathText);
+    } catch (InvalidPathException e) {
+      throw new ApiException(ErrorCode.BAD_REQUEST, "path is not a valid file path: " + pathText);
+    }
+    if (!file.isAbsolute()) {
       throw new ApiException(
-          ErrorCode.BAD_REQUEST, "path must be an absolute path of a file on the server: " + file);
+          ErrorCode.BAD_REQUEST, "path must be absolute, but is relative: " + file);
+    }
+    if (!Files.exists(file)) {
+      throw new ApiException(ErrorCode.BAD_REQUEST, "file not found on the server: " + file);
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new ApiException(ErrorCode.BAD_REQUEST, "path is not a regular file: " + file);
     }
     IngestResult result;
     try {

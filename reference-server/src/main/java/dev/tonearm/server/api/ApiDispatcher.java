@@ -6,6 +6,8 @@ import dev.tonearm.server.http.ApiException;
 import dev.tonearm.server.http.ErrorCode;
 import dev.tonearm.server.http.HttpRequestData;
 import dev.tonearm.server.http.HttpResponses;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns one API request into one response: routes it (404, 405), checks the bearer token on
  * authenticated routes (401), runs the handler and maps every exception to the error shape, so it
- * returns a response for every request.
+ * returns a response for every request. A {@code HEAD} request runs the {@code GET} route and gets
+ * its status and headers without the body.
  *
  * <p>Thread-safe; runs on the API handler pool.
  */
@@ -35,6 +38,9 @@ public final class ApiDispatcher {
   public FullHttpResponse dispatch(HttpRequestData request) {
     long startNanos = System.nanoTime();
     FullHttpResponse response = dispatchUnlogged(request);
+    if (request.method().equals(HttpMethod.HEAD)) {
+      response = withoutBody(response);
+    }
     if (log.isDebugEnabled()) {
       log.debug(
           "{} {} -> {} in {} us",
@@ -44,6 +50,19 @@ public final class ApiDispatcher {
           (System.nanoTime() - startNanos) / 1_000);
     }
     return response;
+  }
+
+  /**
+   * Returns {@code response} with an empty body and its headers unchanged, so {@code
+   * Content-Length} still gives the length that a GET would receive. Releases {@code response}.
+   */
+  private static FullHttpResponse withoutBody(FullHttpResponse response) {
+    FullHttpResponse head =
+        new DefaultFullHttpResponse(
+            response.protocolVersion(), response.status(), Unpooled.EMPTY_BUFFER);
+    head.headers().set(response.headers());
+    response.release();
+    return head;
   }
 
   private FullHttpResponse dispatchUnlogged(HttpRequestData request) {

@@ -1,13 +1,13 @@
 package dev.tonearm.server.api;
 
-import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tonearm.server.auth.Principal;
 import dev.tonearm.server.http.ApiException;
 import dev.tonearm.server.http.ErrorCode;
 import dev.tonearm.server.http.HttpRequestData;
 import dev.tonearm.server.http.Json;
-import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.util.Map;
 
 /**
@@ -29,20 +29,25 @@ public record ApiRequest(
   }
 
   /**
-   * Parses the body as a JSON object.
+   * Parses the body, which must be UTF-8, as a JSON object.
    *
-   * @throws ApiException INVALID_JSON when the body is not JSON, BAD_REQUEST when it is JSON but
-   *     not an object
+   * @throws ApiException INVALID_JSON when the body is not UTF-8 or not JSON, BAD_REQUEST when it
+   *     is JSON but not an object
    */
   public JsonNode jsonObjectBody() {
+    String text;
+    try {
+      text = Json.decodeUtf8(http.body());
+    } catch (CharacterCodingException e) {
+      throw new ApiException(ErrorCode.INVALID_JSON, "request body is not valid UTF-8");
+    }
     JsonNode node;
     try {
-      node = Json.MAPPER.readTree(http.body());
-    } catch (JacksonException e) {
+      node = Json.MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
       throw new ApiException(
-          ErrorCode.INVALID_JSON, "request body is not valid JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new ApiException(ErrorCode.INVALID_JSON, "request body is not readable JSON");
+          ErrorCode.INVALID_JSON,
+          "request body is not valid JSON: " + Json.describeParseFailure(e));
     }
     if (node == null || node.isMissingNode()) {
       throw new ApiException(ErrorCode.INVALID_JSON, "request body is empty; expected JSON");

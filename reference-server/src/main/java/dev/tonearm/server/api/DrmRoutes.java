@@ -114,7 +114,7 @@ public final class DrmRoutes {
     } catch (JsonProcessingException e) {
       throw new ApiException(
           ErrorCode.BAD_REQUEST,
-          "request body does not match the expected fields: " + e.getOriginalMessage());
+          "request body does not match the expected fields: " + Json.describeParseFailure(e));
     }
   }
 }

@@ -15,7 +15,9 @@ import java.util.Set;
 /**
  * The API's route table. A pattern is a path of literal segments and {@code {name}} placeholders,
  * each placeholder matching one non-empty segment: {@code /v1/tracks/{id}/manifest}. Routes are
- * tried in the order they were added; the first whose method and pattern match wins.
+ * tried in the order they were added; the first whose method and pattern match wins. A {@code
+ * HEAD} request without a {@code HEAD} route of its own matches the path's {@code GET} route, as
+ * RFC 9110 section 9.3.2 asks; the caller then sends the response without its body.
  *
  * <p>Immutable once built and thread-safe.
  */
@@ -63,10 +65,12 @@ public final class Router {
    * Finds the route for {@code method} and {@code path}.
    *
    * @throws ApiException NOT_FOUND when no pattern matches the path
-   * @throws MethodNotAllowedException when patterns match but none for this method
+   * @throws MethodNotAllowedException when patterns match but none for this method (nor, for
+   *     {@code HEAD}, for {@code GET})
    */
   public Match match(HttpMethod method, String path) {
     Set<HttpMethod> allowed = new LinkedHashSet<>();
+    Match getMatch = null;
     for (Route route : routes) {
       Map<String, String> parameters = matchPattern(route.pattern(), path);
       if (parameters == null) {
@@ -76,6 +80,15 @@ public final class Router {
         return new Match(route, parameters);
       }
       allowed.add(route.method());
+      if (route.method().equals(HttpMethod.GET)) {
+        allowed.add(HttpMethod.HEAD);
+        if (getMatch == null) {
+          getMatch = new Match(route, parameters);
+        }
+      }
+    }
+    if (method.equals(HttpMethod.HEAD) && getMatch != null) {
+      return getMatch;
     }
     if (allowed.isEmpty()) {
       throw new ApiException(ErrorCode.NOT_FOUND, "no route for path " + path);

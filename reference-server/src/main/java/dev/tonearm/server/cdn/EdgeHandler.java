@@ -65,13 +65,18 @@ public final class EdgeHandler extends SerialHttpHandler {
     try {
       serve(exchange);
     } catch (ApiException e) {
-      FullHttpResponse response = HttpResponses.error(e);
-      response.headers().set(EDGE_HEADER, edge.name());
-      if (e.code() == ErrorCode.METHOD_NOT_ALLOWED) {
-        response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
-      }
-      exchange.send(response);
+      sendRequestFailure(exchange, e);
     }
+  }
+
+  @Override
+  protected void sendRequestFailure(Exchange exchange, ApiException failure) {
+    FullHttpResponse response = HttpResponses.error(failure);
+    response.headers().set(EDGE_HEADER, edge.name());
+    if (failure.code() == ErrorCode.METHOD_NOT_ALLOWED) {
+      response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+    }
+    exchange.send(response);
   }
 
   private void serve(Exchange exchange) {

@@ -100,6 +100,14 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     if (name.length() > MAX_NAME_CHARS) {
       throw invalid("name must be at most " + MAX_NAME_CHARS + " characters: " + name.length());
     }
+    int badIndex = firstControlCharIndex(name);
+    if (badIndex >= 0) {
+      throw invalid(
+          String.format(
+              "name must not contain control or bidirectional formatting characters:"
+                  + " U+%04X at index %d",
+              (int) name.charAt(badIndex), badIndex));
+    }
     byte[] spki = parseRsaPublicKey(request.publicKey());
 
     Device existing = devicesById.get(deviceId);
@@ -244,7 +252,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
           JSON.writeValueAsBytes(new DeviceList(new ArrayList<>(devicesById.values())));
       Path parent = file.toAbsolutePath().getParent();
       Files.createDirectories(parent);
-      SecureFiles.writeAtomically(file, content, false);
+      SecureFiles.writeAtomically(file, content, true);
     } catch (IOException e) {
       if (previous == null) {
         devicesById.remove(deviceId);
@@ -272,5 +280,27 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("SHA-256 is not available in this JDK", e);
     }
+  }
+
+  /**
+   * Returns the index of the first character of {@code name} that is a control character (Unicode
+   * category Cc, such as NUL) or a bidirectional formatting character (U+061C, U+200E, U+200F,
+   * U+202A to U+202E, U+2066 to U+2069), or -1. Both can make a stored name display as something
+   * else than it is.
+   */
+  private static int firstControlCharIndex(String name) {
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean bidiControl =
+          c == '\u061c'
+              || c == '\u200e'
+              || c == '\u200f'
+              || (c >= '\u202a' && c <= '\u202e')
+              || (c >= '\u2066' && c <= '\u2069');
+      if (Character.getType(c) == Character.CONTROL || bidiControl) {
+        return i;
+      }
+    }
+    return -1;
   }
 }

@@ -12,8 +12,9 @@ import java.util.Map;
  * releasing buffers. Built by {@link RequestCollector}. The headers are a private copy that callers
  * must not change.
  *
- * @param failure null for a usable request, otherwise the error to send before closing the
- *     connection (malformed HTTP or a body over the limit)
+ * @param failure null for a usable request, otherwise the error to send instead of serving it:
+ *     malformed HTTP or a body over the limit, which also close the connection, or an invalid
+ *     percent-escape in the path or query, which keeps it open when {@code keepAlive} is true
  */
 public record HttpRequestData(
     HttpVersion protocolVersion,
@@ -26,7 +27,11 @@ public record HttpRequestData(
     boolean keepAlive,
     ApiException failure) {
 
-  /** Creates a usable request, parsing the path and query from {@code uri}. */
+  /**
+   * Creates a request, parsing the path and query from {@code uri}. A path or query with an
+   * invalid percent-escape, such as {@code %ZZ}, yields a request marked {@link
+   * ErrorCode#BAD_REQUEST} whose {@link #path()} is the raw path.
+   */
   public static HttpRequestData of(
       HttpVersion protocolVersion,
       HttpMethod method,
@@ -35,16 +40,23 @@ public record HttpRequestData(
       byte[] body,
       boolean keepAlive) {
     QueryStringDecoder decoder = new QueryStringDecoder(uri);
+    String path;
+    Map<String, List<String>> queryParameters;
+    try {
+      // QueryStringDecoder decodes lazily and throws IllegalArgumentException on a bad escape.
+      path = decoder.path();
+      queryParameters = decoder.parameters();
+    } catch (IllegalArgumentException e) {
+      String rawPath = decoder.rawPath();
+      ApiException failure =
+          new ApiException(
+              ErrorCode.BAD_REQUEST,
+              "request target " + truncate(uri) + " has an invalid percent-escape");
+      return new HttpRequestData(
+          protocolVersion, method, uri, rawPath, Map.of(), headers, body, keepAlive, failure);
+    }
     return new HttpRequestData(
-        protocolVersion,
-        method,
-        uri,
-        decoder.path(),
-        decoder.parameters(),
-        headers,
-        body,
-        keepAlive,
-        null);
+        protocolVersion, method, uri, path, queryParameters, headers, body, keepAlive, null);
   }
 
   /** Returns a copy of this request marked with {@code failure}. */
@@ -56,5 +68,11 @@ public record HttpRequestData(
   /** Returns the first value of header {@code name}, or null. */
   public String header(CharSequence name) {
     return headers.get(name);
+  }
+
+  /** Shortens a request target for error messages, which echo it back to the client. */
+  private static String truncate(String uri) {
+    int maxChars = 200;
+    return uri.length() <= maxChars ? uri : uri.substring(0, maxChars) + "...";
   }
 }

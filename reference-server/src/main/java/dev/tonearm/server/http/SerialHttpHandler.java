@@ -41,6 +41,14 @@ public abstract class SerialHttpHandler extends ChannelInboundHandlerAdapter {
    */
   protected abstract void handle(Exchange exchange);
 
+  /**
+   * Sends the response for a request that {@link RequestCollector} or {@link HttpRequestData}
+   * marked as failed, before any routing. Subclasses override it to add their own headers.
+   */
+  protected void sendRequestFailure(Exchange exchange, ApiException failure) {
+    exchange.sendError(failure);
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (!(msg instanceof HttpRequestData request)) {
@@ -95,7 +103,14 @@ public abstract class SerialHttpHandler extends ChannelInboundHandlerAdapter {
     tracker.begin();
     Exchange exchange = new Exchange(ctx, request, tracker, this::onExchangeDone);
     if (request.failure() != null) {
-      exchange.sendError(request.failure());
+      log.info(
+          "rejected {} {} from {}: {} {}",
+          request.method(),
+          request.path(),
+          ctx.channel().remoteAddress(),
+          request.failure().code(),
+          request.failure().getMessage());
+      sendRequestFailure(exchange, request.failure());
       return;
     }
     try {

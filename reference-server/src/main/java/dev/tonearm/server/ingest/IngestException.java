@@ -10,6 +10,8 @@ public class IngestException extends Exception {
   public enum Reason {
     /** The file cannot be read. */
     UNREADABLE,
+    /** The file has no bytes. */
+    EMPTY,
     /** The bytes are not Ogg Vorbis, FLAC or PCM WAV. */
     UNSUPPORTED_FORMAT,
     /** The container is recognized but the audio cannot be decoded. */

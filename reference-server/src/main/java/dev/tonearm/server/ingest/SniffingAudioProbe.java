@@ -24,6 +24,9 @@ public final class SniffingAudioProbe implements AudioProbe {
     try (InputStream in = Files.newInputStream(file)) {
       read = in.readNBytes(magic, 0, magic.length);
     }
+    if (read <= 0) {
+      throw new IngestException(IngestException.Reason.EMPTY, "file is empty (0 bytes)");
+    }
     if (read >= 4 && startsWith(magic, "OggS")) {
       return VorbisProbe.probe(file);
     }

@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
+import dev.tonearm.server.http.Json;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -230,8 +231,14 @@ public final class OfflineHttpApi {
           OfflineReason.PAYLOAD_TOO_LARGE,
           "The request body has " + body.length + " bytes; the maximum is " + MAX_BODY_BYTES + ".");
     }
+    String text;
     try {
-      JsonNode node = mapper.readTree(body);
+      text = Json.decodeUtf8(body);
+    } catch (CharacterCodingException e) {
+      throw new OfflineException(OfflineReason.INVALID_JSON, "The request body is not valid UTF-8.");
+    }
+    try {
+      JsonNode node = mapper.readTree(text);
       if (node == null || !node.isObject()) {
         throw new OfflineException(
             OfflineReason.INVALID_JSON, "The request body must be a JSON object.");
@@ -240,9 +247,7 @@ public final class OfflineHttpApi {
     } catch (JsonProcessingException e) {
       throw new OfflineException(
           OfflineReason.INVALID_JSON,
-          "The request body is not valid JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read a request body held in memory", e);
+          "The request body is not valid JSON: " + Json.describeParseFailure(e));
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.tonearm.server.sync;
 
+import dev.tonearm.server.http.ApiException;
+import dev.tonearm.server.http.UpgradeErrors;
 import dev.tonearm.sync.SyncException;
 import dev.tonearm.sync.protocol.SyncProtocol;
 import io.netty.buffer.ByteBuf;
@@ -18,6 +20,10 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
@@ -37,7 +43,8 @@ import java.util.concurrent.TimeUnit;
  * passes every other request on unchanged), or let a router call {@link
  * #handleUpgrade(ChannelHandlerContext, FullHttpRequest)} for requests to the path. On an upgrade
  * the endpoint checks {@code Authorization: Bearer <token>} with the {@link TokenVerifier} (missing
- * or invalid: {@code 401} with a JSON error body, no upgrade), then inserts right after the calling
+ * or invalid: {@code 401 UNAUTHORIZED}, expired: {@code 401 TOKEN_EXPIRED}, each with a JSON error
+ * body and no upgrade), then inserts right after the calling
  * handler: Netty's {@code WebSocketServerProtocolHandler} (handshake, ping, close, frame size
  * limit), a {@code WebSocketFrameAggregator}, and the session handler. The session handler runs on
  * the endpoint's own executor group, because merging stores to disk with fsync and must not stall
@@ -117,7 +124,13 @@ public final class SyncEndpoint implements Closeable {
    */
   public void handleUpgrade(ChannelHandlerContext ctx, FullHttpRequest request) {
     String token = bearerToken(request);
-    Optional<String> userId = token == null ? Optional.empty() : tokenVerifier.userIdFor(token);
+    Optional<String> userId;
+    try {
+      userId = token == null ? Optional.empty() : tokenVerifier.userIdFor(token);
+    } catch (ApiException e) {
+      UpgradeErrors.reject(ctx, request, e);
+      return;
+    }
     if (!userId.isPresent()) {
       respondError(
           ctx,
@@ -144,12 +157,18 @@ public final class SyncEndpoint implements Closeable {
         WebSocketServerProtocolConfig.newBuilder()
             .websocketPath(path)
             .checkStartsWith(true)
-            .maxFramePayloadLength(limits.maxMessageBytes())
+            .decoderConfig(
+                WebSocketDecoderConfig.newBuilder()
+                    .maxFramePayloadLength(limits.maxMessageBytes())
+                    .closeOnProtocolViolation(false)
+                    .build())
             .handshakeTimeoutMillis(TimeUnit.SECONDS.toMillis(10))
             .build();
 
     ChannelPipeline pipeline = ctx.pipeline();
-    pipeline.addAfter(ctx.name(), "sync-websocket", new WebSocketServerProtocolHandler(config));
+    pipeline.addAfter(ctx.name(), "sync-frame-errors", new FrameErrorHandler());
+    pipeline.addAfter(
+        "sync-frame-errors", "sync-websocket", new WebSocketServerProtocolHandler(config));
     pipeline.addAfter(
         "sync-websocket",
         "sync-frame-aggregator",
@@ -208,6 +227,31 @@ public final class SyncEndpoint implements Closeable {
     }
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /**
+   * Closes the connection with one close frame when Netty's frame decoder rejects a frame, such as
+   * 1009 for a frame over the size limit. The decoder is configured not to send that frame itself,
+   * because its write bypasses {@code WebSocketServerProtocolHandler}, which would then send a
+   * second close frame (1000) when the channel closes. Writing through the channel lets the
+   * protocol handler record the close frame as sent. Sits right before the protocol handler and
+   * runs on the event loop.
+   */
+  private static final class FrameErrorHandler extends ChannelInboundHandlerAdapter {
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (!(cause instanceof CorruptedWebSocketFrameException corrupted)) {
+        ctx.fireExceptionCaught(cause);
+        return;
+      }
+      WebSocketCloseStatus status =
+          corrupted.closeStatus() != null
+              ? corrupted.closeStatus()
+              : WebSocketCloseStatus.PROTOCOL_ERROR;
+      ctx.channel()
+          .writeAndFlush(new CloseWebSocketFrame(status))
+          .addListener(ChannelFutureListener.CLOSE);
+    }
   }
 
   /** Upgrades requests to the path and passes everything else on. */

@@ -22,23 +22,38 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.Closeable;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stand-alone Netty server with only the sync endpoint, for tests and benchmarks; the full
  * reference server mounts {@link SyncEndpoint} on its own pipeline instead.
  *
- * <p>Pipeline per connection: {@code HttpServerCodec}, {@code HttpObjectAggregator} (64 KiB), the
- * endpoint's upgrade handler, and a handler that responds to every other request with 404.
+ * <p>Pipeline per connection: an idle handler that closes connections which stay idle before their
+ * upgrade, {@code HttpServerCodec}, {@code HttpObjectAggregator} (64 KiB), the endpoint's upgrade
+ * handler, and a handler that responds to every other request with 404.
  * Thread-safe; {@link #close()} stops the event loops.
  */
 public final class SyncServer implements Closeable {
+  /**
+   * Default time a connection may stay idle before its WebSocket upgrade: 60 s, the idle timeout
+   * of the API and edge listeners.
+   */
+  public static final int DEFAULT_HANDSHAKE_IDLE_S = 60;
+
+  private static final Logger log = LoggerFactory.getLogger(SyncServer.class);
   private static final int MAX_HTTP_REQUEST_BYTES = 64 * 1024;
 
   private final EventLoopGroup group;
@@ -71,6 +86,25 @@ public final class SyncServer implements Closeable {
       InetSocketAddress address,
       List<Supplier<ChannelHandler>> upgradeHandlerFactories)
       throws InterruptedException {
+    return start(
+        endpoint, address, upgradeHandlerFactories, Duration.ofSeconds(DEFAULT_HANDSHAKE_IDLE_S));
+  }
+
+  /**
+   * Binds and starts serving as {@link #start(SyncEndpoint, InetSocketAddress, List)} does, and
+   * closes a connection that has sent or received nothing for {@code handshakeIdleTimeout} before
+   * its WebSocket upgrade. An upgraded connection is not subject to this timeout.
+   */
+  public static SyncServer start(
+      SyncEndpoint endpoint,
+      InetSocketAddress address,
+      List<Supplier<ChannelHandler>> upgradeHandlerFactories,
+      Duration handshakeIdleTimeout)
+      throws InterruptedException {
+    if (handshakeIdleTimeout.isNegative() || handshakeIdleTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "handshakeIdleTimeout must be > 0: " + handshakeIdleTimeout);
+    }
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     try {
@@ -85,6 +119,7 @@ public final class SyncServer implements Closeable {
                       connections.add(channel);
                       channel
                           .pipeline()
+                          .addLast("handshake-idle", new HandshakeIdleHandler(handshakeIdleTimeout))
                           .addLast(new HttpServerCodec())
                           .addLast(new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES))
                           .addLast(endpoint.newUpgradeHandler());
@@ -120,8 +155,30 @@ public final class SyncServer implements Closeable {
     // The quiet period lets pipelines of closed connections finish tearing down on the
     // endpoint's executor before the event loops stop.
     group
-        .shutdownGracefully(100, 5_000, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .shutdownGracefully(100, 5_000, TimeUnit.MILLISECONDS)
         .syncUninterruptibly();
+  }
+
+  /**
+   * Closes a connection that stays idle before its WebSocket upgrade. Once the upgrade handler has
+   * put Netty's {@code WebSocketServerProtocolHandler} in the pipeline, the first idle event
+   * removes this handler instead, because an open WebSocket follows its own ping and close rules.
+   */
+  private static final class HandshakeIdleHandler extends IdleStateHandler {
+    HandshakeIdleHandler(Duration timeout) {
+      super(0, 0, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent event) {
+      if (ctx.pipeline().get(WebSocketServerProtocolHandler.class) != null) {
+        ctx.pipeline().remove(this);
+        return;
+      }
+      log.debug(
+          "closing sync connection {}: idle before its upgrade", ctx.channel().remoteAddress());
+      ctx.close();
+    }
   }
 
   /** Responds with 404 to every request that reaches it. */

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -75,6 +76,12 @@ final class SyncSocketHandler extends SimpleChannelInboundHandler<WebSocketFrame
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof CorruptedWebSocketFrameException) {
+      // SyncEndpoint's frame error handler has already sent the close frame (1009 for a frame
+      // over the limit) and closes the channel once it is written.
+      logger.debug("Invalid frame on the sync connection of {}: {}", userId, cause.getMessage());
+      return;
+    }
     logger.warn("Closing the sync connection of {} after an error", userId, cause);
     ctx.close();
   }

@@ -11,6 +11,12 @@ import java.util.Optional;
  */
 @FunctionalInterface
 public interface TokenVerifier {
-  /** Returns the user id for a valid, unexpired token, or empty otherwise. */
+  /**
+   * Returns the user id for a valid, unexpired token, or empty for a token that is not valid.
+   *
+   * @throws dev.tonearm.server.http.ApiException with the code that the upgrade response carries,
+   *     such as {@code TOKEN_EXPIRED} for an expired token, when the caller should learn why the
+   *     token was rejected
+   */
   Optional<String> userIdFor(String accessToken);
 }

@@ -77,6 +77,39 @@ class AdminIngestTest {
   }
 
   @Test
+  void missingAbsolutePath_reportedAsNotFound(@TempDir Path dir) throws Exception {
+    Path missing = dir.resolve("nope").resolve("x.flac");
+    try (ReferenceServer server = start(dir)) {
+      JsonNode error = post(server, ADMIN_TOKEN, "{\"path\":" + quote(missing) + "}", 400);
+
+      String message = error.at("/error/message").asText();
+      assertThat(message).contains("not found").contains(missing.toString());
+      assertThat(message).doesNotContain("absolute");
+    }
+  }
+
+  @Test
+  void relativePath_reportedAsRelative(@TempDir Path dir) throws Exception {
+    try (ReferenceServer server = start(dir)) {
+      JsonNode error = post(server, ADMIN_TOKEN, "{\"path\":\"music/x.flac\"}", 400);
+
+      assertThat(error.at("/error/message").asText()).contains("absolute").contains("relative");
+    }
+  }
+
+  @Test
+  void emptyFile_rejectedAsEmpty(@TempDir Path dir) throws Exception {
+    Path empty = Files.createFile(dir.resolve("empty.flac"));
+    try (ReferenceServer server = start(dir)) {
+      JsonNode error = post(server, ADMIN_TOKEN, "{\"path\":" + quote(empty) + "}", 400);
+
+      String message = error.at("/error/message").asText();
+      assertThat(message).contains("EMPTY");
+      assertThat(message).doesNotContain("UNSUPPORTED_FORMAT");
+    }
+  }
+
+  @Test
   void malformedVorbis_rejectedAsCorruptWithoutFiles(@TempDir Path dir) throws Exception {
     Path ogg = Corpus.require("ogg-vorbis/libnogg/floor1-x-array-overflow.ogg");
     try (ReferenceServer server = start(dir)) {

@@ -138,12 +138,16 @@ class FileDeviceRegistryTest {
       new RegisterDeviceRequest("short", rsa2048, ""),
       new RegisterDeviceRequest("d-../../etc", rsa2048, ""),
       new RegisterDeviceRequest("d-" + "x".repeat(70), rsa2048, ""),
-      new RegisterDeviceRequest("d-laptop-01", rsa2048, "n".repeat(101))
+      new RegisterDeviceRequest("d-laptop-01", rsa2048, "n".repeat(101)),
+      new RegisterDeviceRequest("d-laptop-01", rsa2048, "Kitchen\u0000"),
+      new RegisterDeviceRequest("d-laptop-01", rsa2048, "Living\nroom"),
+      new RegisterDeviceRequest("d-laptop-01", rsa2048, "Phone \u202Egnp.exe"),
+      new RegisterDeviceRequest("d-laptop-01", rsa2048, "Tablet\u2066x\u2069")
     };
 
     for (RegisterDeviceRequest request : requests) {
       assertThatThrownBy(() -> registry.register("u-1", request))
-          .as("request %s", request.deviceId())
+          .as("request %s named %s", request.deviceId(), request.name())
           .isInstanceOfSatisfying(
               DrmServiceException.class,
               e -> assertThat(e.reason()).isEqualTo(DrmServiceException.Reason.INVALID_REQUEST));

@@ -85,10 +85,10 @@ class IngestServiceTest {
   }
 
   @Test
-  void emptyFile_isRejectedAsUnsupportedFormat() throws Exception {
+  void emptyFile_isRejectedAsEmpty() throws Exception {
     Path file = Files.createFile(tempDir.resolve("empty.flac"));
 
-    assertThat(rejection(file)).isEqualTo(IngestException.Reason.UNSUPPORTED_FORMAT);
+    assertThat(rejection(file)).isEqualTo(IngestException.Reason.EMPTY);
   }
 
   @Test

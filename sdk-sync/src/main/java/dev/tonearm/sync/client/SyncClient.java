@@ -1,6 +1,7 @@
 package dev.tonearm.sync.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tonearm.sync.ReplicaId;
 import dev.tonearm.sync.SyncException;
 import dev.tonearm.sync.protocol.DeletionNotice;
@@ -64,6 +65,11 @@ public final class SyncClient implements Closeable {
   public static final long DEFAULT_RECONNECT_MAX_DELAY_MS = 30_000;
 
   private static final Logger logger = LoggerFactory.getLogger(SyncClient.class);
+
+  /** Bytes of a rejected upgrade's response body that are read to find its error code. */
+  private static final long MAX_ERROR_BODY_BYTES = 4096;
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private enum Connection {
     DISCONNECTED,
@@ -639,9 +645,7 @@ public final class SyncClient implements Closeable {
           return;
         }
         if (response != null && response.code() == 401) {
-          emitError(
-              new SyncException(
-                  SyncException.Reason.UNAUTHORIZED, "server rejected the access token"));
+          emitError(rejectedToken(response));
         } else {
           emitError(
               new SyncException(
@@ -651,6 +655,26 @@ public final class SyncClient implements Closeable {
         }
         connectionLost(failure);
       }
+    }
+
+    /**
+     * Maps a 401 upgrade response to {@code TOKEN_EXPIRED} when its error body says so, and to
+     * {@code UNAUTHORIZED} otherwise.
+     */
+    private SyncException rejectedToken(Response response) {
+      String code = null;
+      try {
+        JsonNode body = MAPPER.readTree(response.peekBody(MAX_ERROR_BODY_BYTES).string());
+        code = body == null ? null : body.path("error").path("code").asText(null);
+      } catch (IOException | RuntimeException e) {
+        logger.debug("401 upgrade response has no readable JSON error body", e);
+      }
+      if ("TOKEN_EXPIRED".equals(code)) {
+        return new SyncException(
+            SyncException.Reason.TOKEN_EXPIRED, "access token has expired; refresh it");
+      }
+      return new SyncException(
+          SyncException.Reason.UNAUTHORIZED, "server rejected the access token");
     }
   }
 }

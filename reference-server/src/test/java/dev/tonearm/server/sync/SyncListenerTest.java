@@ -1,0 +1,240 @@
+package dev.tonearm.server.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tonearm.server.MutableClock;
+import dev.tonearm.server.RawHttp;
+import dev.tonearm.server.ReferenceServer;
+import dev.tonearm.server.TestServers;
+import dev.tonearm.server.Tokens;
+import dev.tonearm.sync.ReplicaId;
+import dev.tonearm.sync.SyncException;
+import dev.tonearm.sync.client.SyncClient;
+import dev.tonearm.sync.storage.RecordLog;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sync listener's handling of upgrade requests and frames: expired tokens get the API's
+ * {@code TOKEN_EXPIRED}, a connection idle before its upgrade is closed, and an oversized frame
+ * gets exactly one close frame. Real servers on loopback, raw sockets.
+ */
+class SyncListenerTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final int SOCKET_TIMEOUT_MS = 20_000;
+
+  @TempDir Path directory;
+
+  @Test
+  void expiredToken_upgradeGetsTokenExpired() throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    try (ReferenceServer server = expiringServer(clock)) {
+      Tokens tokens = Tokens.premium(server.apiUrl());
+      clock.advance(Duration.ofHours(2));
+
+      try (RawHttp http = new RawHttp(server.syncUrl().replaceFirst("^ws", "http"))) {
+        RawHttp.Response response =
+            http.get(URI.create(server.syncUrl()).getPath(), upgradeHeaders(tokens.bearer()));
+
+        assertThat(response.status()).isEqualTo(401);
+        assertThat(response.json().at("/error/code").asText()).isEqualTo("TOKEN_EXPIRED");
+        assertThat(response.header("WWW-Authenticate")).contains("invalid_token");
+      }
+    }
+  }
+
+  @Test
+  void expiredToken_syncClientReportsTokenExpired() throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    try (ReferenceServer server = expiringServer(clock)) {
+      Tokens tokens = Tokens.premium(server.apiUrl());
+      clock.advance(Duration.ofHours(2));
+      EventWaiter events = new EventWaiter();
+
+      try (SyncClient client =
+          SyncClient.builder(
+                  server.syncUrl(), ReplicaId.of("u-premium", "laptop"), directory.resolve("c"))
+              .accessToken(tokens::accessToken)
+              .reconnectDelays(20, 200)
+              .listener(events)
+              .build()) {
+        client.connect();
+        events.await("an error", () -> !events.errors().isEmpty(), TIMEOUT);
+
+        assertThat(events.errors().get(0).reason()).isEqualTo(SyncException.Reason.TOKEN_EXPIRED);
+      }
+    }
+  }
+
+  @Test
+  void partialRequestHead_closedAfterIdleTimeout() throws Exception {
+    try (SyncService service = openService();
+        SyncEndpoint endpoint = SyncEndpoint.builder(service, token -> Optional.empty()).build();
+        SyncServer server =
+            SyncServer.start(
+                endpoint,
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                List.of(),
+                Duration.ofMillis(300));
+        Socket socket = connect(server.port())) {
+      byte[] partialHead = "GET /v1/sync HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII);
+      socket.getOutputStream().write(partialHead);
+
+      // The socket timeout bounds the wait; the server must close well before it.
+      int read = socket.getInputStream().read();
+
+      assertThat(read).isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void oversizedFrame_getsOneCloseFrame() throws Exception {
+    try (SyncService service = openService();
+        SyncEndpoint endpoint =
+            SyncEndpoint.builder(service, token -> Optional.of("alice")).build();
+        SyncServer server =
+            SyncServer.start(endpoint, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        Socket socket = connect(server.port())) {
+      upgrade(socket, "Bearer any");
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      byte[] payload = new byte[service.limits().maxMessageBytes() + 1];
+      java.util.Arrays.fill(payload, (byte) 'x');
+      writeMaskedTextFrame(socket.getOutputStream(), payload);
+
+      List<Frame> closeFrames = new ArrayList<>();
+      for (Frame frame = readFrameOrNull(in); frame != null; frame = readFrameOrNull(in)) {
+        if (frame.opcode() == 8) {
+          closeFrames.add(frame);
+        }
+      }
+
+      assertThat(closeFrames).hasSize(1);
+      assertThat(closeFrames.get(0).closeStatus()).isEqualTo(1009);
+    }
+  }
+
+  private ReferenceServer expiringServer(MutableClock clock) throws Exception {
+    return TestServers.builder(directory.resolve("data"))
+        .seedDemo(false)
+        .clock(clock)
+        .accessTokenTtl(Duration.ofHours(1))
+        .build()
+        .start();
+  }
+
+  private SyncService openService() throws SyncException {
+    return SyncService.builder(directory.resolve("sync"))
+        .fsyncPolicy(RecordLog.FsyncPolicy.NEVER)
+        .open();
+  }
+
+  private static Map<String, String> upgradeHeaders(String authorization) {
+    return Map.of(
+        "Authorization", authorization,
+        "Upgrade", "websocket",
+        "Connection", "Upgrade",
+        "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==",
+        "Sec-WebSocket-Version", "13");
+  }
+
+  private static Socket connect(int port) throws IOException {
+    Socket socket = new Socket();
+    socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), SOCKET_TIMEOUT_MS);
+    socket.setSoTimeout(SOCKET_TIMEOUT_MS);
+    return socket;
+  }
+
+  /** Sends an upgrade request and reads the response head, which must be 101. */
+  private static void upgrade(Socket socket, String authorization) throws IOException {
+    StringBuilder head = new StringBuilder("GET /v1/sync HTTP/1.1\r\nHost: localhost\r\n");
+    upgradeHeaders(authorization)
+        .forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+    head.append("\r\n");
+    socket.getOutputStream().write(head.toString().getBytes(StandardCharsets.US_ASCII));
+    InputStream in = socket.getInputStream();
+    StringBuilder response = new StringBuilder();
+    while (!response.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new EOFException("connection closed during the upgrade: " + response);
+      }
+      response.append((char) b);
+    }
+    assertThat(response.toString()).startsWith("HTTP/1.1 101");
+  }
+
+  private static void writeMaskedTextFrame(OutputStream out, byte[] payload) throws IOException {
+    byte[] mask = {1, 2, 3, 4};
+    out.write(0x81);
+    if (payload.length < 126) {
+      out.write(0x80 | payload.length);
+    } else if (payload.length <= 0xffff) {
+      out.write(0x80 | 126);
+      out.write(payload.length >>> 8);
+      out.write(payload.length & 0xff);
+    } else {
+      out.write(0x80 | 127);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        out.write((int) ((long) payload.length >>> shift) & 0xff);
+      }
+    }
+    out.write(mask);
+    out.flush();
+    byte[] masked = new byte[payload.length];
+    for (int i = 0; i < payload.length; i++) {
+      masked[i] = (byte) (payload[i] ^ mask[i % 4]);
+    }
+    try {
+      out.write(masked);
+      out.flush();
+    } catch (IOException closedEarly) {
+      // The server may reject the frame from its header alone and close before the payload.
+    }
+  }
+
+  /** One unmasked server frame. */
+  private record Frame(int opcode, byte[] payload) {
+    int closeStatus() {
+      return ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
+    }
+  }
+
+  private static Frame readFrameOrNull(DataInputStream in) throws IOException {
+    try {
+      return readFrame(in);
+    } catch (EOFException | java.net.SocketException e) {
+      return null;
+    }
+  }
+
+  private static Frame readFrame(DataInputStream in) throws IOException {
+    int first = in.readUnsignedByte();
+    int second = in.readUnsignedByte();
+    long length = second & 0x7f;
+    if (length == 126) {
+      length = in.readUnsignedShort();
+    } else if (length == 127) {
+      length = in.readLong();
+    }
+    byte[] payload = new byte[(int) length];
+    in.readFully(payload);
+    return new Frame(first & 0x0f, payload);
+  }
+}
