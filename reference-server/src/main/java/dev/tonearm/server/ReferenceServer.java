@@ -178,6 +178,7 @@ public final class ReferenceServer implements AutoCloseable {
   private SyncEndpoint syncEndpoint;
   private SyncServer syncServer;
   private SessionService sessionService;
+  private SessionEventsEndpoint sessionEvents;
   private OriginShield shield;
   private boolean started;
   private boolean closed;
@@ -349,8 +350,7 @@ public final class ReferenceServer implements AutoCloseable {
     }
     syncService.schedulePurge(purgeScheduler, config.syncPurgeInterval);
     syncEndpoint = SyncEndpoint.builder(syncService, this::syncUserIdFor).build();
-    SessionEventsEndpoint sessionEvents =
-        new SessionEventsEndpoint(authService, deviceRegistry, sessionService);
+    sessionEvents = new SessionEventsEndpoint(authService, deviceRegistry, sessionService);
     syncServer =
         SyncServer.start(
             syncEndpoint,
@@ -418,6 +418,12 @@ public final class ReferenceServer implements AutoCloseable {
   public SessionService sessions() {
     requireStarted();
     return sessionService;
+  }
+
+  /** Returns the session events WebSocket endpoint on the sync listener. */
+  public SessionEventsEndpoint sessionEvents() {
+    requireStarted();
+    return sessionEvents;
   }
 
   private Optional<String> syncUserIdFor(String accessToken) {
