@@ -81,7 +81,7 @@ public final class SessionEventsEndpoint {
   /** Outbound bytes queued on one connection above which the connection counts as stalled. */
   static final int MAX_PENDING_OUTBOUND_BYTES = 64 * 1024;
 
-  /** Open connections per device; a newer connection closes the oldest. */
+  /** Maximum open connections per device. A newer connection closes the oldest. */
   public static final int MAX_CONNECTIONS_PER_DEVICE = 4;
 
   /** Session id of the last {@code superseded} message sent on a channel. */
@@ -100,7 +100,7 @@ public final class SessionEventsEndpoint {
    */
   private final Map<String, List<Channel>> channelsByDevice = new ConcurrentHashMap<>();
 
-  /** Runs on the event loop just before a connection registers; tests use it to race takeovers. */
+  /** Hook that runs on the event loop just before a connection registers, for tests. */
   private volatile BiConsumer<String, String> beforeRegisterHook = (accountId, deviceId) -> {};
 
   /** Creates the endpoint and subscribes it to the superseded sessions of {@code sessions}. */
@@ -150,9 +150,9 @@ public final class SessionEventsEndpoint {
       SessionSocketHandler.close(
           oldest, WebSocketCloseStatus.POLICY_VIOLATION, "replaced by a newer connection");
     }
-    // The channel is registered before this check, so a takeover that the check misses finds
-    // the channel in channelsByDevice; the channel attribute drops the duplicate of one that both
-    // paths see.
+    // The channel is registered before this check. So a takeover that the check misses finds the
+    // channel in channelsByDevice, and one that both paths see is sent once because of the
+    // channel attribute.
     sessions
         .supersededEnding(accountId, deviceId)
         .ifPresent(ending -> sendSuperseded(channel, ending.sessionId(), ending.byDeviceId()));

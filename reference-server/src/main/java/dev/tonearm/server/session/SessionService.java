@@ -61,7 +61,7 @@ public final class SessionService {
   }
 
   /**
-   * How a session that is no longer active ended.
+   * Record of a session that is no longer active: its ids and the reason it ended.
    *
    * @param byDeviceId the device that took over, for {@code SESSION_SUPERSEDED}; otherwise null
    */

@@ -147,11 +147,13 @@ class PlaybackSessionReconnectTest {
     await(
         "socket unregistered on the server",
         () -> fixture.server.sessionEvents().connectionCount(DEVICE_A) == 0);
-    await("reconnect " + expectedDelays + " scheduled", () -> reconnectDelaysMs().size() == expectedDelays);
+    await(
+        "reconnect " + expectedDelays + " scheduled",
+        () -> reconnectDelaysMs().size() == expectedDelays);
   }
 
   @Test
-  void droppedSocket_reconnectsAfterBackoff_hearsLaterTakeover() throws Exception {
+  void droppedSocket_reconnectsAfterBackoff() throws Exception {
     session.start();
     awaitRegistered();
 
