@@ -5,6 +5,8 @@ import dev.tonearm.server.drm.DeviceRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A heartbeat of a session whose device is no longer registered to the account ends the
  *       session with {@code DEVICE_NOT_FOUND} or {@code DEVICE_NOT_OWNED}.
  *   <li>Superseded and expired sessions are remembered, up to {@value #MAX_REMEMBERED_ENDINGS}
- *       of them with the oldest dropped first, so that a late heartbeat learns why its session
+ *       of them and {@value #MAX_REMEMBERED_ENDINGS_PER_ACCOUNT} per account, with the oldest
+ *       dropped first, so that a late heartbeat learns why its session
  *       ended, and {@link #supersededEnding} can tell a device that connects late that it lost
  *       the session. Sessions ended by {@link #end} are forgotten at once.
  * </ul>
@@ -50,6 +53,12 @@ public final class SessionService {
 
   /** Maximum number of superseded or expired sessions whose ending is remembered. */
   public static final int MAX_REMEMBERED_ENDINGS = 10_000;
+
+  /**
+   * Maximum number of remembered endings per account, so that an account that starts sessions in
+   * a loop drops its own oldest endings instead of every other account's.
+   */
+  public static final int MAX_REMEMBERED_ENDINGS_PER_ACCOUNT = 64;
 
   private static final Logger log = LoggerFactory.getLogger(SessionService.class);
 
@@ -88,15 +97,14 @@ public final class SessionService {
           if (size() <= MAX_REMEMBERED_ENDINGS) {
             return false;
           }
-          Ending dropped = eldest.getValue();
-          latestEndingByDevice.remove(dropped.deviceId(), dropped.sessionId());
-          PlaybackSession expired = expiredByAccount.get(dropped.accountId());
-          if (expired != null && expired.sessionId().equals(dropped.sessionId())) {
-            expiredByAccount.remove(dropped.accountId());
-          }
+          forgetIndexes(eldest.getValue());
+          removeFromAccountEndings(eldest.getValue());
           return true;
         }
       };
+
+  /** Ids of each account's sessions in {@link #endings}, oldest first. */
+  private final Map<String, Deque<String>> endingIdsByAccount = new HashMap<>();
 
   /**
    * Session id of each device's most recent session while that session is in {@link #endings}.
@@ -307,11 +315,51 @@ public final class SessionService {
     return expired;
   }
 
-  /** Stores {@code ending}, replacing an earlier one of the same session. */
+  /**
+   * Stores {@code ending}, replacing an earlier one of the same session, and drops the account's
+   * oldest ending above {@link #MAX_REMEMBERED_ENDINGS_PER_ACCOUNT}.
+   */
   private void remember(Ending ending) {
-    endings.remove(ending.sessionId());
+    Ending previous = endings.remove(ending.sessionId());
+    if (previous != null) {
+      removeFromAccountEndings(previous);
+    }
+    // May drop the oldest ending of all accounts, through removeEldestEntry.
     endings.put(ending.sessionId(), ending);
+    Deque<String> accountEndingIds =
+        endingIdsByAccount.computeIfAbsent(ending.accountId(), id -> new ArrayDeque<>());
+    accountEndingIds.addLast(ending.sessionId());
     latestEndingByDevice.put(ending.deviceId(), ending.sessionId());
+    if (accountEndingIds.size() > MAX_REMEMBERED_ENDINGS_PER_ACCOUNT) {
+      Ending dropped = endings.remove(accountEndingIds.removeFirst());
+      forgetIndexes(dropped);
+    }
+  }
+
+  /** Removes the device and expiry index entries that point to {@code dropped}. */
+  private void forgetIndexes(Ending dropped) {
+    latestEndingByDevice.remove(dropped.deviceId(), dropped.sessionId());
+    PlaybackSession expired = expiredByAccount.get(dropped.accountId());
+    if (expired != null && expired.sessionId().equals(dropped.sessionId())) {
+      expiredByAccount.remove(dropped.accountId());
+    }
+  }
+
+  private void removeFromAccountEndings(Ending ending) {
+    Deque<String> accountEndingIds = endingIdsByAccount.get(ending.accountId());
+    if (accountEndingIds == null) {
+      return;
+    }
+    accountEndingIds.remove(ending.sessionId());
+    if (accountEndingIds.isEmpty()) {
+      endingIdsByAccount.remove(ending.accountId());
+    }
+  }
+
+  /** Returns the number of remembered endings of {@code accountId}. */
+  synchronized int rememberedEndingCount(String accountId) {
+    Deque<String> accountEndingIds = endingIdsByAccount.get(accountId);
+    return accountEndingIds == null ? 0 : accountEndingIds.size();
   }
 
   private void activate(PlaybackSession session) {
