@@ -68,6 +68,9 @@ import org.slf4j.LoggerFactory;
  * without closing them cannot lock the device out. A device registry allows a bounded number of
  * devices per account, so an account's connections are bounded too.
  *
+ * <p>NOTE: the token and the device are checked at the upgrade only, so a connection stays open
+ * after its token expires or its device is deauthorised.
+ *
  * <p>Thread-safe: superseded notices arrive on the thread that started the new session and are
  * written to the channels with Netty's thread-safe {@code writeAndFlush}.
  */
