@@ -179,6 +179,7 @@ public final class ReferenceServer implements AutoCloseable {
   private SyncEndpoint syncEndpoint;
   private SyncServer syncServer;
   private SessionService sessionService;
+  private SessionEventsEndpoint sessionEvents;
   private OriginShield shield;
   private boolean started;
   /** Set once {@link #start()} has bound every listener, so close() logs a stop only after that. */
@@ -364,8 +365,7 @@ public final class ReferenceServer implements AutoCloseable {
     }
     syncService.schedulePurge(purgeScheduler, config.syncPurgeInterval);
     syncEndpoint = SyncEndpoint.builder(syncService, this::syncUserIdFor).build();
-    SessionEventsEndpoint sessionEvents =
-        new SessionEventsEndpoint(authService, deviceRegistry, sessionService);
+    sessionEvents = new SessionEventsEndpoint(authService, deviceRegistry, sessionService);
     syncServer =
         bindNamed(
             "sync",
@@ -494,6 +494,12 @@ public final class ReferenceServer implements AutoCloseable {
   public SessionService sessions() {
     requireStarted();
     return sessionService;
+  }
+
+  /** Returns the session events WebSocket endpoint on the sync listener. */
+  public SessionEventsEndpoint sessionEvents() {
+    requireStarted();
+    return sessionEvents;
   }
 
   /**

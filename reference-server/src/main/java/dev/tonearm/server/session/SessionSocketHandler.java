@@ -80,8 +80,8 @@ final class SessionSocketHandler extends SimpleChannelInboundHandler<WebSocketFr
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
     if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-      endpoint.register(deviceId, ctx.channel());
       registered = true;
+      endpoint.register(accountId, deviceId, ctx.channel());
       log.debug("session events connection of device {} of {} opened", deviceId, accountId);
     }
     super.userEventTriggered(ctx, event);
@@ -177,7 +177,8 @@ final class SessionSocketHandler extends SimpleChannelInboundHandler<WebSocketFr
     close(ctx.channel(), status, code);
   }
 
-  private static void close(Channel channel, WebSocketCloseStatus status, String reason) {
+  /** Sends a close frame with {@code status} and closes {@code channel} once it is written. */
+  static void close(Channel channel, WebSocketCloseStatus status, String reason) {
     channel
         .writeAndFlush(new CloseWebSocketFrame(status.code(), reason))
         .addListener(ChannelFutureListener.CLOSE);

@@ -7,14 +7,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tonearm.server.NoLeaks;
+import dev.tonearm.server.RawHttp;
 import dev.tonearm.server.TestServers;
 import dev.tonearm.server.Tokens;
+import dev.tonearm.server.auth.AuthService;
 import dev.tonearm.server.http.Json;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -58,6 +64,7 @@ class SessionEventsTest {
     final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
     final CompletableFuture<Integer> closedCode = new CompletableFuture<>();
     final CompletableFuture<Response> failedResponse = new CompletableFuture<>();
+    final CompletableFuture<String> failedBody = new CompletableFuture<>();
 
     @Override
     public void onOpen(WebSocket webSocket, Response response) {
@@ -77,6 +84,12 @@ class SessionEventsTest {
 
     @Override
     public void onFailure(WebSocket webSocket, Throwable error, Response response) {
+      // OkHttp closes the response after this callback returns, so the body is read here.
+      try {
+        failedBody.complete(response == null ? null : response.body().string());
+      } catch (IOException | RuntimeException e) {
+        failedBody.completeExceptionally(e);
+      }
       failedResponse.complete(response);
       closedCode.completeExceptionally(error);
     }
@@ -85,6 +98,26 @@ class SessionEventsTest {
       String text = messages.poll(WAIT_S, TimeUnit.SECONDS);
       assertThat(text).as("message within %d s", WAIT_S).isNotNull();
       return Json.MAPPER.readTree(text);
+    }
+  }
+
+  private void startDirectly(String accountId, String deviceId) {
+    try {
+      fixture.server.sessions().start(accountId, deviceId);
+    } catch (SessionException e) {
+      throw new AssertionError("start on " + deviceId + " failed", e);
+    }
+  }
+
+  /** Waits for a condition that the server's event loop makes true. */
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + WAIT_S + " s waiting for " + what);
+      }
+      Thread.onSpinWait();
+      Thread.yield();
     }
   }
 
@@ -124,6 +157,98 @@ class SessionEventsTest {
     assertThat(message.get("sessionId").asText()).isEqualTo(sessionA);
     assertThat(message.get("byDeviceId").asText()).isEqualTo(DEVICE_B);
     assertThat(socketB.messages).isEmpty();
+  }
+
+  @Test
+  void takeoverBeforeRegistration_sendsSupersededOnRegister() throws Exception {
+    String sessionA = fixture.start(fixture.premium, DEVICE_A);
+    // The hook runs on the event loop after the handshake response went out and before the
+    // connection registers: a takeover in this window finds no connection to notify.
+    fixture
+        .server
+        .sessionEvents()
+        .setBeforeRegisterHook(
+            (accountId, deviceId) -> {
+              if (deviceId.equals(DEVICE_A)) {
+                startDirectly(accountId, DEVICE_B);
+              }
+            });
+    Recorder recorder = new Recorder();
+    WebSocket socket = connect(fixture.premium, DEVICE_A, recorder);
+
+    JsonNode message = recorder.nextMessage();
+    socket.send("{\"type\":\"ping\"}");
+    JsonNode next = recorder.nextMessage();
+
+    assertThat(message.get("type").asText()).isEqualTo("superseded");
+    assertThat(message.get("sessionId").asText()).isEqualTo(sessionA);
+    assertThat(message.get("byDeviceId").asText()).isEqualTo(DEVICE_B);
+    assertThat(next.get("type").asText()).as("message after the notice").isEqualTo("pong");
+  }
+
+  @Test
+  void registration_afterTakeover_sendsSupersededOnce() throws Exception {
+    String sessionA = fixture.start(fixture.premium, DEVICE_A);
+    fixture.start(fixture.premium, DEVICE_B);
+
+    Recorder recorder = new Recorder();
+    WebSocket socket = connect(fixture.premium, DEVICE_A, recorder);
+    JsonNode message = recorder.nextMessage();
+    fixture.start(fixture.premium, DEVICE_B);
+    socket.send("{\"type\":\"ping\"}");
+
+    assertThat(message.get("type").asText()).isEqualTo("superseded");
+    assertThat(message.get("sessionId").asText()).isEqualTo(sessionA);
+    assertThat(recorder.nextMessage().get("type").asText()).isEqualTo("pong");
+  }
+
+  @Test
+  void registration_ofHolder_sendsNothing() throws Exception {
+    fixture.start(fixture.premium, DEVICE_A);
+    fixture.start(fixture.premium, DEVICE_B);
+    fixture.start(fixture.premium, DEVICE_A);
+
+    Recorder recorder = openSocket(DEVICE_A);
+
+    assertThat(recorder.messages).isEmpty();
+  }
+
+  @Test
+  void expiredSession_takenOver_sendsSuperseded() throws Exception {
+    Recorder socketA = openSocket(DEVICE_A);
+    String sessionA = fixture.start(fixture.premium, DEVICE_A);
+    fixture.clock.advance(SessionFixture.TIMEOUT.plusSeconds(1));
+    fixture.start(fixture.premium, DEVICE_B);
+
+    JsonNode message = socketA.nextMessage();
+    RawHttp.Response heartbeatA =
+        fixture.send("POST", "/v1/sessions/" + sessionA + "/heartbeat", fixture.premium, null);
+
+    assertThat(message.get("type").asText()).isEqualTo("superseded");
+    assertThat(message.get("sessionId").asText()).isEqualTo(sessionA);
+    assertThat(message.get("byDeviceId").asText()).isEqualTo(DEVICE_B);
+    assertThat(heartbeatA.status()).isEqualTo(409);
+    assertThat(SessionFixture.errorCode(heartbeatA)).isEqualTo("SESSION_SUPERSEDED");
+  }
+
+  @Test
+  void connectionsAboveLimit_closeOldest() throws Exception {
+    List<Recorder> recorders = new ArrayList<>();
+    for (int i = 0; i <= SessionEventsEndpoint.MAX_CONNECTIONS_PER_DEVICE; i++) {
+      recorders.add(openSocket(DEVICE_A));
+    }
+
+    int oldestCloseCode = recorders.get(0).closedCode.get(WAIT_S, TimeUnit.SECONDS);
+
+    assertThat(oldestCloseCode).isEqualTo(1008);
+    await(
+        "open connections at the limit",
+        () ->
+            fixture.server.sessionEvents().connectionCount(DEVICE_A)
+                == SessionEventsEndpoint.MAX_CONNECTIONS_PER_DEVICE);
+    for (Recorder recorder : recorders.subList(1, recorders.size())) {
+      assertThat(recorder.closedCode).isNotDone();
+    }
   }
 
   @Test
@@ -185,6 +310,20 @@ class SessionEventsTest {
 
     assertThat(recorder.closedCode.get(WAIT_S, TimeUnit.SECONDS)).isEqualTo(1009);
     assertThat(recorder.messages).isEmpty();
+  }
+
+  @Test
+  void upgrade_expiredToken_getsTokenExpired() throws Exception {
+    fixture.clock.advance(AuthService.DEFAULT_ACCESS_TOKEN_TTL.plusSeconds(1));
+    Recorder recorder = new Recorder();
+    connect(fixture.premium, DEVICE_A, recorder);
+
+    Response response = recorder.failedResponse.get(WAIT_S, TimeUnit.SECONDS);
+
+    assertThat(response).isNotNull();
+    assertThat(response.code()).isEqualTo(401);
+    JsonNode body = Json.MAPPER.readTree(recorder.failedBody.get(WAIT_S, TimeUnit.SECONDS));
+    assertThat(body.path("error").path("code").asText()).isEqualTo("TOKEN_EXPIRED");
   }
 
   @Test

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tonearm.server.NoLeaks;
 import dev.tonearm.server.RawHttp;
 import dev.tonearm.server.TestServers;
+import dev.tonearm.server.auth.AuthService;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -122,15 +123,47 @@ class SessionRoutesTest {
   }
 
   @Test
-  void start_afterExpiry_doesNotReportSuperseded() throws Exception {
+  void start_afterExpiry_supersedesExpiredSession() throws Exception {
     String sessionA = fixture.start(fixture.premium, DEVICE_A);
     fixture.clock.advance(Duration.ofSeconds(31));
-    fixture.start(fixture.premium, DEVICE_B);
+    String sessionB = fixture.start(fixture.premium, DEVICE_B);
 
     RawHttp.Response heartbeatA =
         fixture.send("POST", "/v1/sessions/" + sessionA + "/heartbeat", fixture.premium, null);
+    RawHttp.Response current = fixture.send("GET", "/v1/sessions/current", fixture.premium, null);
 
-    assertThat(errorCode(heartbeatA)).isEqualTo("SESSION_EXPIRED");
+    assertThat(heartbeatA.status()).isEqualTo(409);
+    assertThat(errorCode(heartbeatA)).isEqualTo("SESSION_SUPERSEDED");
+    assertThat(heartbeatA.json().path("error").path("message").asText()).contains(DEVICE_B);
+    assertThat(current.json().get("sessionId").asText()).isEqualTo(sessionB);
+  }
+
+  @Test
+  void start_afterOwnExpiry_keepsExpiredReason() throws Exception {
+    String first = fixture.start(fixture.premium, DEVICE_A);
+    fixture.clock.advance(Duration.ofSeconds(31));
+    fixture.start(fixture.premium, DEVICE_A);
+    fixture.start(fixture.premium, DEVICE_B);
+
+    RawHttp.Response heartbeat =
+        fixture.send("POST", "/v1/sessions/" + first + "/heartbeat", fixture.premium, null);
+
+    assertThat(errorCode(heartbeat)).isEqualTo("SESSION_EXPIRED");
+  }
+
+  @Test
+  void heartbeat_deauthorisedDevice_endsSession() throws Exception {
+    String session = fixture.start(fixture.premium, DEVICE_A);
+    fixture.server.devices().deauthorise("u-premium", DEVICE_A);
+
+    RawHttp.Response heartbeat =
+        fixture.send("POST", "/v1/sessions/" + session + "/heartbeat", fixture.premium, null);
+    RawHttp.Response current = fixture.send("GET", "/v1/sessions/current", fixture.premium, null);
+
+    assertThat(heartbeat.status()).isEqualTo(404);
+    assertThat(errorCode(heartbeat)).isEqualTo("DEVICE_NOT_FOUND");
+    assertThat(current.status()).isEqualTo(404);
+    assertThat(errorCode(current)).isEqualTo("SESSION_NOT_FOUND");
   }
 
   @Test
@@ -240,6 +273,24 @@ class SessionRoutesTest {
     RawHttp.Response heartbeat =
         fixture.send("POST", "/v1/sessions/" + session + "/heartbeat", fixture.premium, null);
     assertThat(heartbeat.status()).isEqualTo(200);
+  }
+
+  @Test
+  void routes_withExpiredToken_getTokenExpired() throws Exception {
+    String session = fixture.start(fixture.premium, DEVICE_A);
+    fixture.clock.advance(AuthService.DEFAULT_ACCESS_TOKEN_TTL.plusSeconds(1));
+    String[][] requests = {
+      {"POST", "/v1/sessions"},
+      {"GET", "/v1/sessions/current"},
+      {"POST", "/v1/sessions/" + session + "/heartbeat"},
+      {"DELETE", "/v1/sessions/" + session},
+    };
+    String body = "{\"deviceId\":\"" + DEVICE_A + "\"}";
+    for (String[] request : requests) {
+      RawHttp.Response response = fixture.send(request[0], request[1], fixture.premium, body);
+      assertThat(response.status()).as(request[0] + " " + request[1]).isEqualTo(401);
+      assertThat(errorCode(response)).as(request[0] + " " + request[1]).isEqualTo("TOKEN_EXPIRED");
+    }
   }
 
   @Test

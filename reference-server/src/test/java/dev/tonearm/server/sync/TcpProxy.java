@@ -9,20 +9,22 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Loopback TCP proxy that can take a client offline: {@link #goOffline()} drops every open
  * connection and closes new ones at once, {@link #goOnline()} forwards again. Real sockets, so the
  * client sees the same failures as on a lost network.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final int targetPort;
   private final List<Socket> open = new ArrayList<>();
+  private final AtomicInteger acceptedCount = new AtomicInteger();
   private volatile boolean online = true;
   private volatile boolean closed;
 
-  TcpProxy(int targetPort) throws IOException {
+  public TcpProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread acceptor = new Thread(this::acceptLoop, "tcp-proxy-accept");
@@ -30,11 +32,16 @@ final class TcpProxy implements AutoCloseable {
     acceptor.start();
   }
 
-  int port() {
+  public int port() {
     return listener.getLocalPort();
   }
 
-  synchronized void goOffline() {
+  /** Returns the number of client connections accepted so far, online or offline. */
+  public int acceptedCount() {
+    return acceptedCount.get();
+  }
+
+  public synchronized void goOffline() {
     online = false;
     for (Socket socket : open) {
       closeQuietly(socket);
@@ -42,7 +49,7 @@ final class TcpProxy implements AutoCloseable {
     open.clear();
   }
 
-  void goOnline() {
+  public void goOnline() {
     online = true;
   }
 
@@ -61,6 +68,7 @@ final class TcpProxy implements AutoCloseable {
       } catch (IOException e) {
         return;
       }
+      acceptedCount.incrementAndGet();
       if (!online) {
         closeQuietly(client);
         continue;

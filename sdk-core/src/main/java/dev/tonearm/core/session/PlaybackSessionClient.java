@@ -580,8 +580,8 @@ public final class PlaybackSessionClient implements Closeable {
         reconnectAttempt = 0;
       }
       LOG.debug("session events socket of device {} open", deviceId);
-      // A takeover before the server registered this socket sent no message, so a heartbeat
-      // checks for one.
+      // The heartbeat renews the session at once and, if it expired or was taken over while no
+      // socket was open, restarts it or reports the takeover without waiting for the timer.
       runAsync(PlaybackSessionClient.this::heartbeatQuietly);
     }
 
