@@ -110,7 +110,10 @@ class FaultInjectionTest {
     assertThat(result.body()).isEqualTo(Arrays.copyOfRange(objectBytes, 0, 50_000));
     long[] gap = result.longestGapNanosAndOffset();
     assertThat(gap[1]).as("offset of the stall").isEqualTo(1000);
-    assertThat(TimeUnit.NANOSECONDS.toMillis(gap[0])).isGreaterThanOrEqualTo(700);
+    // The client times the gap between two reads, which can start a little after the last byte
+    // before the stall left the server, so the bound sits below the 700 ms stall. Without the
+    // stall the gap is a few milliseconds.
+    assertThat(TimeUnit.NANOSECONDS.toMillis(gap[0])).isGreaterThanOrEqualTo(500);
   }
 
   @Test
