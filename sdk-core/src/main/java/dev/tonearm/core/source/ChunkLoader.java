@@ -65,12 +65,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Timeouts and partial chunks. A request times out when no byte arrives for the chunk timeout
  * (default {@value #DEFAULT_CHUNK_TIMEOUT_MS} ms, covering connecting, sending, the response head
- * and each body read), or when it has not ended by its deadline: half the media time buffered
- * ahead of the reader when it starts, at least the chunk timeout and at most {@value
- * #MAX_TIMEOUT_FACTOR} times it. An edge that sends nothing is therefore left after the chunk
- * timeout, while a slow edge may go on for as long as the buffer allows. The body's bytes are kept
- * as they arrive, also when the request then times out or the connection breaks, and the next
- * request for the chunk requests only the missing tail ({@code Range} from the received offset),
+ * and each body read), or when the whole request has not ended within that same timeout. An edge
+ * that sends nothing, or too little, is therefore left after the chunk timeout. The body's bytes
+ * are kept as they arrive, also when the request then times out or the connection breaks, and the
+ * next request for the chunk requests only the missing tail ({@code Range} from the received offset),
  * from whichever edge the selector names. The SHA-256 is checked over the whole chunk once it is
  * complete. A mismatch drops every byte of the chunk, and the edge that sent the last part is
  * reported. A timed-out request that delivered at least {@value #MIN_PROGRESS_BYTES} bytes does not
@@ -602,7 +600,9 @@ public final class ChunkLoader implements Closeable {
             rendition.sizeBytes(),
             stream,
             roundTimeoutMs,
-            requestDeadlineMs(stream));
+            // The whole request gets the same limit. A slower edge is left then, and its bytes
+            // stay in the partial chunk for the next edge, so leaving costs no download.
+            roundTimeoutMs);
         long elapsedMs = clock.elapsedRealtimeMs() - startMs;
         bandwidthMeter.addSample(partial.receivedBytes - receivedBefore, elapsedMs);
         byte[] bytes = partial.bytes;
@@ -659,16 +659,6 @@ public final class ChunkLoader implements Closeable {
     }
     scheduleRetry(stream, index, lastFailure, allTimedOut);
     return null;
-  }
-
-  /**
-   * Returns the time limit of a whole request: half the media time buffered ahead of the reader,
-   * so that the other half is left for the next edge, but at least the round's no-progress timeout
-   * and at most {@value #MAX_TIMEOUT_FACTOR} times the chunk timeout.
-   */
-  private long requestDeadlineMs(TrackStream stream) {
-    long fromBufferMs = Math.min(stream.bufferedAheadMs() / 2, chunkTimeoutMs * MAX_TIMEOUT_FACTOR);
-    return Math.max(roundTimeoutMs, fromBufferMs);
   }
 
   /** Returns the failure for a digest mismatch, or null when {@code bytes} are the chunk. */
