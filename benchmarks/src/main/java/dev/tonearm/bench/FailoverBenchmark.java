@@ -266,7 +266,8 @@ public final class FailoverBenchmark {
      * For each range that was requested from the first edge and then again from the second, the
      * time from the first request's start to the second's first body byte. The loader requests a
      * range from the second edge only after the first failed it (an error status, a failed transfer
-     * or a digest mismatch), so each such pair is one failover.
+     * or a digest mismatch), so each such pair is one failover. The second request may start later
+     * in the chunk, because the loader keeps the bytes that arrived, so ranges match by their end.
      */
     List<Long> failoverLatenciesMs(List<String> edgeUrls) {
       List<Object[]> copy;
@@ -283,7 +284,7 @@ public final class FailoverBenchmark {
         for (int j = i + 1; j < copy.size(); j++) {
           Object[] retry = copy.get(j);
           if (retry[0].equals(edgeUrls.get(1))
-              && retry[1].equals(failed[1])
+              && rangeEnd((String) retry[1]).equals(rangeEnd((String) failed[1]))
               && (long) retry[3] > 0) {
             latencies.add(((long) retry[3] - (long) failed[2]) / 1_000_000);
             break;
@@ -292,6 +293,11 @@ public final class FailoverBenchmark {
       }
       return latencies;
     }
+  }
+
+  /** Returns the last byte of a {@code bytes=FIRST-LAST} range header, as text. */
+  private static String rangeEnd(String range) {
+    return range.substring(range.indexOf('-') + 1);
   }
 
   /**
