@@ -96,8 +96,8 @@ public final class ChunkLoader implements Closeable {
   public static final long DEFAULT_MAX_RETAINED_BYTES = 16L * 1024 * 1024;
 
   /**
-   * Maximum wait for the next byte of a chunk request, and the minimum time limit of a whole
-   * request, before the next edge is tried: 3000 ms.
+   * Maximum wait for the next byte of a chunk request, and the time limit of a whole request,
+   * before the next edge is tried: 3000 ms.
    */
   public static final long DEFAULT_CHUNK_TIMEOUT_MS = 3_000;
 
@@ -230,8 +230,8 @@ public final class ChunkLoader implements Closeable {
     }
 
     /**
-     * Sets the maximum wait for the next byte of a chunk request, which is also the minimum time
-     * limit of a whole request. Default {@link #DEFAULT_CHUNK_TIMEOUT_MS}.
+     * Sets the maximum wait for the next byte of a chunk request, which is also the time limit of
+     * a whole request. Default {@link #DEFAULT_CHUNK_TIMEOUT_MS}.
      */
     public Builder setChunkTimeoutMs(long chunkTimeoutMs) {
       if (chunkTimeoutMs <= 0) {
