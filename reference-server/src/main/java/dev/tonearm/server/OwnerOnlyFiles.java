@@ -25,7 +25,6 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Creates files {@code rw-------} and directories {@code rwx------}, whatever the process umask,
@@ -82,26 +81,33 @@ public final class OwnerOnlyFiles {
 
   /**
    * Opens {@code file} as {@link FileChannel#open(Path, Set, FileAttribute[])} does. If the call
-   * creates the file, the file is {@code rw-------}; an existing file keeps its permissions.
+   * creates the file, the file is {@code rw-------}. An existing file keeps its permissions.
    */
   public static FileChannel openChannel(Path file, OpenOption... options) throws IOException {
     return FileChannel.open(file, new HashSet<>(Arrays.asList(options)), fileAttributes(file));
   }
 
   /**
-   * Replaces {@code target} with {@code content}: writes a new {@code rw-------} temporary file in
-   * the same directory, forces it to storage, renames it over the target atomically and forces the
-   * directory. A crash leaves either the old or the new file, never a partial one.
+   * Replaces {@code target} with {@code content}: writes the {@code rw-------} temporary file
+   * {@code TARGET_NAME.tmp} in the same directory, forces it to storage, renames it over the target
+   * atomically and forces the directory. A crash leaves either the old or the new file, never a
+   * partial one. A regular file left at the temporary path by a crash is replaced. Callers
+   * serialize writes to one target, because they share the temporary path.
    *
-   * @throws IOException if writing fails or the file system cannot rename atomically; {@code
-   *     target} is then unchanged and the temporary file is deleted
+   * @throws IOException if writing fails, something other than a regular file is at the temporary
+   *     path, or the file system cannot rename atomically; {@code target} is then unchanged
    */
   public static void writeAtomically(Path target, byte[] content) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
-    Path temporary = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+    if (Files.isRegularFile(temporary, LinkOption.NOFOLLOW_LINKS)) {
+      Files.delete(temporary);
+    }
+    boolean created = false;
     try {
       try (FileChannel channel =
           openChannel(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        created = true;
         ByteBuffer buffer = ByteBuffer.wrap(content);
         while (buffer.hasRemaining()) {
           channel.write(buffer);
@@ -118,7 +124,9 @@ public final class OwnerOnlyFiles {
         throw new IOException("file system of " + target + " cannot rename atomically", e);
       }
     } finally {
-      Files.deleteIfExists(temporary);
+      if (created) {
+        Files.deleteIfExists(temporary);
+      }
     }
     forceDirectory(dir);
   }

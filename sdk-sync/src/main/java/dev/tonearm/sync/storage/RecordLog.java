@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * directory, so a crash leaves either the old or the new content.
  *
  * <p><b>Permissions.</b> A log opened with {@link #openOwnerOnly} creates its files {@code
- * rw-------} where the file system has POSIX permissions; one opened with {@link #open} leaves
+ * rw-------} where the file system has POSIX permissions. A log opened with {@link #open} leaves
  * them to the process umask.
  *
  * <p>Not thread-safe: callers serialize access.
