@@ -1,11 +1,16 @@
 package dev.tonearm.server;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Layout of the server's data directory. Immutable.
+ *
+ * <p>Every file and folder that the server creates here is readable by the directory's owner only
+ * ({@code rw-------} and {@code rwx------}, see {@link OwnerOnlyFiles}) on POSIX file systems.
  *
  * <pre>
  * DATA/
@@ -28,6 +33,11 @@ public final class DataDirectory {
   /** Name of the lock file in the root. */
   public static final String LOCK_FILE_NAME = "lock";
 
+  /** Number of changed paths that {@link #restrictExistingEntries()} names in its warning. */
+  private static final int MAX_LOGGED_PATHS = 20;
+
+  private static final Logger log = LoggerFactory.getLogger(DataDirectory.class);
+
   private final Path root;
 
   /** Wraps {@code root}; call {@link #create()} before use. */
@@ -35,15 +45,43 @@ public final class DataDirectory {
     this.root = root.toAbsolutePath().normalize();
   }
 
-  /** Creates the folders that do not exist yet. */
+  /**
+   * Creates the folders that do not exist yet, {@code rwx------}, and removes group and others
+   * access from everything already in the directory (see {@link #restrictExistingEntries()}).
+   */
   public DataDirectory create() throws IOException {
-    Files.createDirectories(root);
-    Files.createDirectories(tracksDir());
-    Files.createDirectories(playlistsDir());
-    Files.createDirectories(objectsDir());
-    Files.createDirectories(sourcesDir());
-    Files.createDirectories(tmpDir());
+    OwnerOnlyFiles.createDirectories(root);
+    restrictExistingEntries();
+    OwnerOnlyFiles.createDirectories(tracksDir());
+    OwnerOnlyFiles.createDirectories(playlistsDir());
+    OwnerOnlyFiles.createDirectories(objectsDir());
+    OwnerOnlyFiles.createDirectories(sourcesDir());
+    OwnerOnlyFiles.createDirectories(tmpDir());
     return this;
+  }
+
+  /**
+   * Removes group and others permissions from the root and every file and folder below it, and
+   * logs one warning that names what changed. Data directories written by server versions that
+   * used the process umask contain such entries (typically {@code rw-r--r--} and {@code
+   * rwxr-xr-x}). Does nothing on file systems without POSIX permissions.
+   *
+   * @return the paths whose permissions changed
+   * @throws IOException if an entry cannot be changed, for example because another user owns it
+   */
+  public List<Path> restrictExistingEntries() throws IOException {
+    List<Path> changed = OwnerOnlyFiles.removeGroupAndOthersAccess(root);
+    if (!changed.isEmpty()) {
+      List<Path> named = changed.subList(0, Math.min(changed.size(), MAX_LOGGED_PATHS));
+      log.warn(
+          "removed group and others access from {} paths in data directory {}, which older"
+              + " versions created readable by other users; first {}: {}",
+          changed.size(),
+          root,
+          named.size(),
+          named);
+    }
+    return changed;
   }
 
   /** The data directory itself. */

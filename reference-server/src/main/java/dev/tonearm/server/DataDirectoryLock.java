@@ -48,7 +48,7 @@ public final class DataDirectoryLock implements AutoCloseable {
   public static DataDirectoryLock acquire(DataDirectory dataDirectory) throws IOException {
     Path file = dataDirectory.lockFile();
     FileChannel channel =
-        FileChannel.open(
+        OwnerOnlyFiles.openChannel(
             file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     FileLock lock;
     try {

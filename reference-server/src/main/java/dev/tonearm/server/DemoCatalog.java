@@ -7,8 +7,11 @@ import dev.tonearm.server.ingest.IngestResult;
 import dev.tonearm.server.ingest.IngestService;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +57,12 @@ public final class DemoCatalog {
           if (in == null) {
             throw new IOException("demo resource /demo/" + name + " is missing from the jar");
           }
-          Files.copy(in, file);
+          try (OutputStream out =
+              Channels.newOutputStream(
+                  OwnerOnlyFiles.openChannel(
+                      file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
+            in.transferTo(out);
+          }
         }
         try {
           IngestResult result = ingest.ingest(file, FALLBACK_TAGS);

@@ -65,6 +65,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -228,7 +229,7 @@ public final class ReferenceServer implements AutoCloseable {
 
   private void startUnchecked() throws IOException, InterruptedException {
     DataDirectory dataDirectory = new DataDirectory(config.dataDir);
-    Files.createDirectories(dataDirectory.root());
+    OwnerOnlyFiles.createDirectories(dataDirectory.root());
     dataDirectoryLock = DataDirectoryLock.acquire(dataDirectory);
     dataDirectory.create();
     JsonFileAccountRepository accounts =
@@ -277,7 +278,9 @@ public final class ReferenceServer implements AutoCloseable {
       // The demo ingest takes many seconds, so a port in use should fail the start before it.
       checkPortsFree();
       DemoCatalog.seed(ingestService, catalog, dataDirectory);
-      Files.writeString(dataDirectory.demoSeededMarker(), "demo catalog ingested\n");
+      OwnerOnlyFiles.writeAtomically(
+          dataDirectory.demoSeededMarker(),
+          "demo catalog ingested\n".getBytes(StandardCharsets.UTF_8));
     }
 
     bossGroup = new MultiThreadIoEventLoopGroup(1, threads("netty-accept"), NioIoHandler.newFactory());
@@ -445,7 +448,7 @@ public final class ReferenceServer implements AutoCloseable {
       Supplier<List<String>> edgeUrls)
       throws IOException {
     Path offlineDir = dataDirectory.offlineDir();
-    Files.createDirectories(offlineDir);
+    OwnerOnlyFiles.createDirectories(offlineDir);
     CatalogObjectLocator locator = new CatalogObjectLocator(catalog, edgeUrls);
     return OfflineService.builder()
         .accountDirectory(new TierAccountDirectory(accounts))

@@ -9,16 +9,13 @@ import dev.tonearm.server.ingest.IngestResult;
 import dev.tonearm.server.ingest.IngestService;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -199,16 +196,9 @@ public final class ServerMain implements Runnable {
     byte[] random = new byte[32];
     new SecureRandom().nextBytes(random);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    Files.createDirectories(dataDir);
+    OwnerOnlyFiles.createDirectories(dataDir);
     Path file = dataDir.resolve(ADMIN_TOKEN_FILE);
-    Files.deleteIfExists(file);
-    Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
-    try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(ownerOnly));
-    } catch (UnsupportedOperationException notPosix) {
-      Files.createFile(file);
-    }
-    Files.writeString(file, token + "\n");
+    OwnerOnlyFiles.writeAtomically(file, (token + "\n").getBytes(StandardCharsets.UTF_8));
     out.println("fault injection enabled; admin token in " + file);
     return token;
   }

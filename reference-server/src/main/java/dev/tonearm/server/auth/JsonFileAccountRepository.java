@@ -1,12 +1,11 @@
 package dev.tonearm.server.auth;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.tonearm.server.OwnerOnlyFiles;
 import dev.tonearm.server.http.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,18 +76,9 @@ public final class JsonFileAccountRepository implements AccountRepository {
   }
 
   private void write(List<Account> accounts) throws IOException {
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.deleteIfExists(temporary);
-    // The file contains password hashes, so only the owner may read it where POSIX permissions exist.
-    try {
-      Files.createFile(
-          temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException notPosix) {
-      Files.createFile(temporary);
-    }
-    Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(temporary.toFile(), accounts);
-    Files.move(
-        temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    OwnerOnlyFiles.createDirectories(file.toAbsolutePath().getParent());
+    // The file contains password hashes.
+    OwnerOnlyFiles.writeAtomically(
+        file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(accounts));
   }
 }

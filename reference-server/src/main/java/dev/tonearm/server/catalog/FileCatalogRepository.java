@@ -1,11 +1,11 @@
 package dev.tonearm.server.catalog;
 
+import dev.tonearm.server.OwnerOnlyFiles;
 import dev.tonearm.server.http.Json;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -102,10 +102,8 @@ public final class FileCatalogRepository implements CatalogRepository {
   }
 
   private static void writeAtomically(Path file, Object record) throws IOException {
-    Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-    Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(temporary.toFile(), record);
-    Files.move(
-        temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    OwnerOnlyFiles.writeAtomically(
+        file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
   }
 
   private static List<Path> jsonFiles(Path dir) throws IOException {

@@ -1,5 +1,6 @@
 package dev.tonearm.server.drm;
 
+import dev.tonearm.server.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -77,14 +78,14 @@ public final class ContentEncryptor {
     HexFormat hex = HexFormat.of();
 
     Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
+    OwnerOnlyFiles.createDirectories(dir);
     Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
     long sizeBytes = 0;
     long chunkFillBytes = 0;
     try {
       try (InputStream in = Files.newInputStream(source);
           FileChannel channel =
-              FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+              OwnerOnlyFiles.openChannel(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
           OutputStream out = Channels.newOutputStream(channel)) {
         byte[] plain = new byte[BUFFER_SIZE_BYTES];
         byte[] encrypted = new byte[BUFFER_SIZE_BYTES];

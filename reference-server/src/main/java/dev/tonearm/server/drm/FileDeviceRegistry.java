@@ -1,6 +1,7 @@
 package dev.tonearm.server.drm;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tonearm.server.OwnerOnlyFiles;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -251,8 +252,8 @@ public final class FileDeviceRegistry implements DeviceRegistry {
       byte[] content =
           JSON.writeValueAsBytes(new DeviceList(new ArrayList<>(devicesById.values())));
       Path parent = file.toAbsolutePath().getParent();
-      Files.createDirectories(parent);
-      SecureFiles.writeAtomically(file, content, true);
+      OwnerOnlyFiles.createDirectories(parent);
+      OwnerOnlyFiles.writeAtomically(file, content);
     } catch (IOException e) {
       if (previous == null) {
         devicesById.remove(deviceId);

@@ -1,5 +1,6 @@
 package dev.tonearm.server.drm;
 
+import dev.tonearm.server.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -104,8 +105,8 @@ public final class FileKeyManagementService implements KeyManagementService {
   public static FileKeyManagementService open(Path directory, SecureRandom random)
       throws DrmServiceException {
     try {
-      SecureFiles.createPrivateDirectory(directory);
-      SecureFiles.createPrivateDirectory(directory.resolve(CONTENT_KEYS_DIR));
+      OwnerOnlyFiles.createDirectories(directory);
+      OwnerOnlyFiles.createDirectories(directory.resolve(CONTENT_KEYS_DIR));
     } catch (IOException e) {
       throw new DrmServiceException(
           DrmServiceException.Reason.STORAGE_FAILED, "cannot create key directory " + directory, e);
@@ -136,7 +137,7 @@ public final class FileKeyManagementService implements KeyManagementService {
     random.nextBytes(cek);
     try {
       byte[] wrapped = wrap(keyId, cek);
-      SecureFiles.writeAtomically(wrappedKeyPath(keyId), wrapped, true);
+      OwnerOnlyFiles.writeAtomically(wrappedKeyPath(keyId), wrapped);
       LOG.debug("Created content key {}", keyId);
       return new ContentKey(keyId, cek);
     } catch (IOException e) {
@@ -294,7 +295,7 @@ public final class FileKeyManagementService implements KeyManagementService {
       System.arraycopy(key, 0, content, 5, 32);
       Arrays.fill(key, (byte) 0);
       try {
-        SecureFiles.writeAtomically(file, content, true);
+        OwnerOnlyFiles.writeAtomically(file, content);
       } catch (IOException e) {
         throw new DrmServiceException(
             DrmServiceException.Reason.STORAGE_FAILED,

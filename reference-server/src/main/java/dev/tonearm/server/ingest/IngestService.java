@@ -1,6 +1,7 @@
 package dev.tonearm.server.ingest;
 
 import dev.tonearm.server.DataDirectory;
+import dev.tonearm.server.OwnerOnlyFiles;
 import dev.tonearm.server.catalog.CatalogRepository;
 import dev.tonearm.server.catalog.Rendition;
 import dev.tonearm.server.catalog.Track;
@@ -137,6 +138,7 @@ public final class IngestService implements AutoCloseable {
       log.info("{} is already in the catalog as {}", file.getFileName(), trackId);
       return new IngestResult(existing.get(), true, List.of(), elapsedMs(startNanos));
     }
+    // On POSIX file systems the JDK creates temporary directories rwx------.
     Path workDir = Files.createTempDirectory(dataDirectory.tmpDir(), "ingest-");
     IngestResult result;
     try {
@@ -208,10 +210,10 @@ public final class IngestService implements AutoCloseable {
               + " or more full-scale samples");
     }
     Map<String, String> tags = resolveTags(file, probed, fallbackTags);
-    Path renditionDir = Files.createDirectories(workDir.resolve("renditions"));
-    Path encryptedDir = Files.createDirectories(workDir.resolve("encrypted"));
-    Path stagedSourceDir = Files.createDirectories(workDir.resolve("source"));
-    Files.copy(file, stagedSourceDir.resolve(file.getFileName().toString()));
+    Path renditionDir = OwnerOnlyFiles.createDirectories(workDir.resolve("renditions"));
+    Path encryptedDir = OwnerOnlyFiles.createDirectories(workDir.resolve("encrypted"));
+    Path stagedSourceDir = OwnerOnlyFiles.createDirectories(workDir.resolve("source"));
+    OwnerOnlyFiles.copy(file, stagedSourceDir.resolve(file.getFileName().toString()));
     ContentKey contentKey = createContentKey(trackId);
     Path objectDir = dataDirectory.objectsDir().resolve(trackId);
     Path sourceDir = dataDirectory.sourcesDir().resolve(trackId);
@@ -399,7 +401,7 @@ public final class IngestService implements AutoCloseable {
     boolean vorbis = probed.format() == SourceFormat.OGG_VORBIS;
     String extension = vorbis ? "ogg" : "flac";
     Path copy = renditionDir.resolve("original." + extension);
-    Files.copy(source, copy);
+    OwnerOnlyFiles.copy(source, copy);
     String id;
     if (vorbis) {
       int kbps = probed.nominalBitrateKbps() > 0 ? probed.nominalBitrateKbps() : 0;

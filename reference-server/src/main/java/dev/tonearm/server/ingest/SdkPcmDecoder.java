@@ -6,6 +6,7 @@ import dev.tonearm.core.decode.Decoders;
 import dev.tonearm.core.decode.FileByteSource;
 import dev.tonearm.core.decode.PcmBuffer;
 import dev.tonearm.core.sink.WavFileSink;
+import dev.tonearm.server.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -56,6 +57,7 @@ public final class SdkPcmDecoder implements PcmDecoder {
               : IngestException.Reason.CORRUPT;
       throw new IngestException(reason, "audio cannot be decoded: " + e.getMessage(), e);
     }
+    OwnerOnlyFiles.restrictFile(wav);
     return wav;
   }
 }

@@ -1,5 +1,6 @@
 package dev.tonearm.server.ingest;
 
+import dev.tonearm.server.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,6 +62,7 @@ public final class ToolEncoders {
     arguments.add(out.toString());
     arguments.add(wav.toString());
     tools.run("oggenc", arguments, workDir);
+    OwnerOnlyFiles.restrictFile(out);
   }
 
   /** Encodes {@code wav} to FLAC at the default compression level 5. */
@@ -75,5 +77,6 @@ public final class ToolEncoders {
     arguments.add(out.toString());
     arguments.add(wav.toString());
     tools.run("flac", arguments, workDir);
+    OwnerOnlyFiles.restrictFile(out);
   }
 }

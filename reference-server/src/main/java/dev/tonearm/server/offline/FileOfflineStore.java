@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tonearm.server.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -49,7 +50,7 @@ public final class FileOfflineStore implements OfflineStore {
 
   /** Opens the store in {@code directory}, creating it if needed. */
   public FileOfflineStore(Path directory) throws IOException {
-    this.directory = Files.createDirectories(directory);
+    this.directory = OwnerOnlyFiles.createDirectories(directory);
   }
 
   @Override
@@ -77,7 +78,7 @@ public final class FileOfflineStore implements OfflineStore {
     Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
     byte[] content = mapper.writeValueAsBytes(toJson(record));
     try (FileChannel channel =
-        FileChannel.open(
+        OwnerOnlyFiles.openChannel(
             temporary,
             StandardOpenOption.CREATE,
             StandardOpenOption.TRUNCATE_EXISTING,

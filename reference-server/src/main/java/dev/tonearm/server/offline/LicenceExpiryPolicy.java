@@ -1,5 +1,6 @@
 package dev.tonearm.server.offline;
 
+import dev.tonearm.server.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -100,12 +101,12 @@ public final class LicenceExpiryPolicy {
     }
     byte[] secret = new byte[MIN_SECRET_BYTES];
     new SecureRandom().nextBytes(secret);
-    Files.createDirectories(file.toAbsolutePath().getParent());
+    OwnerOnlyFiles.createDirectories(file.toAbsolutePath().getParent());
     Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
     Files.deleteIfExists(temporary);
     try (FileChannel channel =
-        FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      restrictToOwner(temporary);
+        OwnerOnlyFiles.openChannel(
+            temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ByteBuffer buffer = ByteBuffer.wrap(secret);
       while (buffer.hasRemaining()) {
         channel.write(buffer);
@@ -114,15 +115,6 @@ public final class LicenceExpiryPolicy {
     }
     Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
     return secret;
-  }
-
-  private static void restrictToOwner(Path file) throws IOException {
-    try {
-      Files.setPosixFilePermissions(
-          file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException e) {
-      // Not a POSIX file system; the data directory's own permissions apply.
-    }
   }
 
   private Mac newMac() {

@@ -153,7 +153,7 @@ final class PlaylistFile implements Closeable {
 
   private static RecordLog openLog(Path file, RecordLog.FsyncPolicy fsyncPolicy)
       throws SyncException {
-    return RecordLog.open(file, fsyncPolicy, RecordLog.DEFAULT_MAX_RECORD_BYTES * 4);
+    return RecordLog.openOwnerOnly(file, fsyncPolicy, RecordLog.DEFAULT_MAX_RECORD_BYTES * 4);
   }
 
   private static ObjectNode metaRecord(Meta meta) {

@@ -1,5 +1,6 @@
 package dev.tonearm.server.sync;
 
+import dev.tonearm.server.OwnerOnlyFiles;
 import dev.tonearm.sync.SyncException;
 import dev.tonearm.sync.client.SyncScheduler;
 import dev.tonearm.sync.storage.RecordLog;
@@ -297,7 +298,7 @@ public final class SyncService implements Closeable {
   /** Loads every playlist file; all playlists stay in memory, which suits a reference server. */
   private void loadAll() throws SyncException {
     try {
-      Files.createDirectories(directory);
+      OwnerOnlyFiles.createDirectories(directory);
       try (DirectoryStream<Path> files =
           Files.newDirectoryStream(directory, "*" + PlaylistFile.EXTENSION)) {
         for (Path file : files) {

@@ -11,10 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Rewrite.</b> {@link #rewrite} replaces the whole content (for trimming and compaction) by
  * writing a temporary file, syncing it, renaming it over the log atomically and syncing the
  * directory, so a crash leaves either the old or the new content.
+ *
+ * <p><b>Permissions.</b> A log opened with {@link #openOwnerOnly} creates its files {@code
+ * rw-------} where the file system has POSIX permissions. A log opened with {@link #open} leaves
+ * them to the process umask.
  *
  * <p>Not thread-safe: callers serialize access.
  */
@@ -60,6 +69,7 @@ public final class RecordLog implements Closeable {
 
   private final Path file;
   private final FsyncPolicy fsyncPolicy;
+  private final boolean ownerOnly;
   private final int maxRecordBytes;
   private final List<byte[]> recovered;
   private final long droppedBytes;
@@ -70,6 +80,7 @@ public final class RecordLog implements Closeable {
   private RecordLog(
       Path file,
       FsyncPolicy fsyncPolicy,
+      boolean ownerOnly,
       int maxRecordBytes,
       FileChannel channel,
       List<byte[]> recovered,
@@ -77,6 +88,7 @@ public final class RecordLog implements Closeable {
       long droppedBytes) {
     this.file = file;
     this.fsyncPolicy = fsyncPolicy;
+    this.ownerOnly = ownerOnly;
     this.maxRecordBytes = maxRecordBytes;
     this.channel = channel;
     this.recovered = recovered;
@@ -94,6 +106,25 @@ public final class RecordLog implements Closeable {
    */
   public static RecordLog open(Path file, FsyncPolicy fsyncPolicy, int maxRecordBytes)
       throws SyncException {
+    return open(file, fsyncPolicy, false, maxRecordBytes);
+  }
+
+  /**
+   * Opens or creates the log like {@link #open(Path, FsyncPolicy, int)}, and creates the log file
+   * and the temporary file of each {@link #rewrite} {@code rw-------} where the file system has
+   * POSIX permissions. An existing log keeps its permissions until its next rewrite.
+   *
+   * @throws SyncException {@code CORRUPT_STORAGE} if the file is not a record log, {@code
+   *     STORAGE_FAILED} on an I/O error
+   */
+  public static RecordLog openOwnerOnly(Path file, FsyncPolicy fsyncPolicy, int maxRecordBytes)
+      throws SyncException {
+    return open(file, fsyncPolicy, true, maxRecordBytes);
+  }
+
+  private static RecordLog open(
+      Path file, FsyncPolicy fsyncPolicy, boolean ownerOnly, int maxRecordBytes)
+      throws SyncException {
     if (maxRecordBytes <= 0) {
       throw new IllegalArgumentException("maxRecordBytes must be > 0: " + maxRecordBytes);
     }
@@ -101,7 +132,7 @@ public final class RecordLog implements Closeable {
       Files.deleteIfExists(temporaryFile(file));
       if (!Files.exists(file) || Files.size(file) < MAGIC.length) {
         // A file shorter than the header can only come from an interrupted first creation.
-        writeAtomically(file, Collections.<byte[]>emptyList());
+        writeAtomically(file, Collections.<byte[]>emptyList(), ownerOnly);
       }
       byte[] content = Files.readAllBytes(file);
       if (!Arrays.equals(Arrays.copyOf(content, MAGIC.length), MAGIC)) {
@@ -121,7 +152,8 @@ public final class RecordLog implements Closeable {
         channel.truncate(validEnd);
         channel.force(true);
       }
-      return new RecordLog(file, fsyncPolicy, maxRecordBytes, channel, records, validEnd, dropped);
+      return new RecordLog(
+          file, fsyncPolicy, ownerOnly, maxRecordBytes, channel, records, validEnd, dropped);
     } catch (IOException e) {
       throw storageFailed("open " + file, e);
     }
@@ -166,7 +198,7 @@ public final class RecordLog implements Closeable {
     ensureOpen();
     try {
       channel.close();
-      writeAtomically(file, payloads);
+      writeAtomically(file, payloads, ownerOnly);
       channel = FileChannel.open(file, StandardOpenOption.WRITE);
       sizeBytes = channel.size();
       recordCount = payloads.size();
@@ -261,7 +293,8 @@ public final class RecordLog implements Closeable {
     return (int) crc.getValue();
   }
 
-  private static void writeAtomically(Path file, List<byte[]> payloads) throws IOException {
+  private static void writeAtomically(Path file, List<byte[]> payloads, boolean ownerOnly)
+      throws IOException {
     Path temporary = temporaryFile(file);
     int total = MAGIC.length;
     for (byte[] payload : payloads) {
@@ -276,12 +309,12 @@ public final class RecordLog implements Closeable {
     }
     // Through Buffer: ByteBuffer.flip() returning ByteBuffer does not exist before Java 9.
     ((Buffer) buffer).flip();
+    // A file that exists keeps its permissions, so a temporary file left by a crash is replaced.
+    Files.deleteIfExists(temporary);
+    Set<StandardOpenOption> options =
+        EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     try (FileChannel out =
-        FileChannel.open(
-            temporary,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
+        FileChannel.open(temporary, options, creationAttributes(temporary, ownerOnly))) {
       while (buffer.hasRemaining()) {
         out.write(buffer);
       }
@@ -306,6 +339,15 @@ public final class RecordLog implements Closeable {
     } catch (IOException e) {
       logger.debug("Cannot sync directory {}: {}", directory, e.toString());
     }
+  }
+
+  private static FileAttribute<?>[] creationAttributes(Path file, boolean ownerOnly) {
+    if (!ownerOnly || !file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return new FileAttribute<?>[0];
+    }
+    Set<PosixFilePermission> permissions =
+        EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)};
   }
 
   private static Path temporaryFile(Path file) {

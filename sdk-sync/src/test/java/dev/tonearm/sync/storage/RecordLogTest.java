@@ -2,12 +2,15 @@ package dev.tonearm.sync.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tonearm.sync.SyncException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,6 +19,33 @@ import org.junit.jupiter.api.io.TempDir;
 
 class RecordLogTest {
   @TempDir Path directory;
+
+  @Test
+  void openOwnerOnly_createsAndRewritesOwnerOnly() throws IOException {
+    assumeTrue(
+        FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
+        "the file system has no POSIX permissions");
+    Path file = directory.resolve("log");
+    Path staleTemporary = directory.resolve("log.tmp");
+    Files.write(staleTemporary, bytes("left by a crash"));
+    Files.setPosixFilePermissions(staleTemporary, PosixFilePermissions.fromString("rw-r--r--"));
+
+    try (RecordLog log = RecordLog.openOwnerOnly(file, RecordLog.FsyncPolicy.ALWAYS, 1024)) {
+      assertThat(permissions(file)).isEqualTo("rw-------");
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+      log.append(bytes("one"));
+      Files.write(staleTemporary, bytes("left by a crash"));
+      Files.setPosixFilePermissions(staleTemporary, PosixFilePermissions.fromString("rw-r--r--"));
+
+      log.rewrite(Arrays.asList(bytes("two")));
+
+      assertThat(permissions(file)).isEqualTo("rw-------");
+      assertThat(staleTemporary).doesNotExist();
+    }
+    try (RecordLog log = RecordLog.openOwnerOnly(file, RecordLog.FsyncPolicy.ALWAYS, 1024)) {
+      assertThat(strings(log.recoveredRecords())).containsExactly("two");
+    }
+  }
 
   @Test
   void appendThenReopen_returnsRecordsInOrder() throws IOException {
@@ -150,5 +180,9 @@ class RecordLogTest {
       result.add(new String(record, StandardCharsets.UTF_8));
     }
     return result;
+  }
+
+  private static String permissions(Path file) throws IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
   }
 }
