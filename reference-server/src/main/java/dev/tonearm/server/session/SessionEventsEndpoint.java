@@ -7,6 +7,7 @@ import dev.tonearm.server.drm.DeviceRegistry;
 import dev.tonearm.server.http.ApiException;
 import dev.tonearm.server.http.ErrorCode;
 import dev.tonearm.server.http.Json;
+import dev.tonearm.server.http.SingleCloseFrameHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -15,7 +16,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.util.AttributeKey;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -25,8 +25,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -240,11 +242,18 @@ public final class SessionEventsEndpoint {
         WebSocketServerProtocolConfig.newBuilder()
             .websocketPath(PATH)
             .checkStartsWith(true)
-            .maxFramePayloadLength(MAX_FRAME_BYTES)
+            .decoderConfig(
+                WebSocketDecoderConfig.newBuilder()
+                    .maxFramePayloadLength(MAX_FRAME_BYTES)
+                    .closeOnProtocolViolation(false)
+                    .build())
             .handshakeTimeoutMillis(TimeUnit.SECONDS.toMillis(10))
             .build();
     ctx.pipeline()
-        .addAfter(ctx.name(), "session-websocket", new WebSocketServerProtocolHandler(config));
+        .addAfter(ctx.name(), "session-frame-errors", new SingleCloseFrameHandler());
+    ctx.pipeline()
+        .addAfter(
+            "session-frame-errors", "session-websocket", new WebSocketServerProtocolHandler(config));
     ctx.pipeline()
         .addAfter(
             "session-websocket",

@@ -150,8 +150,8 @@ final class SessionSocketHandler extends SimpleChannelInboundHandler<WebSocketFr
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof CorruptedWebSocketFrameException) {
-      // Netty's frame decoder already sent the close frame (1009 for an oversized frame) and
-      // closes the channel once it is written.
+      // SingleCloseFrameHandler has already sent the one close frame (1009 for an oversized
+      // frame) and closes the channel once it is written.
       log.debug("invalid frame from device {}: {}", deviceId, cause.getMessage());
       return;
     }

@@ -1,6 +1,7 @@
 package dev.tonearm.server.sync;
 
 import dev.tonearm.server.http.ApiException;
+import dev.tonearm.server.http.SingleCloseFrameHandler;
 import dev.tonearm.server.http.UpgradeErrors;
 import dev.tonearm.sync.SyncException;
 import dev.tonearm.sync.protocol.SyncProtocol;
@@ -20,9 +21,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
@@ -166,7 +164,7 @@ public final class SyncEndpoint implements Closeable {
             .build();
 
     ChannelPipeline pipeline = ctx.pipeline();
-    pipeline.addAfter(ctx.name(), "sync-frame-errors", new FrameErrorHandler());
+    pipeline.addAfter(ctx.name(), "sync-frame-errors", new SingleCloseFrameHandler());
     pipeline.addAfter(
         "sync-frame-errors", "sync-websocket", new WebSocketServerProtocolHandler(config));
     pipeline.addAfter(
@@ -227,31 +225,6 @@ public final class SyncEndpoint implements Closeable {
     }
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-  }
-
-  /**
-   * Closes the connection with one close frame when Netty's frame decoder rejects a frame, such as
-   * 1009 for a frame over the size limit. The decoder is configured not to send that frame itself,
-   * because its write bypasses {@code WebSocketServerProtocolHandler}, which would then send a
-   * second close frame (1000) when the channel closes. Writing through the channel lets the
-   * protocol handler record the close frame as sent. Sits right before the protocol handler and
-   * runs on the event loop.
-   */
-  private static final class FrameErrorHandler extends ChannelInboundHandlerAdapter {
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      if (!(cause instanceof CorruptedWebSocketFrameException corrupted)) {
-        ctx.fireExceptionCaught(cause);
-        return;
-      }
-      WebSocketCloseStatus status =
-          corrupted.closeStatus() != null
-              ? corrupted.closeStatus()
-              : WebSocketCloseStatus.PROTOCOL_ERROR;
-      ctx.channel()
-          .writeAndFlush(new CloseWebSocketFrame(status))
-          .addListener(ChannelFutureListener.CLOSE);
-    }
   }
 
   /** Upgrades requests to the path and passes everything else on. */

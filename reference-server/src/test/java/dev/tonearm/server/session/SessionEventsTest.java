@@ -8,14 +8,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tonearm.server.NoLeaks;
 import dev.tonearm.server.RawHttp;
+import dev.tonearm.server.RawWebSocket;
 import dev.tonearm.server.TestServers;
 import dev.tonearm.server.Tokens;
 import dev.tonearm.server.auth.AuthService;
 import dev.tonearm.server.http.Json;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -302,14 +305,23 @@ class SessionEventsTest {
 
   @Test
   void frameOverLimit_isClosedBeforeParsing() throws Exception {
-    Recorder recorder = new Recorder();
-    WebSocket socket = connect(fixture.premium, DEVICE_A, recorder);
-    recorder.opened.get(WAIT_S, TimeUnit.SECONDS);
+    URI events = URI.create(fixture.server.sessionEventsUrl());
+    try (RawWebSocket socket =
+        RawWebSocket.connect(events.getPort(), (int) TimeUnit.SECONDS.toMillis(WAIT_S))) {
+      String status =
+          socket.upgrade(
+              events.getPath() + "?deviceId=" + DEVICE_A,
+              Map.of("Authorization", fixture.premium.bearer()));
+      assertThat(status).startsWith("HTTP/1.1 101");
 
-    socket.send("x".repeat(1024 * 1024));
+      // Only the header of a 1 MiB frame is sent: the server must reject it from the header.
+      socket.writeTextFrameHeader(1024 * 1024);
+      List<RawWebSocket.Frame> frames = socket.readUntilClosed();
 
-    assertThat(recorder.closedCode.get(WAIT_S, TimeUnit.SECONDS)).isEqualTo(1009);
-    assertThat(recorder.messages).isEmpty();
+      assertThat(frames).hasSize(1);
+      assertThat(frames.get(0).opcode()).isEqualTo(8);
+      assertThat(frames.get(0).closeStatus()).isEqualTo(1009);
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tonearm.server.MutableClock;
 import dev.tonearm.server.RawHttp;
+import dev.tonearm.server.RawWebSocket;
 import dev.tonearm.server.ReferenceServer;
 import dev.tonearm.server.TestServers;
 import dev.tonearm.server.Tokens;
@@ -11,11 +12,7 @@ import dev.tonearm.sync.ReplicaId;
 import dev.tonearm.sync.SyncException;
 import dev.tonearm.sync.client.SyncClient;
 import dev.tonearm.sync.storage.RecordLog;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -24,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -111,19 +107,13 @@ class SyncListenerTest {
             SyncEndpoint.builder(service, token -> Optional.of("alice")).build();
         SyncServer server =
             SyncServer.start(endpoint, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        Socket socket = connect(server.port())) {
-      upgrade(socket, "Bearer any");
-      DataInputStream in = new DataInputStream(socket.getInputStream());
-      byte[] payload = new byte[service.limits().maxMessageBytes() + 1];
-      java.util.Arrays.fill(payload, (byte) 'x');
-      writeMaskedTextFrame(socket.getOutputStream(), payload);
+        RawWebSocket socket = RawWebSocket.connect(server.port(), SOCKET_TIMEOUT_MS)) {
+      assertThat(socket.upgrade("/v1/sync", Map.of("Authorization", "Bearer any")))
+          .startsWith("HTTP/1.1 101");
+      socket.writeTextFrameHeader(service.limits().maxMessageBytes() + 1L);
 
-      List<Frame> closeFrames = new ArrayList<>();
-      for (Frame frame = readFrameOrNull(in); frame != null; frame = readFrameOrNull(in)) {
-        if (frame.opcode() == 8) {
-          closeFrames.add(frame);
-        }
-      }
+      List<RawWebSocket.Frame> closeFrames =
+          socket.readUntilClosed().stream().filter(frame -> frame.opcode() == 8).toList();
 
       assertThat(closeFrames).hasSize(1);
       assertThat(closeFrames.get(0).closeStatus()).isEqualTo(1009);
@@ -159,82 +149,5 @@ class SyncListenerTest {
     socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), SOCKET_TIMEOUT_MS);
     socket.setSoTimeout(SOCKET_TIMEOUT_MS);
     return socket;
-  }
-
-  /** Sends an upgrade request and reads the response head, which must be 101. */
-  private static void upgrade(Socket socket, String authorization) throws IOException {
-    StringBuilder head = new StringBuilder("GET /v1/sync HTTP/1.1\r\nHost: localhost\r\n");
-    upgradeHeaders(authorization)
-        .forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-    head.append("\r\n");
-    socket.getOutputStream().write(head.toString().getBytes(StandardCharsets.US_ASCII));
-    InputStream in = socket.getInputStream();
-    StringBuilder response = new StringBuilder();
-    while (!response.toString().endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        throw new EOFException("connection closed during the upgrade: " + response);
-      }
-      response.append((char) b);
-    }
-    assertThat(response.toString()).startsWith("HTTP/1.1 101");
-  }
-
-  private static void writeMaskedTextFrame(OutputStream out, byte[] payload) throws IOException {
-    byte[] mask = {1, 2, 3, 4};
-    out.write(0x81);
-    if (payload.length < 126) {
-      out.write(0x80 | payload.length);
-    } else if (payload.length <= 0xffff) {
-      out.write(0x80 | 126);
-      out.write(payload.length >>> 8);
-      out.write(payload.length & 0xff);
-    } else {
-      out.write(0x80 | 127);
-      for (int shift = 56; shift >= 0; shift -= 8) {
-        out.write((int) ((long) payload.length >>> shift) & 0xff);
-      }
-    }
-    out.write(mask);
-    out.flush();
-    byte[] masked = new byte[payload.length];
-    for (int i = 0; i < payload.length; i++) {
-      masked[i] = (byte) (payload[i] ^ mask[i % 4]);
-    }
-    try {
-      out.write(masked);
-      out.flush();
-    } catch (IOException closedEarly) {
-      // The server may reject the frame from its header alone and close before the payload.
-    }
-  }
-
-  /** One unmasked server frame. */
-  private record Frame(int opcode, byte[] payload) {
-    int closeStatus() {
-      return ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
-    }
-  }
-
-  private static Frame readFrameOrNull(DataInputStream in) throws IOException {
-    try {
-      return readFrame(in);
-    } catch (EOFException | java.net.SocketException e) {
-      return null;
-    }
-  }
-
-  private static Frame readFrame(DataInputStream in) throws IOException {
-    int first = in.readUnsignedByte();
-    int second = in.readUnsignedByte();
-    long length = second & 0x7f;
-    if (length == 126) {
-      length = in.readUnsignedShort();
-    } else if (length == 127) {
-      length = in.readLong();
-    }
-    byte[] payload = new byte[(int) length];
-    in.readFully(payload);
-    return new Frame(first & 0x0f, payload);
   }
 }
