@@ -129,8 +129,8 @@ public final class ServerMain implements Runnable {
     @Option(
         names = "--enable-fault-injection",
         description =
-            "Enable the fault injection admin API (/v1/admin/faults). Its token is read from the"
-                + " environment variable "
+            "Enable the admin API: fault injection (/v1/admin/faults) and admin ingest"
+                + " (/v1/admin/ingest). Its token is read from the environment variable "
                 + ADMIN_TOKEN_ENV
                 + ", or generated and written to DATA/"
                 + ADMIN_TOKEN_FILE
