@@ -8,28 +8,21 @@ import dev.tonearm.server.http.ApiException;
 import dev.tonearm.server.http.ErrorCode;
 import dev.tonearm.server.http.Json;
 import dev.tonearm.server.http.SingleCloseFrameHandler;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import dev.tonearm.server.http.UpgradeErrors;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.AttributeKey;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -207,7 +200,7 @@ public final class SessionEventsEndpoint {
       principal = auth.authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION));
     } catch (ApiException e) {
       // UNAUTHORIZED or TOKEN_EXPIRED, so that a client knows when refreshing the token helps.
-      respondError(ctx, request, e.code(), e.getMessage());
+      UpgradeErrors.reject(ctx, request, e);
       return;
     }
     List<String> deviceIds = new QueryStringDecoder(request.uri()).parameters().get("deviceId");
@@ -268,25 +261,7 @@ public final class SessionEventsEndpoint {
 
   private static void respondError(
       ChannelHandlerContext ctx, FullHttpRequest request, ErrorCode code, String message) {
-    request.release();
-    byte[] body =
-        Json.MAPPER
-            .createObjectNode()
-            .set(
-                "error",
-                Json.MAPPER.createObjectNode().put("code", code.name()).put("message", message))
-            .toString()
-            .getBytes(StandardCharsets.UTF_8);
-    ByteBuf content = Unpooled.wrappedBuffer(body);
-    FullHttpResponse response =
-        new DefaultFullHttpResponse(request.protocolVersion(), code.status(), content);
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
-    HttpUtil.setContentLength(response, body.length);
-    if (code.status().equals(HttpResponseStatus.UNAUTHORIZED)) {
-      response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
-    }
-    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    UpgradeErrors.reject(ctx, request, new ApiException(code, message));
   }
 
   /** Upgrades requests to {@link #PATH} and passes everything else on. */
