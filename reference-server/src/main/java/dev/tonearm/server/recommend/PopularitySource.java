@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * Proposes the tracks with the highest {@link InteractionStore#popularity}, played or not, with the
- * explanation "popular now". Tracks nobody has played are not proposed. Relevance is the popularity
+ * explanation "popular now". Tracks without plays are not proposed. Relevance is the popularity
  * divided by the request's highest. Stateless and thread-safe.
  */
 public final class PopularitySource implements CandidateSource {

@@ -6,7 +6,7 @@ import java.util.Objects;
 public final class RecommendationException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** Why the request was rejected. */
+  /** Reason codes of a rejected request. */
   public enum Reason {
     /** The list length is outside [1, {@link Recommender#MAX_LIMIT}]. */
     INVALID_LIMIT,

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What the recommender knows about a track: display fields, the grouping keys of the
+ * The recommender's data about a track: display fields, the grouping keys of the
  * diversification rules and numeric audio features. Immutable.
  *
  * @param trackId catalog track id

@@ -6,7 +6,7 @@ import java.util.Objects;
 public final class SessionException extends Exception {
   private static final long serialVersionUID = 1L;
 
-  /** Why an operation was rejected. The names are also the API's error codes. */
+  /** Reason codes of a rejected operation. The names are also the API's error codes. */
   public enum Reason {
     /** The device is not registered: never registered, or deauthorised. */
     DEVICE_NOT_FOUND,

@@ -121,7 +121,7 @@ public final class SessionService {
   /**
    * Creates a service.
    *
-   * @param devices the registry that says which account owns a device
+   * @param devices the registry that maps a device to its account
    * @param clock source of heartbeat times and expiry
    * @param timeout time without a heartbeat after which a session expires; positive
    */
@@ -217,7 +217,7 @@ public final class SessionService {
   }
 
   /**
-   * Ends session {@code sessionId} and forgets it.
+   * Ends session {@code sessionId} and removes it.
    *
    * @throws SessionException as {@link #heartbeat}
    */

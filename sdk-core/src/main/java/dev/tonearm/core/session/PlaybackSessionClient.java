@@ -135,7 +135,7 @@ public final class PlaybackSessionClient implements Closeable {
       return this;
     }
 
-    /** Builds the client; it holds no session until {@link #start()}. */
+    /** Builds the client. It has no session until {@link #start()}. */
     public PlaybackSessionClient build() {
       if (client == null || deviceId == null) {
         throw new IllegalStateException("client and deviceId are required");
@@ -201,7 +201,7 @@ public final class PlaybackSessionClient implements Closeable {
     return deviceId;
   }
 
-  /** Returns the session this device holds, or null when it holds none or was superseded. */
+  /** Returns this device's session, or null when it has none or was superseded. */
   public synchronized SessionInfo session() {
     return superseded ? null : session;
   }
@@ -258,7 +258,7 @@ public final class PlaybackSessionClient implements Closeable {
    * takeover to the listeners; a 409 {@code SESSION_EXPIRED} or 404 {@code SESSION_NOT_FOUND}
    * starts a new session.
    *
-   * @return the renewed or restarted session, or null when this device holds no session
+   * @return the renewed or restarted session, or null when this device has no session
    * @throws PlaybackException the failed response, also for {@code SESSION_SUPERSEDED}
    */
   public SessionInfo heartbeat() throws PlaybackException {

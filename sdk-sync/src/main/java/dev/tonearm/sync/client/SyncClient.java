@@ -658,8 +658,8 @@ public final class SyncClient implements Closeable {
     }
 
     /**
-     * Maps a 401 upgrade response to {@code TOKEN_EXPIRED} when its error body says so, and to
-     * {@code UNAUTHORIZED} otherwise.
+     * Maps a 401 upgrade response to {@code TOKEN_EXPIRED} when its error body contains that
+     * code, and to {@code UNAUTHORIZED} otherwise.
      */
     private SyncException rejectedToken(Response response) {
       String code = null;
