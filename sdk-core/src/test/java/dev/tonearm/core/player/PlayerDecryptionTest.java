@@ -19,8 +19,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -98,6 +100,16 @@ class PlayerDecryptionTest {
     CapturingSink sink = CapturingSink.immediate();
     RecordingListener listener = new RecordingListener();
     TestDecryption decryption = new TestDecryption(null);
+    // An immediate sink can finish t-plain before the loader thread has prefetched t-b, and then
+    // the player prepares t-b a second time. A device takes real time, so from the middle of
+    // t-plain the sink waits for the prefetch to open t-b's decryption, as a device would.
+    long midPlainFrame = trackA.frames() + trackB.frames() / 2;
+    sink.setWriteHook(
+        framesBefore -> {
+          if (framesBefore >= midPlainFrame) {
+            decryption.trackBOpened.await(20, TimeUnit.SECONDS);
+          }
+        });
 
     newPlayer(sink, listener, decryption).play(Arrays.asList("t-a", "t-plain", "t-b"));
     listener.awaitEndedOrError();
@@ -195,6 +207,7 @@ class PlayerDecryptionTest {
   private static final class TestDecryption implements ContentDecryption {
     private final PlaybackException failureForTrackB;
     private final List<String> opened = Collections.synchronizedList(new ArrayList<>());
+    final CountDownLatch trackBOpened = new CountDownLatch(1);
 
     TestDecryption(PlaybackException failureForTrackB) {
       this.failureForTrackB = failureForTrackB;
@@ -211,6 +224,9 @@ class PlayerDecryptionTest {
         throw failureForTrackB;
       }
       opened.add(manifest.trackId() + "/" + rendition.encryption().keyId());
+      if (manifest.trackId().equals("t-b")) {
+        trackBOpened.countDown();
+      }
       return new CtrSource(ciphertext);
     }
   }
