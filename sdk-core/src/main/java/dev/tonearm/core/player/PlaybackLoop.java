@@ -893,13 +893,6 @@ final class PlaybackLoop implements Runnable {
         fatal = (VirtualMachineError) e;
       }
     }
-    if (upcoming.hasStream() && upcoming.generation == generation) {
-      // Loading starts here rather than on the playback thread, which may be blocked in a
-      // real-time sink's write. A stream that turns out to be stale loads at most its first
-      // seconds before onPrefetched closes it.
-      upcoming.stream.setListener(nextStreamListener);
-      loader.setNext(upcoming.stream);
-    }
     post(() -> onPrefetched(upcoming));
     if (fatal != null) {
       throw fatal;
@@ -909,6 +902,14 @@ final class PlaybackLoop implements Runnable {
   private void onPrefetched(PreparedTrack upcoming) {
     if (next != upcoming || upcoming.generation != generation) {
       closeTrack(upcoming);
+      return;
+    }
+    if (upcoming.hasStream()) {
+      // Handed to the loader here, on the playback thread, because only this thread changes
+      // the generation: a loader-thread check could pass just before a transition discarded
+      // the prefetch, and a stale stream would then take the loader's next slot.
+      upcoming.stream.setListener(nextStreamListener);
+      loader.setNext(upcoming.stream);
     }
   }
 
